@@ -1,1 +1,51 @@
+//! jiuzhu (救助): China's basic-living social assistance, decided from files.
+//!
+//! The core is small and shared by every command: [`policy`] (dated parameters with their
+//! sources), [`household`] (typed roster rows), [`rules`] (pure functions, one per clause),
+//! [`money`] (the only place that rounds). Commands in [`cmd`] compose them.
 
+pub mod cli;
+pub mod cmd;
+pub mod household;
+pub mod lang;
+pub mod money;
+pub mod month;
+pub mod output;
+pub mod pipeline;
+pub mod policy;
+pub mod rules;
+
+use clap::Parser;
+use std::ffi::OsString;
+
+/// Exit code: every row decided.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: the run completed but some rows are invalid or undetermined.
+pub const EXIT_ROWS: i32 = 1;
+/// Exit code: usage error or fatal input error; nothing was written.
+pub const EXIT_FATAL: i32 = 2;
+
+/// Runs the command line and returns the exit code.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
+    let cli = match cli::Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_FATAL } else { EXIT_OK };
+        }
+    };
+    if let Some(n) = cli.threads {
+        // Only fails if a pool was already built, which cannot happen this early.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
+    }
+    match cmd::dispatch(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+            eprintln!("jiuzhu: error: {}", chain.join(": "));
+            EXIT_FATAL
+        }
+    }
+}

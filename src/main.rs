@@ -1,3 +1,5 @@
+//! The `jiuzhu` binary: everything happens in the library; this maps its result to an exit code.
+
 fn main() {
-    println!("Hello, world!");
+    std::process::exit(jiuzhu::run(std::env::args_os()));
 }

@@ -1,0 +1,75 @@
+//! The command line: the top-level parser and the argument groups commands share. Each
+//! command's own arguments live beside its `run()` in `cmd/`.
+
+use crate::cmd;
+use crate::lang::Lang;
+use crate::output::Format;
+use clap::{Args, Parser, Subcommand};
+
+/// jiuzhu (救助): decides China's basic-living assistance (低保, 特困, 低保边缘, 渐退期, price
+/// subsidies, one-off and temporary assistance) from a policy file and a household roster.
+#[derive(Debug, Parser)]
+#[command(
+    name = "jiuzhu",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+#[command(
+    after_help = "Exit codes: 0 every row decided; 1 finished, but some rows are invalid or undetermined (marked in the output, summarised on stderr); 2 usage error or fatal input error (nothing written).\n\nStart with `jiuzhu init demo` and `jiuzhu check -p demo/policy.toml demo/roster.csv --month 2022-12`."
+)]
+pub struct Cli {
+    /// worker threads (default: every core)
+    #[arg(short = 'j', long, global = true, value_name = "N")]
+    pub threads: Option<usize>,
+    /// the command
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Eligibility decision and monthly amounts for every household of a roster
+    Check(cmd::check::CheckArgs),
+    /// The whole computation for one household, with the source of every number
+    Explain(cmd::explain::ExplainArgs),
+    /// Write a commented example policy, roster and index series to start from
+    Init(cmd::init::InitArgs),
+}
+
+/// `-p/--policy` and `--strict`.
+#[derive(Debug, Clone, Args)]
+pub struct PolicyArgs {
+    /// the policy file (TOML)
+    #[arg(short = 'p', long = "policy", value_name = "FILE")]
+    pub policy: String,
+    /// refuse to evaluate months after the policy's `last_verified`
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// How rosters are read.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// region code for a county roster without a region column
+    #[arg(long, value_name = "CODE")]
+    pub region: Option<String>,
+    /// a local header name for a column: `--alias 保障人口=members` (repeatable)
+    #[arg(long, value_name = "HEADER=COLUMN")]
+    pub alias: Vec<String>,
+}
+
+/// `--format`, `-o`, `--lang`.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// output format (default: table on a terminal, csv otherwise, or by the -o extension)
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// write to FILE (atomically) instead of stdout; `-` is stdout
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<String>,
+    /// language of messages
+    #[arg(long, value_enum, default_value = "zh")]
+    pub lang: Lang,
+}

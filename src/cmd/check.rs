@@ -1,0 +1,539 @@
+//! `jiuzhu check`: the decision and monthly amounts for every household of a roster.
+
+use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
+use crate::household::{Household, RowParser};
+use crate::lang::Lang;
+use crate::money::{fmt_money, write_money};
+use crate::month::Month;
+use crate::output::{self, Format, Output, json_str, table, text_cell};
+use crate::pipeline::{self, Row};
+use crate::policy::{MonthParams, Policy};
+use crate::rules::{self, Decision, Evaluation};
+use crate::{EXIT_OK, EXIT_ROWS};
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use rust_decimal::Decimal;
+use std::io::Write;
+
+/// Decide every household of a roster for one month.
+///
+/// Example: jiuzhu check -p policies/lanzhou-2022.toml examples/roster.csv --month 2022-12
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  jiuzhu check -p policies/lanzhou-2022.toml examples/roster.csv --month 2022-12\n  jiuzhu check -p policy.toml roster.csv --month 2022-12 --format csv -o decisions.csv\n  jiuzhu check -p policy.toml - --month 2022-12 --format json < roster.csv"
+)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// the roster (CSV; `-` is stdin)
+    #[arg(value_name = "ROSTER")]
+    pub roster: String,
+    /// the month decided (YYYY-MM)
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Month,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// The columns of `check` output, before the roster's carried columns.
+pub const COLUMNS: &[&str] = &[
+    "household_id",
+    "month",
+    "area",
+    "decision",
+    "standard",
+    "per_capita_income",
+    "dibao_amount",
+    "uplift_amount",
+    "tekun_basic",
+    "tekun_care",
+    "monthly_total",
+    "reasons",
+    "message",
+    "gradual_exit_amount",
+    "status",
+    "row",
+];
+
+/// Money columns, in order: dibao, uplift, tekun basic, tekun care, gradual exit, total.
+const MONEY: usize = 6;
+
+/// Counts and totals of a run (or of one chunk of it).
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// households per decision, in [`Decision::ALL`] order
+    pub counts: [u64; 7],
+    /// sums of the money columns
+    pub totals: [Decimal; MONEY],
+    /// the first problems (invalid cells, missing inputs), as sentences
+    pub problems: Vec<String>,
+    /// how many problems in all
+    pub problem_count: u64,
+}
+
+const KEEP_PROBLEMS: usize = 20;
+
+impl Summary {
+    fn add(&mut self, h: &Household, ev: &Evaluation, lang: Lang) {
+        let i = Decision::ALL
+            .iter()
+            .position(|d| *d == ev.decision)
+            .unwrap_or(0);
+        self.counts[i] += 1;
+        for (t, v) in self.totals.iter_mut().zip(amounts(ev)) {
+            *t += v;
+        }
+        let problems: Vec<String> = match ev.decision {
+            Decision::Invalid => h.errors.iter().map(|e| e.describe(lang)).collect(),
+            Decision::Undetermined => vec![match lang {
+                Lang::Zh => format!(
+                    "第 {} 行（户 {}）：缺少 {}",
+                    h.row,
+                    h.id,
+                    ev.missing
+                        .iter()
+                        .map(|c| c.zh())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+                Lang::En => format!(
+                    "row {} (household {}): missing {}",
+                    h.row,
+                    h.id,
+                    ev.missing
+                        .iter()
+                        .map(|c| c.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }],
+            _ => Vec::new(),
+        };
+        self.problem_count += problems.len() as u64;
+        for p in problems {
+            if self.problems.len() < KEEP_PROBLEMS {
+                self.problems.push(p);
+            }
+        }
+    }
+
+    fn merge(&mut self, other: Summary) {
+        for (a, b) in self.counts.iter_mut().zip(other.counts) {
+            *a += b;
+        }
+        for (a, b) in self.totals.iter_mut().zip(other.totals) {
+            *a += b;
+        }
+        self.problem_count += other.problem_count;
+        for p in other.problems {
+            if self.problems.len() < KEEP_PROBLEMS {
+                self.problems.push(p);
+            }
+        }
+    }
+
+    /// Households in all.
+    pub fn households(&self) -> u64 {
+        self.counts.iter().sum()
+    }
+
+    /// Whether every row was decided.
+    pub fn all_decided(&self) -> bool {
+        self.counts[5] == 0 && self.counts[6] == 0
+    }
+}
+
+fn amounts(ev: &Evaluation) -> [Decimal; MONEY] {
+    [
+        ev.dibao_amount,
+        ev.uplift_amount,
+        ev.tekun_basic,
+        ev.tekun_care,
+        ev.gradual_exit_amount,
+        ev.monthly_total(),
+    ]
+}
+
+/// The `reasons` cell: stable codes separated by `;` (`missing:monthly_income`,
+/// `not_money:monthly_income` for a bad cell).
+pub fn reasons_cell(h: &Household, ev: &Evaluation) -> String {
+    let mut parts: Vec<String> = Vec::with_capacity(ev.reasons.len());
+    match ev.decision {
+        Decision::Invalid => {
+            parts.extend(h.errors.iter().map(|e| format!("{}:{}", e.code, e.column)))
+        }
+        Decision::Undetermined => {
+            parts.extend(ev.missing.iter().map(|c| format!("missing:{}", c.name())))
+        }
+        _ => parts.extend(ev.reasons.iter().map(|r| r.to_string())),
+    }
+    if ev.decision == Decision::Invalid || ev.decision == Decision::Undetermined {
+        parts.extend(
+            h.warnings
+                .iter()
+                .map(|w| format!("{}:{}", w.code, w.column)),
+        );
+    }
+    parts.join(";")
+}
+
+/// Evaluates one raw row: parse, mark a duplicate id, apply the rules.
+pub fn evaluate_row(
+    policy: &Policy,
+    params: &MonthParams,
+    parser: &RowParser,
+    row: &Row,
+    trace: bool,
+) -> (Household, Evaluation) {
+    let mut h = parser.parse(row.line, |i| row.record.get(i));
+    if let Some(first) = row.duplicate_of {
+        h.errors.push(crate::household::RowError {
+            row: row.line,
+            column: "household_id".into(),
+            value: h.id.clone(),
+            code: "duplicate_household_id",
+            zh: format!("户编号与第 {first} 行重复：每户只能出现一次"),
+            en: format!("household_id repeats row {first}: each household appears once"),
+        });
+    }
+    let ev = rules::evaluate(policy, params, &h, trace);
+    (h, ev)
+}
+
+struct Ctx<'a> {
+    policy: &'a Policy,
+    params: &'a MonthParams,
+    parser: &'a RowParser<'a>,
+    month: String,
+    lang: Lang,
+    format: Format,
+    extra_headers: Vec<String>,
+}
+
+struct ChunkOut {
+    bytes: Vec<u8>,
+    table: Vec<Vec<String>>,
+    summary: Summary,
+}
+
+impl Ctx<'_> {
+    fn area_name(&self, h: &Household) -> &str {
+        h.area.and_then(|a| self.policy.area_key(a)).unwrap_or("")
+    }
+
+    fn work(&self, rows: &[Row]) -> ChunkOut {
+        let mut out = ChunkOut {
+            bytes: Vec::with_capacity(rows.len() * 200),
+            table: Vec::new(),
+            summary: Summary::default(),
+        };
+        let mut money = String::with_capacity(16);
+        let mut csv = (self.format == Format::Csv)
+            .then(|| output::csv_writer(Vec::with_capacity(rows.len() * 200)));
+        for row in rows {
+            let (h, ev) = evaluate_row(self.policy, self.params, self.parser, row, false);
+            out.summary.add(&h, &ev, self.lang);
+            let message = rules::message(self.policy, &h, &ev, self.lang);
+            let reasons = reasons_cell(&h, &ev);
+            let opt = |v: Option<Decimal>| v.map(fmt_money).unwrap_or_default();
+            match self.format {
+                Format::Csv => {
+                    if let Some(w) = csv.as_mut() {
+                        let _ = write_csv_row(w, self, &h, &ev, &reasons, &message, &mut money);
+                    }
+                }
+                Format::Json => {
+                    if !out.bytes.is_empty() || row.line != rows[0].line {
+                        out.bytes.push(b',');
+                    }
+                    let mut fields: Vec<(&str, String)> = vec![
+                        ("household_id", h.id.clone()),
+                        ("month", self.month.clone()),
+                        ("area", self.area_name(&h).to_string()),
+                        ("decision", ev.decision.name().to_string()),
+                        ("standard", opt(ev.standard)),
+                        ("per_capita_income", opt(ev.per_capita_income)),
+                    ];
+                    let names = [
+                        "dibao_amount",
+                        "uplift_amount",
+                        "tekun_basic",
+                        "tekun_care",
+                        "gradual_exit_amount",
+                        "monthly_total",
+                    ];
+                    for (n, v) in names.iter().zip(amounts(&ev)) {
+                        fields.push((n, fmt_money(v)));
+                    }
+                    fields.push(("reasons", reasons));
+                    fields.push(("message", message));
+                    fields.push(("status", h.status.name().to_string()));
+                    fields.push(("row", h.row.to_string()));
+                    for (name, v) in self.extra_headers.iter().zip(&h.extra) {
+                        fields.push((name, v.clone()));
+                    }
+                    output::json_object(
+                        &mut out.bytes,
+                        fields.iter().map(|(k, v)| (*k, v.as_str())),
+                    );
+                    out.bytes.push(b'\n');
+                }
+                _ => {
+                    let a = amounts(&ev);
+                    out.table.push(vec![
+                        h.row.to_string(),
+                        h.id.clone(),
+                        self.area_name(&h).to_string(),
+                        match self.lang {
+                            Lang::Zh => ev.decision.zh().to_string(),
+                            Lang::En => ev.decision.name().to_string(),
+                        },
+                        opt(ev.standard),
+                        opt(ev.per_capita_income),
+                        fmt_money(a[0] + a[4]),
+                        fmt_money(a[1]),
+                        fmt_money(a[2] + a[3]),
+                        fmt_money(a[5]),
+                        message,
+                    ]);
+                }
+            }
+        }
+        if let Some(w) = csv {
+            out.bytes = w.into_inner().unwrap_or_default();
+        }
+        out
+    }
+}
+
+fn write_csv_row<W: Write>(
+    w: &mut csv::Writer<W>,
+    ctx: &Ctx,
+    h: &Household,
+    ev: &Evaluation,
+    reasons: &str,
+    message: &str,
+    money: &mut String,
+) -> csv::Result<()> {
+    let mut m = |w: &mut csv::Writer<W>, v: Option<Decimal>| {
+        money.clear();
+        if let Some(v) = v {
+            write_money(money, v);
+        }
+        w.write_field(money.as_bytes())
+    };
+    w.write_field(text_cell(&h.id).as_bytes())?;
+    w.write_field(&ctx.month)?;
+    w.write_field(ctx.area_name(h))?;
+    w.write_field(ev.decision.name())?;
+    m(w, ev.standard)?;
+    m(w, ev.per_capita_income)?;
+    let a = amounts(ev);
+    for v in [a[0], a[1], a[2], a[3], a[5]] {
+        m(w, Some(v))?;
+    }
+    w.write_field(reasons)?;
+    w.write_field(text_cell(message).as_bytes())?;
+    m(w, Some(a[4]))?;
+    w.write_field(h.status.name())?;
+    w.write_field(h.row.to_string())?;
+    for v in &h.extra {
+        w.write_field(text_cell(v).as_bytes())?;
+    }
+    w.write_record(None::<&[u8]>)
+}
+
+/// Runs `check`.
+pub fn run(args: CheckArgs) -> Result<i32> {
+    let (policy, params) = super::load_policy(&args.policy, args.month)?;
+    let (mut source, parser) = super::open_roster(&args.roster, &args.input, &policy)?;
+    let format = Format::resolve(args.out.format, args.out.output.as_deref());
+    if format == Format::Xlsx {
+        bail!("check writes table, csv or json; .xlsx workbooks are written by payouts");
+    }
+    let extra_headers: Vec<String> = parser
+        .header_map()
+        .extra
+        .iter()
+        .map(|(_, h)| h.clone())
+        .collect();
+    let ctx = Ctx {
+        policy: &policy,
+        params: &params,
+        parser: &parser,
+        month: args.month.to_string(),
+        lang: args.out.lang,
+        format,
+        extra_headers,
+    };
+    let mut out =
+        Output::open(args.out.output.as_deref()).context("cannot create the output file")?;
+    match format {
+        Format::Csv => {
+            let mut w = output::csv_writer(Vec::new());
+            w.write_record(
+                COLUMNS
+                    .iter()
+                    .copied()
+                    .chain(ctx.extra_headers.iter().map(|s| s.as_str())),
+            )?;
+            out.write_all(&w.into_inner().unwrap_or_default())?;
+        }
+        Format::Json => {
+            let header = output::json_header(&policy);
+            let mut head = serde_json::to_string(&header)?;
+            head.pop();
+            out.write_all(head.as_bytes())?;
+            out.write_all(b",\"month\":")?;
+            let mut m = Vec::new();
+            json_str(&mut m, &ctx.month);
+            out.write_all(&m)?;
+            out.write_all(b",\"households\":[\n")?;
+        }
+        _ => {}
+    }
+    let mut summary = Summary::default();
+    let mut table_rows = Vec::new();
+    let mut first_json = true;
+    let id_field = parser
+        .header_map()
+        .get(crate::household::columns::Column::HouseholdId);
+    pipeline::stream(
+        source.as_mut(),
+        id_field,
+        |rows| ctx.work(rows),
+        |chunk| {
+            summary.merge(chunk.summary);
+            if format == Format::Json && !chunk.bytes.is_empty() {
+                if !first_json {
+                    out.write_all(b",")?;
+                }
+                first_json = false;
+            }
+            output::ignore_broken_pipe(out.write_all(&chunk.bytes))?;
+            table_rows.extend(chunk.table);
+            Ok(())
+        },
+    )
+    .with_context(|| format!("roster {}", args.roster))?;
+    match format {
+        Format::Json => {
+            let names = [
+                "dibao_amount",
+                "uplift_amount",
+                "tekun_basic",
+                "tekun_care",
+                "gradual_exit_amount",
+                "monthly_total",
+            ];
+            let mut totals = serde_json::Map::new();
+            totals.insert("households".into(), summary.households().to_string().into());
+            for (d, c) in Decision::ALL.iter().zip(summary.counts) {
+                totals.insert(d.name().into(), c.to_string().into());
+            }
+            for (n, v) in names.iter().zip(summary.totals) {
+                totals.insert((*n).into(), fmt_money(v).into());
+            }
+            out.write_all(b"],\"totals\":")?;
+            out.write_all(serde_json::to_string(&totals)?.as_bytes())?;
+            out.write_all(b"}\n")?;
+        }
+        Format::Table => {
+            let (zh, en) = (
+                [
+                    "行",
+                    "户编号",
+                    "地区",
+                    "认定",
+                    "标准",
+                    "人均收入",
+                    "低保/渐退",
+                    "分类施保",
+                    "特困",
+                    "月合计",
+                    "说明",
+                ],
+                [
+                    "row",
+                    "household",
+                    "area",
+                    "decision",
+                    "standard",
+                    "per capita",
+                    "dibao/exit",
+                    "uplift",
+                    "tekun",
+                    "total",
+                    "message",
+                ],
+            );
+            let headers = match args.out.lang {
+                Lang::Zh => zh,
+                Lang::En => en,
+            };
+            let t = summary.totals;
+            let mut total_row = vec![String::new(); 11];
+            total_row[1] = args.out.lang.pick("合计", "total").to_string();
+            total_row[6] = fmt_money(t[0] + t[4]);
+            total_row[7] = fmt_money(t[1]);
+            total_row[8] = fmt_money(t[2] + t[3]);
+            total_row[9] = fmt_money(t[5]);
+            table_rows.push(total_row);
+            let right = &headers[4..10];
+            output::ignore_broken_pipe(
+                out.write_all(table::render(&headers, &table_rows, right).as_bytes()),
+            )?;
+        }
+        _ => {}
+    }
+    out.commit().context("cannot write the output")?;
+    print_summary(&summary, args.month, args.out.lang);
+    Ok(if summary.all_decided() {
+        EXIT_OK
+    } else {
+        EXIT_ROWS
+    })
+}
+
+/// The summary on stderr: households per decision, the month's total, the first problems.
+pub fn print_summary(s: &Summary, month: Month, lang: Lang) {
+    let counts: Vec<String> = Decision::ALL
+        .iter()
+        .zip(s.counts)
+        .filter(|(_, c)| *c > 0)
+        .map(|(d, c)| match lang {
+            Lang::Zh => format!("{} {c}", d.zh()),
+            Lang::En => format!("{} {c}", d.name()),
+        })
+        .collect();
+    let total = fmt_money(s.totals[MONEY - 1]);
+    match lang {
+        Lang::Zh => eprintln!(
+            "jiuzhu check {month}：共 {} 户（{}），月发放合计 {total} 元",
+            s.households(),
+            counts.join("，")
+        ),
+        Lang::En => eprintln!(
+            "jiuzhu check {month}: {} households ({}), monthly total {total}",
+            s.households(),
+            counts.join(", ")
+        ),
+    }
+    for p in &s.problems {
+        eprintln!("  {p}");
+    }
+    if s.problem_count > s.problems.len() as u64 {
+        match lang {
+            Lang::Zh => eprintln!(
+                "  …… 另有 {} 个问题（见输出的 reasons 列）",
+                s.problem_count - s.problems.len() as u64
+            ),
+            Lang::En => eprintln!(
+                "  ... and {} more problems (see the reasons column)",
+                s.problem_count - s.problems.len() as u64
+            ),
+        }
+    }
+}

@@ -1,0 +1,439 @@
+//! Households as read from a roster: typed rows, row errors, and the readers.
+//!
+//! An empty cell is *unknown*, never zero: required inputs stay `Option` here and the rules
+//! decide what an unknown value means for them.
+
+pub mod cells;
+pub mod columns;
+pub mod idcard;
+pub mod kinds;
+pub mod reader;
+
+use crate::lang::Lang;
+use crate::month::Month;
+use crate::policy::{AreaIndex, Policy};
+use columns::{Column, HeaderMap};
+use rust_decimal::Decimal;
+
+pub use kinds::{CATEGORY_NAMES, CareLevel, Categories, Pandemic, Residence, Status};
+
+/// A problem with one cell (or one row) of an input file. `zh` and `en` say what is wrong in
+/// words a caseworker understands, and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// line number in the file (the header is line 1 for a plain CSV)
+    pub row: u64,
+    /// column as SPEC.md names it, or the header as written
+    pub column: String,
+    /// the raw cell value
+    pub value: String,
+    /// stable reason code, e.g. `not_money`
+    pub code: &'static str,
+    /// Chinese reason
+    pub zh: String,
+    /// English reason
+    pub en: String,
+}
+
+impl RowError {
+    /// The reason in `lang`.
+    pub fn reason(&self, lang: Lang) -> &str {
+        lang.pick(&self.zh, &self.en)
+    }
+
+    /// "row 5, column monthly_income (\"12a\"): not an amount".
+    pub fn describe(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => format!(
+                "第 {} 行，列 {}（“{}”）：{}",
+                self.row, self.column, self.value, self.zh
+            ),
+            Lang::En => format!(
+                "row {}, column {} (\"{}\"): {}",
+                self.row, self.column, self.value, self.en
+            ),
+        }
+    }
+}
+
+/// Counts of persons per 分类施保 group, in [`UpliftGroup::ALL`](crate::policy::model::UpliftGroup::ALL) order.
+pub type GroupCounts = [u32; 5];
+
+/// One household (one roster row), typed.
+#[derive(Debug, Clone, Default)]
+pub struct Household {
+    /// line number in the input
+    pub row: u64,
+    /// 户编号
+    pub id: String,
+    /// 区划代码 as written
+    pub region: String,
+    /// the policy area of the region (`None`: unknown region, an error is recorded)
+    pub area: Option<AreaIndex>,
+    /// 城乡类别
+    pub residence: Option<Residence>,
+    /// 家庭人口
+    pub members: Option<u32>,
+    /// 家庭月收入
+    pub monthly_income: Option<Decimal>,
+    /// 不计入收入 (empty: none)
+    pub exempt_income: Decimal,
+    /// 工资性收入 (empty: none)
+    pub employment_income: Decimal,
+    /// 就业人数 (empty: none)
+    pub employed: u32,
+    /// 保障类别
+    pub status: Status,
+    /// 其他类别
+    pub categories: Categories,
+    /// persons per uplift group
+    pub groups: GroupCounts,
+    /// 自理能力
+    pub care_level: Option<CareLevel>,
+    /// 集中供养
+    pub institutional: bool,
+    /// 档次
+    pub tier: Option<String>,
+    /// 渐退起始月
+    pub exit_start: Option<Month>,
+    /// 上月低保金
+    pub last_grant: Option<Decimal>,
+    /// 连续无收入月数
+    pub months_without_income: Option<u32>,
+    /// 参加失业保险
+    pub unemployment_insured: Option<bool>,
+    /// 疫情影响
+    pub pandemic: Pandemic,
+    /// 家庭财产
+    pub assets: Option<Decimal>,
+    /// 乡镇街道
+    pub township: String,
+    /// 户主姓名
+    pub head_name: String,
+    /// 户主身份证号
+    pub head_id: String,
+    /// 银行账号
+    pub bank_account: String,
+    /// cells that could not be read: the household is `invalid`
+    pub errors: Vec<RowError>,
+    /// problems that do not change a decision (a malformed ID number)
+    pub warnings: Vec<RowError>,
+    /// columns the tool does not read, carried through in header order
+    pub extra: Vec<String>,
+}
+
+impl Household {
+    /// Whether every cell could be read.
+    pub fn is_valid(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// Reads typed households from raw rows, given the file's header map and the policy.
+pub struct RowParser<'p> {
+    policy: &'p Policy,
+    map: HeaderMap,
+    today: chrono::NaiveDate,
+    /// a `--region` for a county roster without the region column
+    default_region: Option<String>,
+}
+
+impl<'p> RowParser<'p> {
+    /// A parser for a file whose header is `map`. Fails when a required column is absent.
+    pub fn new(
+        policy: &'p Policy,
+        map: HeaderMap,
+        default_region: Option<String>,
+        today: chrono::NaiveDate,
+    ) -> Result<RowParser<'p>, String> {
+        let mut missing = Vec::new();
+        for c in [Column::HouseholdId, Column::Residence, Column::Members] {
+            if map.get(c).is_none() {
+                missing.push(c);
+            }
+        }
+        if map.get(Column::Region).is_none() && default_region.is_none() && policy.has_areas() {
+            missing.push(Column::Region);
+        }
+        if !missing.is_empty() {
+            let names: Vec<String> = missing
+                .iter()
+                .map(|c| format!("{} ({})", c.name(), c.zh()))
+                .collect();
+            return Err(format!(
+                "the roster has no column {}: add it, or name it with an alias (花名册缺少必需的列{})",
+                names.join(", "),
+                missing
+                    .iter()
+                    .map(|c| c.zh())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ));
+        }
+        Ok(RowParser {
+            policy,
+            map,
+            today,
+            default_region,
+        })
+    }
+
+    /// The header map.
+    pub fn header_map(&self) -> &HeaderMap {
+        &self.map
+    }
+
+    /// Parses one row. Never fails: problems are recorded in `errors`/`warnings`.
+    pub fn parse<'r>(&self, row: u64, field: impl Fn(usize) -> Option<&'r str>) -> Household {
+        let mut h = Household {
+            row,
+            ..Household::default()
+        };
+        let cell = |c: Column| self.map.get(c).and_then(&field).unwrap_or("");
+        let mut err = |c: Column, value: &str, code: &'static str, zh: String, en: String| {
+            h.errors.push(RowError {
+                row,
+                column: c.name().to_string(),
+                value: value.to_string(),
+                code,
+                zh,
+                en,
+            });
+        };
+
+        h.id = cell(Column::HouseholdId).trim().to_string();
+        if h.id.is_empty() {
+            err(
+                Column::HouseholdId,
+                "",
+                "missing_household_id",
+                "户编号为空：每户必须有唯一的户编号".into(),
+                "household_id is empty: every household needs a unique id".into(),
+            );
+        }
+        h.region = match self.map.get(Column::Region) {
+            Some(_) => cell(Column::Region).trim().to_string(),
+            None => self.default_region.clone().unwrap_or_default(),
+        };
+        h.area = self.policy.area_of(&h.region);
+        if h.area.is_none() {
+            let known = self
+                .policy
+                .file
+                .areas
+                .values()
+                .flat_map(|a| a.regions.iter().cloned())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let v = h.region.clone();
+            err(
+                Column::Region,
+                &v,
+                "unknown_region",
+                format!("区划代码“{v}”不在政策文件的地区（areas）中；已知代码：{known}"),
+                format!("region \"{v}\" is in no area of the policy; known codes: {known}"),
+            );
+        }
+
+        macro_rules! parsed {
+            ($col:expr, $f:expr) => {{
+                let raw = cell($col);
+                match $f(raw) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        let e: cells::CellError = e;
+                        err(
+                            $col,
+                            raw,
+                            e.code(),
+                            format!("{}列{}", $col.zh(), e.zh()),
+                            format!("{}: {}", $col.name(), e.en()),
+                        );
+                        None
+                    }
+                }
+            }};
+        }
+
+        let residence_raw = cell(Column::Residence);
+        h.residence = enum_cell(residence_raw, Residence::parse).unwrap_or_else(|()| {
+            err(
+                Column::Residence,
+                residence_raw,
+                "bad_residence",
+                "城乡类别应为“城市”“城镇”或“农村”（urban/rural）".into(),
+                "residence must be urban or rural (城市/城镇/农村)".into(),
+            );
+            None
+        });
+        h.members = parsed!(Column::Members, cells::parse_count);
+        if h.members == Some(0) {
+            err(
+                Column::Members,
+                "0",
+                "zero_members",
+                "家庭人口至少为 1".into(),
+                "members must be at least 1".into(),
+            );
+        }
+        h.monthly_income = parsed!(Column::MonthlyIncome, cells::parse_money);
+        h.exempt_income = parsed!(Column::ExemptIncome, cells::parse_money).unwrap_or_default();
+        h.employment_income =
+            parsed!(Column::EmploymentIncome, cells::parse_money).unwrap_or_default();
+        h.employed = parsed!(Column::Employed, cells::parse_count).unwrap_or_default();
+        if let Some(income) = h.monthly_income {
+            for (c, part) in [
+                (Column::ExemptIncome, h.exempt_income),
+                (Column::EmploymentIncome, h.employment_income),
+            ] {
+                if part > income {
+                    err(
+                        c,
+                        &part.to_string(),
+                        "part_exceeds_income",
+                        format!(
+                            "{}（{part}）大于家庭月收入（{income}）：它是月收入的一部分",
+                            c.zh()
+                        ),
+                        format!(
+                            "{} ({part}) exceeds monthly_income ({income}), of which it is a part",
+                            c.name()
+                        ),
+                    );
+                }
+            }
+        }
+
+        let status_raw = cell(Column::Status);
+        h.status = enum_cell(status_raw, Status::parse)
+            .unwrap_or_else(|()| {
+                err(
+                    Column::Status,
+                    status_raw,
+                    "bad_status",
+                    "保障类别应为“无”“低保”“特困”或“低保边缘”".into(),
+                    "status must be none, dibao, tekun or edge".into(),
+                );
+                None
+            })
+            .unwrap_or_default();
+
+        let cats_raw = cell(Column::Categories);
+        match Categories::parse(cats_raw) {
+            Ok(c) => h.categories = c,
+            Err(bad) => err(
+                Column::Categories,
+                cats_raw,
+                "bad_category",
+                format!(
+                    "未知的类别“{bad}”；可用：{}",
+                    CATEGORY_NAMES
+                        .iter()
+                        .map(|(_, z)| *z)
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+                format!(
+                    "unknown category \"{bad}\"; known: {}",
+                    CATEGORY_NAMES
+                        .iter()
+                        .map(|(e, _)| *e)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+        }
+
+        let group_cols = [
+            Column::Elderly,
+            Column::SeverelyDisabled,
+            Column::Disabled,
+            Column::SeriouslyIll,
+            Column::Minors,
+        ];
+        for (i, c) in group_cols.into_iter().enumerate() {
+            h.groups[i] = parsed!(c, cells::parse_count).unwrap_or_default();
+        }
+        let in_groups: u32 = h.groups.iter().sum();
+        if let Some(m) = h.members
+            && in_groups > m
+        {
+            err(
+                Column::Elderly,
+                &in_groups.to_string(),
+                "groups_exceed_members",
+                format!("各类人数之和（{in_groups}）超过家庭人口（{m}）：每人只计入补助最高的一类"),
+                format!(
+                    "the group counts add up to {in_groups}, more than the {m} members: count each person once, in the group that pays most"
+                ),
+            );
+        }
+
+        let care_raw = cell(Column::CareLevel);
+        h.care_level = enum_cell(care_raw, CareLevel::parse).unwrap_or_else(|()| {
+            err(
+                Column::CareLevel,
+                care_raw,
+                "bad_care_level",
+                "自理能力应为“全自理”“半失能”或“全失能”".into(),
+                "care_level must be self_care, partial or full".into(),
+            );
+            None
+        });
+        h.institutional = parsed!(Column::Institutional, cells::parse_yes_no).unwrap_or(false);
+        let tier = cell(Column::Tier).trim();
+        h.tier = (!tier.is_empty()).then(|| tier.to_string());
+        h.exit_start =
+            parsed!(Column::ExitStart, cells::parse_month).and_then(|(y, m)| Month::new(y, m));
+        h.last_grant = parsed!(Column::LastGrant, cells::parse_money);
+        h.months_without_income = parsed!(Column::MonthsWithoutIncome, cells::parse_count);
+        h.unemployment_insured = parsed!(Column::UnemploymentInsured, cells::parse_yes_no);
+        let pandemic_raw = cell(Column::Pandemic);
+        h.pandemic = enum_cell(pandemic_raw, Pandemic::parse)
+            .unwrap_or_else(|()| {
+                err(
+                    Column::Pandemic,
+                    pandemic_raw,
+                    "bad_pandemic",
+                    "疫情影响应为“无”“患者”“隔离”或“滞留”".into(),
+                    "pandemic must be none, patient, quarantine or stranded".into(),
+                );
+                None
+            })
+            .unwrap_or_default();
+        h.assets = parsed!(Column::Assets, cells::parse_money);
+        h.township = cell(Column::Township).trim().to_string();
+        h.head_name = cell(Column::HeadName).trim().to_string();
+        h.head_id = cell(Column::HeadId).trim().to_string();
+        h.bank_account = cell(Column::BankAccount).trim().to_string();
+        if !h.head_id.is_empty()
+            && let Err(p) = idcard::parse_id(&h.head_id, self.today)
+        {
+            h.warnings.push(RowError {
+                row,
+                column: Column::HeadId.name().to_string(),
+                value: h.head_id.clone(),
+                code: p.code(),
+                zh: p.zh(),
+                en: p.en(),
+            });
+        }
+        h.extra = self
+            .map
+            .extra
+            .iter()
+            .map(|(i, _)| field(*i).unwrap_or("").to_string())
+            .collect();
+        h
+    }
+}
+
+/// Reads an enumerated cell: empty is `Ok(None)`, unknown text is `Err(())`.
+fn enum_cell<T>(raw: &str, parse: fn(&str) -> Option<T>) -> Result<Option<T>, ()> {
+    let t = raw.trim();
+    if t.is_empty() {
+        Ok(None)
+    } else {
+        parse(t).map(Some).ok_or(())
+    }
+}

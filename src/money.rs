@@ -1,0 +1,274 @@
+//! Money and the named rounding rules (取整规则). This is the only module that rounds.
+//!
+//! Every amount is a [`Decimal`]; floats never carry money. A policy names how an amount is
+//! rounded (`round = "yuan_up"`), and [`Rounding::apply`] is the one place where that happens.
+//! Half up means half away from zero (四舍五入), never half-to-even.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Deserialize;
+use std::fmt;
+use std::str::FromStr;
+
+pub use rust_decimal::Decimal as Amount;
+
+/// A named rounding rule of the policy file (`round = "..."`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    /// 0.01, half up (到分，四舍五入)
+    Fen,
+    /// 0.1, half up (到角)
+    Jiao,
+    /// 1, half up (到元)
+    Yuan,
+    /// ceiling to the yuan (向上取整到元, "not lower than")
+    YuanUp,
+    /// floor to the yuan (向下取整到元)
+    YuanDown,
+    /// ceiling to the fen
+    FenUp,
+    /// exact, no rounding
+    #[default]
+    None,
+}
+
+impl Rounding {
+    /// Rounds `value` by this rule.
+    pub fn apply(self, value: Decimal) -> Decimal {
+        match self {
+            Rounding::Fen => {
+                value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+            }
+            Rounding::Jiao => {
+                value.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
+            }
+            Rounding::Yuan => {
+                value.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
+            }
+            Rounding::YuanUp => {
+                value.round_dp_with_strategy(0, RoundingStrategy::ToPositiveInfinity)
+            }
+            Rounding::YuanDown => {
+                value.round_dp_with_strategy(0, RoundingStrategy::ToNegativeInfinity)
+            }
+            Rounding::FenUp => {
+                value.round_dp_with_strategy(2, RoundingStrategy::ToPositiveInfinity)
+            }
+            Rounding::None => value,
+        }
+    }
+
+    /// The name used in policy files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rounding::Fen => "fen",
+            Rounding::Jiao => "jiao",
+            Rounding::Yuan => "yuan",
+            Rounding::YuanUp => "yuan_up",
+            Rounding::YuanDown => "yuan_down",
+            Rounding::FenUp => "fen_up",
+            Rounding::None => "none",
+        }
+    }
+}
+
+/// Formats an amount as it leaves the tool: stated to the fen, half up (`"618.00"`).
+pub fn fmt_money(value: Decimal) -> String {
+    let mut s = String::with_capacity(12);
+    write_money(&mut s, value);
+    s
+}
+
+/// Appends an amount stated to the fen, half up, to `out` (the allocation-free form of
+/// [`fmt_money`] used by the streaming writers).
+pub fn write_money(out: &mut String, value: Decimal) {
+    use fmt::Write;
+    let mut v = Rounding::Fen.apply(value);
+    v.rescale(2);
+    // Writing into a String cannot fail.
+    let _ = write!(out, "{v}");
+}
+
+/// Formats a decimal without trailing zeros (`1.30`, `0.2` → `1.3`, `0.2`), for rates and
+/// shares quoted in explanations.
+pub fn fmt_plain(value: Decimal) -> String {
+    value.normalize().to_string()
+}
+
+/// A number read from a policy file: a TOML integer, a float read through its shortest decimal
+/// form (so `0.1` is exactly 0.1), or a string such as `"914"` or `"1,234.50"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Number(pub Decimal);
+
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Number;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number (integer, decimal, or a string such as \"914.50\")")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Number, E> {
+                Ok(Number(Decimal::from(v)))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Number, E> {
+                Ok(Number(Decimal::from(v)))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Number, E> {
+                if !v.is_finite() {
+                    return Err(E::custom("a number must be finite"));
+                }
+                // Rust prints the shortest decimal that reads back as the same float.
+                let text = format!("{v}");
+                Decimal::from_str_exact(&text)
+                    .or_else(|_| Decimal::from_scientific(&text))
+                    .map(Number)
+                    .map_err(|_| E::custom(format!("{text} cannot be held exactly")))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Number, E> {
+                parse_number_text(v)
+                    .map(Number)
+                    .ok_or_else(|| E::custom(format!("\"{v}\" is not a number")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Parses a policy number written as text: `"914"`, `"0.3"`, `"1,234.50"`.
+fn parse_number_text(text: &str) -> Option<Decimal> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != '_')
+        .collect();
+    Decimal::from_str_exact(&cleaned).ok()
+}
+
+/// An exact share, written as a number (`0.2`) or a fraction (`"1/12"`). Applying it multiplies
+/// first and divides last, so `900 × 1/8` is exactly 112.5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Share {
+    /// numerator
+    pub num: Decimal,
+    /// denominator, never zero
+    pub den: Decimal,
+}
+
+impl Share {
+    /// A share that is a plain decimal.
+    pub fn of(value: Decimal) -> Share {
+        Share {
+            num: value,
+            den: Decimal::ONE,
+        }
+    }
+
+    /// `value × share`, exact up to the 28 digits of a decimal.
+    pub fn apply(self, value: Decimal) -> Decimal {
+        value * self.num / self.den
+    }
+}
+
+impl fmt::Display for Share {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        if self.den == Decimal::ONE {
+            write!(f, "{}", fmt_plain(self.num))
+        } else {
+            write!(f, "{}/{}", fmt_plain(self.num), fmt_plain(self.den))
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Share {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Num(Number),
+            Text(String),
+        }
+        let bad = |t: &str| {
+            serde::de::Error::custom(format!("\"{t}\" is not a share like 0.2 or \"1/12\""))
+        };
+        match Raw::deserialize(d)? {
+            Raw::Num(n) => Ok(Share::of(n.0)),
+            Raw::Text(t) => {
+                if let Some((a, b)) = t.split_once('/') {
+                    let num = parse_number_text(a).ok_or_else(|| bad(&t))?;
+                    let den = parse_number_text(b).ok_or_else(|| bad(&t))?;
+                    if den.is_zero() {
+                        return Err(serde::de::Error::custom(format!("\"{t}\" divides by zero")));
+                    }
+                    Ok(Share { num, den })
+                } else {
+                    parse_number_text(&t).map(Share::of).ok_or_else(|| bad(&t))
+                }
+            }
+        }
+    }
+}
+
+impl FromStr for Rounding {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Rounding::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(s))
+            .map_err(|_| format!("unknown rounding rule \"{s}\""))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::dec;
+
+    #[test]
+    fn half_up_is_away_from_zero_not_to_even() {
+        assert_eq!(Rounding::Yuan.apply(dec!(24.5)), dec!(25));
+        assert_eq!(Rounding::Yuan.apply(dec!(23.5)), dec!(24));
+        assert_eq!(Rounding::Fen.apply(dec!(0.125)), dec!(0.13));
+        assert_eq!(Rounding::Jiao.apply(dec!(0.25)), dec!(0.3));
+        assert_eq!(Rounding::Yuan.apply(dec!(-2.5)), dec!(-3));
+    }
+
+    #[test]
+    fn named_rules_match_published_figures() {
+        // Rizhao 2019-07: 590 × 4.2% = 24.78 → 25; 470 × 4.2% = 19.74 → 20.
+        assert_eq!(Rounding::Yuan.apply(dec!(590) * dec!(0.042)), dec!(25));
+        assert_eq!(Rounding::Yuan.apply(dec!(470) * dec!(0.042)), dec!(20));
+        // Sichuan 2022: 1.3 × 680 = 884, 1.3 × 480 = 624; yuan_up keeps exact yuan.
+        assert_eq!(Rounding::YuanUp.apply(dec!(1.3) * dec!(680)), dec!(884));
+        assert_eq!(Rounding::YuanUp.apply(dec!(1.3) * dec!(687)), dec!(894));
+        assert_eq!(Rounding::YuanDown.apply(dec!(893.1)), dec!(893));
+        assert_eq!(Rounding::FenUp.apply(dec!(1.001)), dec!(1.01));
+        assert_eq!(Rounding::None.apply(dec!(25.8234)), dec!(25.8234));
+    }
+
+    #[test]
+    fn money_is_stated_to_the_fen() {
+        assert_eq!(fmt_money(dec!(618)), "618.00");
+        assert_eq!(fmt_money(dec!(62.5)), "62.50");
+        assert_eq!(fmt_money(dec!(0.005)), "0.01");
+        assert_eq!(fmt_money(Decimal::ZERO), "0.00");
+    }
+
+    #[test]
+    fn policy_numbers_are_exact() {
+        #[derive(Deserialize)]
+        struct T {
+            a: Number,
+            b: Number,
+            c: Number,
+            d: Share,
+            e: Share,
+        }
+        let t: T =
+            toml::from_str("a = 0.1\nb = 914\nc = \"1,234.50\"\nd = \"1/12\"\ne = 0.2").unwrap();
+        assert_eq!(t.a.0, dec!(0.1));
+        assert_eq!(t.b.0, dec!(914));
+        assert_eq!(t.c.0, dec!(1234.50));
+        assert_eq!(t.d.apply(dec!(900)), dec!(75));
+        assert_eq!(t.e.apply(dec!(1030)), dec!(206));
+        assert!(toml::from_str::<T>("a = \"x\"\nb=1\nc=1\nd=1\ne=1").is_err());
+    }
+}

@@ -1,0 +1,171 @@
+//! Writers: output formats, atomic files, terminal tables, masking, and the formula guard.
+
+pub mod table;
+
+use crate::household::cells::guard_formula;
+use clap::ValueEnum;
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+/// Output format (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// aligned table for people on a terminal (IDs and accounts masked)
+    Table,
+    /// CSV (UTF-8)
+    Csv,
+    /// JSON: a header and arrays of flat objects, money as strings
+    Json,
+    /// an .xlsx workbook
+    Xlsx,
+}
+
+impl Format {
+    /// The format to use: the one asked for, else from the output file's extension, else a
+    /// table on a terminal and CSV otherwise.
+    pub fn resolve(asked: Option<Format>, output: Option<&str>) -> Format {
+        if let Some(f) = asked {
+            return f;
+        }
+        match output.filter(|o| *o != "-") {
+            Some(o) if o.ends_with(".json") => Format::Json,
+            Some(o) if o.ends_with(".xlsx") => Format::Xlsx,
+            Some(_) => Format::Csv,
+            None if io::stdout().is_terminal() => Format::Table,
+            None => Format::Csv,
+        }
+    }
+}
+
+/// Where output goes: stdout, or a file written atomically (a temporary file in the same
+/// folder, renamed over the target only when [`Output::commit`] is called). An interrupted
+/// or failed run leaves no partial file.
+pub struct Output {
+    target: Target,
+}
+
+enum Target {
+    Stdout(io::BufWriter<io::Stdout>),
+    File {
+        tmp: io::BufWriter<tempfile::NamedTempFile>,
+        path: PathBuf,
+    },
+}
+
+impl Output {
+    /// Opens the output: `None` or `-` is stdout.
+    pub fn open(path: Option<&str>) -> io::Result<Output> {
+        let target = match path.filter(|p| *p != "-") {
+            None => Target::Stdout(io::BufWriter::with_capacity(1 << 16, io::stdout())),
+            Some(p) => {
+                let path = PathBuf::from(p);
+                let dir = match path.parent() {
+                    Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                    _ => PathBuf::from("."),
+                };
+                let tmp = tempfile::Builder::new()
+                    .prefix(".jiuzhu-")
+                    .suffix(".tmp")
+                    .tempfile_in(&dir)?;
+                Target::File {
+                    tmp: io::BufWriter::with_capacity(1 << 16, tmp),
+                    path,
+                }
+            }
+        };
+        Ok(Output { target })
+    }
+
+    /// The file path, when writing to a file.
+    pub fn path(&self) -> Option<&Path> {
+        match &self.target {
+            Target::File { path, .. } => Some(path),
+            Target::Stdout(_) => None,
+        }
+    }
+
+    /// Finishes the output: flushes stdout, or renames the temporary file over the target.
+    pub fn commit(self) -> io::Result<()> {
+        match self.target {
+            Target::Stdout(mut w) => ignore_broken_pipe(w.flush()),
+            Target::File { tmp, path } => {
+                let tmp = tmp.into_inner().map_err(|e| e.into_error())?;
+                tmp.as_file().sync_all()?;
+                tmp.persist(&path).map_err(|e| e.error)?;
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.target {
+            Target::Stdout(w) => w.write(buf),
+            Target::File { tmp, .. } => tmp.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match &mut self.target {
+            Target::Stdout(w) => w.write_all(buf),
+            Target::File { tmp, .. } => tmp.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.target {
+            Target::Stdout(w) => w.flush(),
+            Target::File { tmp, .. } => tmp.flush(),
+        }
+    }
+}
+
+/// A closed pipe (`jiuzhu check ... | head`) is not an error.
+pub fn ignore_broken_pipe(r: io::Result<()>) -> io::Result<()> {
+    match r {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// A CSV writer over any byte sink, with the settings every command uses.
+pub fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .buffer_capacity(1 << 16)
+        .from_writer(w)
+}
+
+/// A text cell guarded for spreadsheets (a leading `=`, `+`, `-`, `@` would run as a formula).
+pub fn text_cell(value: &str) -> std::borrow::Cow<'_, str> {
+    guard_formula(value)
+}
+
+/// Writes a JSON string value (with quotes) into `out`.
+pub fn json_str(out: &mut Vec<u8>, s: &str) {
+    // serde_json escapes exactly as JSON requires; writing into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+/// Writes one flat JSON object of string values.
+pub fn json_object<'a>(out: &mut Vec<u8>, fields: impl IntoIterator<Item = (&'a str, &'a str)>) {
+    out.push(b'{');
+    for (i, (k, v)) in fields.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json_str(out, k);
+        out.push(b':');
+        json_str(out, v);
+    }
+    out.push(b'}');
+}
+
+/// The header object every JSON output starts with.
+pub fn json_header(policy: &crate::policy::Policy) -> serde_json::Value {
+    serde_json::json!({
+        "tool_version": env!("CARGO_PKG_VERSION"),
+        "policy": policy.name(),
+        "policy_sha256": policy.sha256,
+    })
+}

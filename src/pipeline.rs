@@ -1,0 +1,152 @@
+//! Streaming a roster through a computation on every core, in bounded memory.
+//!
+//! The reader thread parses CSV records into reused batches; each batch is cut into chunks that
+//! the worker threads compute in parallel (parse cells, apply the rules, format output); the
+//! results are handed back in input order. Memory is a few batches, whatever the file's size.
+//! The one thing kept per household is an 8-byte fingerprint of its id, so that a duplicate id
+//! is refused wherever in the file it appears.
+
+use crate::household::reader::{InputError, RecordSource};
+use csv::StringRecord;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::mpsc;
+
+/// Records per batch handed from the reader to the workers.
+const BATCH: usize = 16 * 1024;
+/// Records per chunk a worker computes in one go (one output buffer each).
+const CHUNK: usize = 1024;
+
+/// One input record with its place in the file.
+pub struct Row {
+    /// line number in the file
+    pub line: u64,
+    /// the raw fields
+    pub record: StringRecord,
+    /// the line of an earlier row with the same household id
+    pub duplicate_of: Option<u64>,
+}
+
+/// Streams every record of `source` through `work` (called on chunks of consecutive rows, in
+/// parallel) and hands the results to `consume` in input order. `id_field` is the field index of
+/// the household id, for the duplicate check. Returns the number of rows.
+pub fn stream<T: Send>(
+    source: &mut dyn RecordSource,
+    id_field: Option<usize>,
+    work: impl Fn(&[Row]) -> T + Sync,
+    mut consume: impl FnMut(T) -> anyhow::Result<()>,
+) -> anyhow::Result<u64> {
+    let (full_tx, full_rx) = mpsc::sync_channel::<Vec<Row>>(2);
+    let (empty_tx, empty_rx) = mpsc::channel::<Vec<Row>>();
+    for _ in 0..3 {
+        let _ = empty_tx.send(Vec::with_capacity(BATCH));
+    }
+    let mut total = 0u64;
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let reader = scope.spawn(move || -> Result<(), InputError> {
+            let mut seen: HashMap<u64, u32, IdHasher> = HashMap::default();
+            while let Ok(mut batch) = empty_rx.recv() {
+                let mut n = 0;
+                while n < BATCH {
+                    if batch.len() == n {
+                        batch.push(Row {
+                            line: 0,
+                            record: StringRecord::new(),
+                            duplicate_of: None,
+                        });
+                    }
+                    let row = &mut batch[n];
+                    match source.next_record(&mut row.record)? {
+                        Some(line) => {
+                            row.line = line;
+                            row.duplicate_of = id_field.and_then(|i| {
+                                let id = row.record.get(i).unwrap_or("").trim();
+                                if id.is_empty() {
+                                    return None;
+                                }
+                                let here = u32::try_from(line).unwrap_or(u32::MAX);
+                                let first = *seen.entry(fingerprint(id)).or_insert(here);
+                                (first != here).then_some(u64::from(first))
+                            });
+                            n += 1;
+                        }
+                        None => break,
+                    }
+                }
+                batch.truncate(n);
+                let last = n < BATCH;
+                if n > 0 && full_tx.send(batch).is_err() {
+                    return Ok(());
+                }
+                if last {
+                    return Ok(());
+                }
+            }
+            Ok(())
+        });
+        let mut result = Ok(());
+        for batch in full_rx.iter() {
+            total += batch.len() as u64;
+            let outs: Vec<T> = batch.par_chunks(CHUNK).map(&work).collect();
+            for out in outs {
+                if let Err(e) = consume(out) {
+                    result = Err(e);
+                    break;
+                }
+            }
+            if result.is_err() || empty_tx.send(batch).is_err() {
+                break;
+            }
+        }
+        drop(full_rx);
+        drop(empty_tx);
+        match reader.join() {
+            Ok(Ok(())) => result,
+            Ok(Err(e)) => Err(e.into()),
+            Err(_) => Err(anyhow::anyhow!("the roster reader stopped unexpectedly")),
+        }
+    })?;
+    Ok(total)
+}
+
+/// A 64-bit fingerprint of a household id (FNV-1a, then mixed). Two different ids of a roster
+/// of five million share one with a chance of about one in a million; such a row would be
+/// reported as a duplicate for a person to check, never paid twice or dropped.
+fn fingerprint(id: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
+}
+
+/// The fingerprints are already well mixed: hash them as they are.
+#[derive(Default, Clone, Copy)]
+struct IdHasher;
+
+impl BuildHasher for IdHasher {
+    type Hasher = PassThrough;
+    fn build_hasher(&self) -> PassThrough {
+        PassThrough(0)
+    }
+}
+
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}

@@ -1,0 +1,689 @@
+//! The policy model: the TOML file, its validation at load, and the parameters in force for an
+//! area and a month, each with the document it comes from.
+
+pub mod dated;
+pub mod model;
+
+use crate::household::Residence;
+use crate::money::Number;
+use crate::month::Month;
+use dated::{Dated, ambiguous, in_force};
+use model::{Per, PolicyFile};
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Why a policy cannot be used. Every variant names the file's key path; none is ever replaced
+/// by a default value.
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    /// The file could not be read.
+    #[error("cannot read policy file {path}: {source}")]
+    Io {
+        /// the file
+        path: PathBuf,
+        /// the cause
+        source: std::io::Error,
+    },
+    /// TOML syntax or a value of the wrong type, or a key the schema does not know.
+    #[error("policy file {path}: at `{key}`: {message}")]
+    Parse {
+        /// the file
+        path: String,
+        /// key path, e.g. `dibao.standard[0].urbn`
+        key: String,
+        /// what is wrong (with line and column)
+        message: String,
+    },
+    /// A value that breaks a rule of the schema.
+    #[error("policy file {path}: `{key}`: {message}")]
+    Invalid {
+        /// the file
+        path: String,
+        /// key path
+        key: String,
+        /// what is wrong
+        message: String,
+    },
+    /// A value needed for a month has no entry in force.
+    #[error(
+        "policy {path}: no `{key}` in force for area {area} in {month} (政策参数在该月无效：未定义或已过期)"
+    )]
+    NotInForce {
+        /// the file
+        path: String,
+        /// key path
+        key: String,
+        /// area id or "(all areas)"
+        area: String,
+        /// the month evaluated
+        month: Month,
+    },
+    /// `last_verified` is before the evaluated month and `--strict` was given.
+    #[error(
+        "policy {path}: last verified {verified}, evaluating {month}; refusing with --strict (政策文件核对日期早于计算月份)"
+    )]
+    Stale {
+        /// the file
+        path: String,
+        /// `policy.last_verified`
+        verified: Month,
+        /// the month evaluated
+        month: Month,
+    },
+}
+
+/// A parameter value with its provenance: which key, which document, which dated entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    /// key path in the policy file, e.g. `dibao.standard.urban`
+    pub key: &'static str,
+    /// the value as used (a yearly figure already divided by 12)
+    pub value: Decimal,
+    /// `[[sources]]` id
+    pub source: Option<String>,
+    /// the `from` of the dated entry in force
+    pub from: Option<Month>,
+    /// the area the entry names, if any
+    pub area: Option<String>,
+    /// a note on how the value was derived (e.g. "5268 per year / 12")
+    pub note: Option<String>,
+}
+
+impl Param {
+    /// An undated parameter.
+    pub fn plain(key: &'static str, value: Decimal, source: Option<String>) -> Param {
+        Param {
+            key,
+            value,
+            source,
+            from: None,
+            area: None,
+            note: None,
+        }
+    }
+
+    /// "source lz-2022, from 2022-01" — the citation shown beside a figure.
+    pub fn cite(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(s) = &self.source {
+            parts.push(s.clone());
+        }
+        if let Some(f) = self.from {
+            parts.push(format!("{f}起"));
+        }
+        parts.join(", ")
+    }
+}
+
+/// The parameters of one area in force in one month, resolved once and shared by every
+/// household of that area.
+#[derive(Debug, Clone)]
+pub struct AreaParams {
+    /// area id (`None` when the policy defines no areas)
+    pub area: Option<String>,
+    /// the month
+    pub month: Month,
+    /// monthly urban 低保 standard per person
+    pub urban: Param,
+    /// monthly rural 低保 standard per person
+    pub rural: Param,
+    /// the base of the 特困 care shares, when the policy has one
+    pub care_base: Option<Param>,
+}
+
+impl AreaParams {
+    /// The monthly standard for a residence.
+    pub fn standard(&self, residence: Residence) -> &Param {
+        match residence {
+            Residence::Urban => &self.urban,
+            Residence::Rural => &self.rural,
+        }
+    }
+}
+
+/// Every area's parameters for one month, indexed by [`AreaIndex`].
+#[derive(Debug, Clone)]
+pub struct MonthParams {
+    /// the month
+    pub month: Month,
+    /// one per area, in [`Policy::area_ids`] order
+    pub areas: Vec<AreaParams>,
+}
+
+/// Index of an area in [`Policy::area_ids`].
+pub type AreaIndex = usize;
+
+/// A loaded, validated policy.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// the file's contents
+    pub file: PolicyFile,
+    /// where it was read from
+    pub path: String,
+    /// SHA-256 of the file's bytes, hex
+    pub sha256: String,
+    /// area ids; a single "" when the policy defines no areas
+    pub area_ids: Vec<String>,
+    region_area: HashMap<String, AreaIndex>,
+}
+
+/// Group names a policy may use for price subsidies and one-off items: the enrolment statuses
+/// and the roster's categories.
+pub const GROUPS: &[&str] = &[
+    "dibao",
+    "tekun",
+    "edge",
+    "youfu",
+    "orphan",
+    "de_facto_orphan",
+    "hiv_child",
+    "ui",
+    "unemployment_subsidy",
+    "poverty_alleviated",
+    "monitored",
+    "graduate",
+];
+
+impl Policy {
+    /// Reads and validates a policy file.
+    pub fn load(path: &Path) -> Result<Policy, PolicyError> {
+        let bytes = std::fs::read(path).map_err(|source| PolicyError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let name = path.display().to_string();
+        let text = String::from_utf8(bytes).map_err(|_| PolicyError::Invalid {
+            path: name.clone(),
+            key: "(file)".into(),
+            message: "the policy file must be UTF-8 text".into(),
+        })?;
+        Policy::parse(&text, &name)
+    }
+
+    /// Parses and validates policy text; `name` is used in messages.
+    pub fn parse(text: &str, name: &str) -> Result<Policy, PolicyError> {
+        let sha256 = Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let de = toml::Deserializer::parse(text).map_err(|e| PolicyError::Parse {
+            path: name.to_string(),
+            key: "(syntax)".into(),
+            message: one_line(&e.to_string()),
+        })?;
+        let file: PolicyFile = serde_path_to_error::deserialize(de).map_err(|e| {
+            let key = e.path().to_string();
+            PolicyError::Parse {
+                path: name.to_string(),
+                key,
+                message: one_line(&e.into_inner().to_string()),
+            }
+        })?;
+        let mut area_ids: Vec<String> = file.areas.keys().cloned().collect();
+        let mut region_area = HashMap::new();
+        for (i, id) in area_ids.iter().enumerate() {
+            for region in &file.areas[id].regions {
+                if region_area.insert(region.trim().to_string(), i).is_some() {
+                    return Err(PolicyError::Invalid {
+                        path: name.to_string(),
+                        key: format!("areas.{id}.regions"),
+                        message: format!("region {region} is listed in more than one area"),
+                    });
+                }
+            }
+        }
+        if area_ids.is_empty() {
+            area_ids.push(String::new());
+        }
+        let policy = Policy {
+            file,
+            path: name.to_string(),
+            sha256,
+            area_ids,
+            region_area,
+        };
+        policy.validate()?;
+        Ok(policy)
+    }
+
+    /// The policy's name.
+    pub fn name(&self) -> &str {
+        &self.file.policy.name
+    }
+
+    /// Whether the policy groups regions into areas.
+    pub fn has_areas(&self) -> bool {
+        !self.file.areas.is_empty()
+    }
+
+    /// The area a region code belongs to; with no areas defined, every region is in the one
+    /// implicit area.
+    pub fn area_of(&self, region: &str) -> Option<AreaIndex> {
+        if self.has_areas() {
+            self.region_area.get(region.trim()).copied()
+        } else {
+            Some(0)
+        }
+    }
+
+    /// The area id as used in `area = "..."` keys (`None` for the implicit area).
+    pub fn area_key(&self, area: AreaIndex) -> Option<&str> {
+        self.area_ids
+            .get(area)
+            .map(String::as_str)
+            .filter(|s| !s.is_empty())
+    }
+
+    /// The title of a `[[sources]]` entry.
+    pub fn source_title(&self, id: &str) -> Option<&str> {
+        self.file
+            .sources
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.title.as_str())
+    }
+
+    /// A table's source, else the policy-wide one.
+    pub fn source_or_default(&self, own: &Option<String>) -> Option<String> {
+        own.clone().or_else(|| self.file.policy.source.clone())
+    }
+
+    fn err(&self, key: impl Into<String>, message: impl Into<String>) -> PolicyError {
+        PolicyError::Invalid {
+            path: self.path.clone(),
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Refuses to evaluate a month after `last_verified` with `--strict`; otherwise returns the
+    /// warning to print.
+    pub fn check_verified(
+        &self,
+        month: Month,
+        strict: bool,
+    ) -> Result<Option<String>, PolicyError> {
+        match self.file.policy.last_verified {
+            Some(verified) if verified < month => {
+                if strict {
+                    Err(PolicyError::Stale {
+                        path: self.path.clone(),
+                        verified,
+                        month,
+                    })
+                } else {
+                    Ok(Some(format!(
+                        "policy \"{}\" was last verified {verified}, before the month evaluated ({month}): check the parameters are still in force (政策核对日期早于计算月份，请核实参数是否仍然有效)",
+                        self.name()
+                    )))
+                }
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The parameters of every area in force in `month`; an error names the first key with
+    /// nothing in force.
+    pub fn month_params(&self, month: Month) -> Result<MonthParams, PolicyError> {
+        let areas = (0..self.area_ids.len())
+            .map(|a| self.area_params(a, month))
+            .collect::<Result<_, _>>()?;
+        Ok(MonthParams { month, areas })
+    }
+
+    /// The parameters of one area in force in `month`.
+    pub fn area_params(&self, area: AreaIndex, month: Month) -> Result<AreaParams, PolicyError> {
+        let key = self.area_key(area);
+        let not_in_force = |k: &str| PolicyError::NotInForce {
+            path: self.path.clone(),
+            key: k.to_string(),
+            area: key.unwrap_or("(all areas)").to_string(),
+            month,
+        };
+        let dibao = self
+            .file
+            .dibao
+            .as_ref()
+            .ok_or_else(|| not_in_force("dibao.standard"))?;
+        let entry =
+            in_force(&dibao.standard, key, month).ok_or_else(|| not_in_force("dibao.standard"))?;
+        let source = self
+            .source_or_default(&entry.source)
+            .or_else(|| dibao.source.clone());
+        let standard = |k: &'static str, n: Number, per: Per| {
+            let (value, note) = match per {
+                Per::Month => (n.0, None),
+                Per::Year => (
+                    n.0 / Decimal::from(12),
+                    Some(format!("{} per year / 12", n.0.normalize())),
+                ),
+            };
+            Param {
+                key: k,
+                value,
+                source: source.clone(),
+                from: Some(entry.from),
+                area: entry.area.clone(),
+                note,
+            }
+        };
+        let care_base = match &self.file.tekun {
+            Some(t) if !t.care_base.is_empty() => {
+                let e = in_force(&t.care_base, key, month)
+                    .ok_or_else(|| not_in_force("tekun.care_base"))?;
+                Some(Param {
+                    key: "tekun.care_base",
+                    value: e.amount.0,
+                    source: self
+                        .source_or_default(&e.source)
+                        .or_else(|| t.source.clone()),
+                    from: Some(e.from),
+                    area: e.area.clone(),
+                    note: None,
+                })
+            }
+            _ => None,
+        };
+        Ok(AreaParams {
+            area: key.map(str::to_string),
+            month,
+            urban: standard("dibao.standard.urban", entry.urban, entry.urban_per),
+            rural: standard("dibao.standard.rural", entry.rural, entry.rural_per),
+            care_base,
+        })
+    }
+
+    fn validate(&self) -> Result<(), PolicyError> {
+        let f = &self.file;
+        if f.policy.name.trim().is_empty() {
+            return Err(self.err("policy.name", "must not be empty"));
+        }
+        let mut ids = BTreeSet::new();
+        for s in &f.sources {
+            if !ids.insert(s.id.as_str()) {
+                return Err(self.err(
+                    "sources.id",
+                    format!("source \"{}\" is defined twice", s.id),
+                ));
+            }
+        }
+        let mut refs: Vec<(String, &Option<String>)> =
+            vec![("policy.source".into(), &f.policy.source)];
+        let area_ok = |a: &Option<String>| a.as_ref().is_none_or(|a| f.areas.contains_key(a));
+        if let Some(d) = &f.dibao {
+            refs.push(("dibao.source".into(), &d.source));
+            self.check_dated("dibao.standard", &d.standard)?;
+            for (i, s) in d.standard.iter().enumerate() {
+                refs.push((format!("dibao.standard[{i}].source"), &s.source));
+                if !area_ok(&s.area) {
+                    return Err(self.err(
+                        format!("dibao.standard[{i}].area"),
+                        self.unknown_area(&s.area),
+                    ));
+                }
+                if s.urban.0.is_sign_negative() || s.rural.0.is_sign_negative() {
+                    return Err(self.err(
+                        format!("dibao.standard[{i}]"),
+                        "a standard cannot be negative",
+                    ));
+                }
+            }
+            if d.floor_share.is_some() && d.floor_amount.is_some() {
+                return Err(self.err(
+                    "dibao.floor_share",
+                    "give floor_share or floor_amount, not both",
+                ));
+            }
+            if let Some(ed) = &d.employment_deduction
+                && ed.share_of_income.is_some() == ed.share_of_standard.is_some()
+            {
+                return Err(self.err(
+                    "dibao.employment_deduction",
+                    "give exactly one of share_of_income or share_of_standard",
+                ));
+            }
+            if d.payment == model::Payment::Tier && d.tiers.is_empty() {
+                return Err(self.err(
+                    "dibao.tiers",
+                    "payment = \"tier\" needs at least one [[dibao.tiers]]",
+                ));
+            }
+            let mut groups = BTreeSet::new();
+            for (i, u) in d.uplift.iter().enumerate() {
+                refs.push((format!("dibao.uplift[{i}].source"), &u.source));
+                if u.share.is_some() == u.amount.is_some() {
+                    return Err(self.err(
+                        format!("dibao.uplift[{i}]"),
+                        "give exactly one of share or amount",
+                    ));
+                }
+                if !groups.insert(u.group) {
+                    return Err(self.err(
+                        format!("dibao.uplift[{i}].group"),
+                        format!("group {} has two uplift entries", u.group.name()),
+                    ));
+                }
+            }
+            for (i, t) in d.tiers.iter().enumerate() {
+                refs.push((format!("dibao.tiers[{i}].source"), &t.source));
+                let dup = d.tiers[..i].iter().any(|o| {
+                    o.tier == t.tier
+                        && (o.residence.is_none()
+                            || t.residence.is_none()
+                            || o.residence == t.residence)
+                });
+                if dup {
+                    return Err(self.err(
+                        format!("dibao.tiers[{i}]"),
+                        format!("tier \"{}\" is defined twice", t.tier),
+                    ));
+                }
+            }
+        }
+        if let Some(t) = &f.tekun {
+            refs.push(("tekun.source".into(), &t.source));
+            self.check_dated("tekun.care_base", &t.care_base)?;
+            for (i, c) in t.care_base.iter().enumerate() {
+                refs.push((format!("tekun.care_base[{i}].source"), &c.source));
+                if !area_ok(&c.area) {
+                    return Err(self.err(
+                        format!("tekun.care_base[{i}].area"),
+                        self.unknown_area(&c.area),
+                    ));
+                }
+            }
+            if t.care.is_none() && !t.care_base.is_empty() {
+                return Err(self.err("tekun.care", "care_base is given but no care shares"));
+            }
+        }
+        if let Some(e) = &f.edge {
+            refs.push(("edge.source".into(), &e.source));
+        }
+        if let Some(g) = &f.gradual_exit {
+            refs.push(("gradual_exit.source".into(), &g.source));
+            if g.months == 0 {
+                return Err(self.err("gradual_exit.months", "must be at least 1"));
+            }
+            if let Some(s) = &g.schedule
+                && s.len() != g.months as usize
+            {
+                return Err(self.err(
+                    "gradual_exit.schedule",
+                    format!(
+                        "has {} shares but months = {}: give exactly one share per month",
+                        s.len(),
+                        g.months
+                    ),
+                ));
+            }
+        }
+        if let Some(p) = &f.price_subsidy {
+            refs.push(("price_subsidy.source".into(), &p.source));
+            self.check_dated("price_subsidy.trigger", &p.trigger)?;
+            self.check_dated("price_subsidy.formula", &p.formula)?;
+            for (i, t) in p.trigger.iter().enumerate() {
+                refs.push((format!("price_subsidy.trigger[{i}].source"), &t.source));
+                if !area_ok(&t.area) {
+                    return Err(self.err(
+                        format!("price_subsidy.trigger[{i}].area"),
+                        self.unknown_area(&t.area),
+                    ));
+                }
+                for g in &t.extra_groups {
+                    if !GROUPS.contains(&g.as_str()) {
+                        return Err(self.err(
+                            format!("price_subsidy.trigger[{i}].extra_groups"),
+                            unknown_group(g),
+                        ));
+                    }
+                }
+            }
+            for (i, fm) in p.formula.iter().enumerate() {
+                refs.push((format!("price_subsidy.formula[{i}].source"), &fm.source));
+                if !area_ok(&fm.area) {
+                    return Err(self.err(
+                        format!("price_subsidy.formula[{i}].area"),
+                        self.unknown_area(&fm.area),
+                    ));
+                }
+            }
+            for g in p.groups.keys() {
+                if !GROUPS.contains(&g.as_str()) {
+                    return Err(self.err("price_subsidy.groups", unknown_group(g)));
+                }
+            }
+        }
+        let mut one_off_ids = BTreeSet::new();
+        for (i, o) in f.one_off.iter().enumerate() {
+            refs.push((format!("one_off[{i}].source"), &o.source));
+            if !one_off_ids.insert(o.id.as_str()) {
+                return Err(self.err(
+                    format!("one_off[{i}].id"),
+                    format!("one-off id \"{}\" is used twice", o.id),
+                ));
+            }
+            for g in o.amounts.keys() {
+                if !GROUPS.contains(&g.as_str()) {
+                    return Err(self.err(format!("one_off[{i}].amounts"), unknown_group(g)));
+                }
+            }
+            for a in o.areas.iter().flatten() {
+                if !f.areas.contains_key(a) {
+                    return Err(self.err(
+                        format!("one_off[{i}].areas"),
+                        self.unknown_area(&Some(a.clone())),
+                    ));
+                }
+            }
+        }
+        if let Some(t) = &f.temporary {
+            refs.push(("temporary.source".into(), &t.source));
+            for (name, item) in [
+                ("unemployed_uninsured", &t.unemployed_uninsured),
+                ("pandemic", &t.pandemic),
+                ("stranded", &t.stranded),
+                ("graduate", &t.graduate),
+            ] {
+                if let Some(item) = item {
+                    refs.push((format!("temporary.{name}.source"), &item.source));
+                }
+            }
+            for (i, a) in t.approval.iter().enumerate() {
+                refs.push((format!("temporary.approval[{i}].source"), &a.source));
+                if !["township", "county", "city", "case_by_case"].contains(&a.level.as_str()) {
+                    return Err(self.err(
+                        format!("temporary.approval[{i}].level"),
+                        format!(
+                            "unknown level \"{}\": use township, county, city or case_by_case",
+                            a.level
+                        ),
+                    ));
+                }
+            }
+        }
+        for (key, r) in refs {
+            if let Some(id) = r
+                && !ids.contains(id.as_str())
+            {
+                return Err(self.err(
+                    key,
+                    format!("source \"{id}\" is not defined in [[sources]]"),
+                ));
+            }
+        }
+        for (alias, column) in &f.aliases {
+            if !crate::household::columns::is_known(column) {
+                return Err(self.err(
+                    format!("aliases.{alias}"),
+                    format!("\"{column}\" is not a roster column"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_dated<T: Dated>(&self, key: &str, entries: &[T]) -> Result<(), PolicyError> {
+        if let Some((a, _)) = ambiguous(entries) {
+            return Err(self.err(
+                key,
+                format!(
+                    "two entries for area {} start in {}: which one is in force is ambiguous",
+                    a.area().unwrap_or("(all areas)"),
+                    a.from()
+                ),
+            ));
+        }
+        for e in entries {
+            if let Some(u) = e.until()
+                && u < e.from()
+            {
+                return Err(self.err(
+                    key,
+                    format!("an entry ends ({u}) before it starts ({})", e.from()),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn unknown_area(&self, area: &Option<String>) -> String {
+        format!(
+            "area \"{}\" is not defined in [areas] (defined: {})",
+            area.as_deref().unwrap_or(""),
+            self.file
+                .areas
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+}
+
+fn unknown_group(g: &str) -> String {
+    format!("unknown group \"{g}\" (known: {})", GROUPS.join(", "))
+}
+
+fn one_line(s: &str) -> String {
+    s.split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('|') && *l != "^")
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl fmt::Display for AreaParams {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(
+            f,
+            "{} {}: urban {} rural {}",
+            self.area.as_deref().unwrap_or("(all)"),
+            self.month,
+            self.urban.value,
+            self.rural.value
+        )
+    }
+}

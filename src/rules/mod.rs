@@ -1,0 +1,537 @@
+//! The rules: pure functions, no I/O. Each returns amounts plus the reasons that produced them.
+//! [`evaluate`] composes them into the monthly decision for one household; every command
+//! (check, explain, payouts, audit, compare) goes through it, so no rule is written twice.
+
+pub mod dibao;
+pub mod edge;
+pub mod gradual_exit;
+pub mod income;
+pub mod tekun;
+
+use crate::household::columns::Column;
+use crate::household::{Household, Residence, Status};
+use crate::lang::Lang;
+use crate::money::fmt_money;
+use crate::policy::{AreaParams, MonthParams, Param, Policy};
+use rust_decimal::Decimal;
+use std::fmt;
+
+/// The decision for a household and a month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Decision {
+    /// 低保: counted per-capita income below the standard
+    Dibao,
+    /// 特困: enrolled extreme-poverty support
+    Tekun,
+    /// 低保边缘: marginal low income
+    Edge,
+    /// 渐退期: income above the standard through work, still paid for a while
+    GradualExit,
+    /// none of the above
+    None,
+    /// a value a rule needs is unknown
+    Undetermined,
+    /// a cell could not be read
+    Invalid,
+}
+
+impl Decision {
+    /// Every decision, in summary order.
+    pub const ALL: [Decision; 7] = [
+        Decision::Dibao,
+        Decision::Tekun,
+        Decision::Edge,
+        Decision::GradualExit,
+        Decision::None,
+        Decision::Undetermined,
+        Decision::Invalid,
+    ];
+
+    /// The output name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Decision::Dibao => "dibao",
+            Decision::Tekun => "tekun",
+            Decision::Edge => "edge",
+            Decision::GradualExit => "gradual_exit",
+            Decision::None => "none",
+            Decision::Undetermined => "undetermined",
+            Decision::Invalid => "invalid",
+        }
+    }
+
+    /// The Chinese name.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Decision::Dibao => "低保",
+            Decision::Tekun => "特困",
+            Decision::Edge => "低保边缘",
+            Decision::GradualExit => "渐退期",
+            Decision::None => "不符合",
+            Decision::Undetermined => "待定（缺数据）",
+            Decision::Invalid => "无效行",
+        }
+    }
+
+    /// Whether the row counts as decided (exit code 0).
+    pub fn is_decided(self) -> bool {
+        !matches!(self, Decision::Undetermined | Decision::Invalid)
+    }
+}
+
+impl fmt::Display for Decision {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One step of a computation, as `explain` shows it: the rule, what was compared or computed,
+/// and the parameters used with their provenance.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// stable rule id, e.g. `dibao.gap`
+    pub rule: &'static str,
+    /// the step in Chinese
+    pub zh: String,
+    /// the step in English
+    pub en: String,
+    /// the parameters it used
+    pub params: Vec<Param>,
+}
+
+/// Collects [`Step`]s when tracing; costs nothing otherwise.
+#[derive(Debug, Default)]
+pub struct Trace {
+    enabled: bool,
+    /// the steps so far
+    pub steps: Vec<Step>,
+}
+
+impl Trace {
+    /// A trace that records (`true`) or ignores (`false`) steps.
+    pub fn new(enabled: bool) -> Trace {
+        Trace {
+            enabled,
+            steps: Vec::new(),
+        }
+    }
+
+    /// Records a step; `text` is only called when tracing.
+    pub fn step(
+        &mut self,
+        rule: &'static str,
+        params: &[&Param],
+        text: impl FnOnce() -> (String, String),
+    ) {
+        if self.enabled {
+            let (zh, en) = text();
+            self.steps.push(Step {
+                rule,
+                zh,
+                en,
+                params: params.iter().map(|p| (*p).clone()).collect(),
+            });
+        }
+    }
+}
+
+/// What the gradual-exit rule found for an enrolled household over the standard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitState {
+    /// in month `n` (1-based) of the exit
+    InExit(u32),
+    /// the exit's months are over
+    Ended,
+    /// per-capita income reached the ceiling
+    OverCeiling,
+    /// the exit starts after the evaluated month
+    NotStarted,
+    /// no exit recorded (`exit_start` empty) or the policy has none
+    NoExit,
+}
+
+/// The decision and amounts for one household and month.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// the decision
+    pub decision: Decision,
+    /// the monthly 低保 standard per person of the household's residence
+    pub standard: Option<Decimal>,
+    /// counted per-capita income (exact, never rounded before use)
+    pub per_capita_income: Option<Decimal>,
+    /// counted household income
+    pub counted_income: Option<Decimal>,
+    /// 低保 grant
+    pub dibao_amount: Decimal,
+    /// 分类施保 uplift
+    pub uplift_amount: Decimal,
+    /// 特困 basic living
+    pub tekun_basic: Decimal,
+    /// 特困 care
+    pub tekun_care: Decimal,
+    /// 渐退期 payment
+    pub gradual_exit_amount: Decimal,
+    /// the gradual-exit state of an enrolled household over the standard
+    pub exit: Option<ExitState>,
+    /// stable reason codes, in the order the rules produced them
+    pub reasons: Vec<&'static str>,
+    /// inputs a rule needed that are empty
+    pub missing: Vec<Column>,
+    /// the computation, when traced
+    pub steps: Vec<Step>,
+}
+
+impl Evaluation {
+    fn new(decision: Decision) -> Evaluation {
+        Evaluation {
+            decision,
+            standard: None,
+            per_capita_income: None,
+            counted_income: None,
+            dibao_amount: Decimal::ZERO,
+            uplift_amount: Decimal::ZERO,
+            tekun_basic: Decimal::ZERO,
+            tekun_care: Decimal::ZERO,
+            gradual_exit_amount: Decimal::ZERO,
+            exit: None,
+            reasons: Vec::new(),
+            missing: Vec::new(),
+            steps: Vec::new(),
+        }
+    }
+
+    /// The month's total: every regular amount of the decision.
+    pub fn monthly_total(&self) -> Decimal {
+        self.dibao_amount
+            + self.uplift_amount
+            + self.tekun_basic
+            + self.tekun_care
+            + self.gradual_exit_amount
+    }
+
+    /// Whether the rules find the household should be paid as 低保 (or in its exit) while it is
+    /// not enrolled: to enrol.
+    pub fn to_enrol(&self, h: &Household) -> bool {
+        self.decision == Decision::Dibao && h.status != Status::Dibao
+    }
+
+    /// Whether an enrolled 低保 household is no longer eligible and not in an exit: to review.
+    pub fn to_review(&self, h: &Household) -> bool {
+        h.status == Status::Dibao && matches!(self.decision, Decision::Edge | Decision::None)
+    }
+}
+
+/// Decides one household for the month of `params`. `trace` records every step for `explain`.
+///
+/// Order (SPEC.md, "Order of computation"): a row with unreadable cells is `invalid`; an
+/// enrolled 特困 household is paid 特困 without a means test (and never also 低保); every other
+/// household is means-tested: counted per-capita income below the standard is 低保 whatever its
+/// enrolment; an enrolled 低保 household above the standard may be in its gradual exit;
+/// otherwise income below the edge multiple is 低保边缘.
+pub fn evaluate(policy: &Policy, params: &MonthParams, h: &Household, trace: bool) -> Evaluation {
+    let mut tr = Trace::new(trace);
+    let mut ev = decide(policy, params, h, &mut tr);
+    if !h.warnings.is_empty() {
+        ev.reasons.extend(h.warnings.iter().map(|w| w.code));
+    }
+    ev.steps = tr.steps;
+    ev
+}
+
+fn decide(policy: &Policy, params: &MonthParams, h: &Household, tr: &mut Trace) -> Evaluation {
+    if !h.is_valid() {
+        let mut ev = Evaluation::new(Decision::Invalid);
+        ev.reasons.extend(h.errors.iter().map(|e| e.code));
+        return ev;
+    }
+    let Some(area) = h.area.and_then(|a| params.areas.get(a)) else {
+        let mut ev = Evaluation::new(Decision::Invalid);
+        ev.reasons.push("unknown_region");
+        return ev;
+    };
+    let mut missing = Vec::new();
+    if h.members.is_none() {
+        missing.push(Column::Members);
+    }
+    if h.residence.is_none() {
+        missing.push(Column::Residence);
+    }
+    if h.status == Status::Tekun {
+        if let Some(t) = &policy.file.tekun
+            && t.care.is_some()
+            && h.care_level.is_none()
+        {
+            missing.push(Column::CareLevel);
+        }
+        if !missing.is_empty() {
+            return undetermined(missing);
+        }
+        return tekun_decision(policy, area, h, tr);
+    }
+    if h.monthly_income.is_none() {
+        missing.push(Column::MonthlyIncome);
+    }
+    if !missing.is_empty() {
+        return undetermined(missing);
+    }
+    means_tested(policy, area, h, tr)
+}
+
+fn undetermined(missing: Vec<Column>) -> Evaluation {
+    let mut ev = Evaluation::new(Decision::Undetermined);
+    ev.reasons.push("missing_input");
+    ev.missing = missing;
+    ev
+}
+
+fn tekun_decision(policy: &Policy, area: &AreaParams, h: &Household, tr: &mut Trace) -> Evaluation {
+    let mut ev = Evaluation::new(Decision::Tekun);
+    let residence = h.residence.unwrap_or(Residence::Urban);
+    ev.standard = Some(area.standard(residence).value);
+    ev.reasons.push("tekun_enrolled");
+    match &policy.file.tekun {
+        Some(t) => {
+            let s = tekun::support(policy, t, area, h, tr);
+            ev.tekun_basic = s.basic;
+            ev.tekun_care = s.care;
+        }
+        None => ev.reasons.push("tekun_no_policy"),
+    }
+    ev
+}
+
+fn means_tested(policy: &Policy, area: &AreaParams, h: &Household, tr: &mut Trace) -> Evaluation {
+    let residence = h.residence.unwrap_or(Residence::Urban);
+    let standard = area.standard(residence);
+    let members = h.members.unwrap_or(1);
+    let counted = income::counted(policy, standard, h, tr);
+    let mut ev = Evaluation::new(Decision::None);
+    ev.standard = Some(standard.value);
+    ev.counted_income = Some(counted.counted);
+    ev.per_capita_income = Some(counted.per_capita);
+
+    let assets_ok = dibao::asset_test(policy, h, tr);
+    let below = counted.per_capita < standard.value;
+    tr.step("dibao.eligibility", &[standard], || {
+        let pc = fmt_money(counted.per_capita);
+        let st = fmt_money(standard.value);
+        if below {
+            (
+                format!("人均计算收入 {pc} 元低于{}低保标准 {st} 元：符合低保收入条件", residence.zh()),
+                format!("counted per-capita income {pc} is below the {} standard {st}: income test passed", residence.name()),
+            )
+        } else {
+            (
+                format!("人均计算收入 {pc} 元不低于{}低保标准 {st} 元：不符合低保收入条件", residence.zh()),
+                format!("counted per-capita income {pc} is not below the {} standard {st}: income test failed", residence.name()),
+            )
+        }
+    });
+    if below && assets_ok != Some(false) {
+        if assets_ok.is_none()
+            && policy
+                .file
+                .dibao
+                .as_ref()
+                .is_some_and(|d| d.asset_limit_per_person.is_some())
+        {
+            ev.reasons.push("assets_not_given");
+        }
+        match dibao::grant(policy, standard, members, &counted, h, tr) {
+            Ok(g) => {
+                ev.decision = Decision::Dibao;
+                ev.reasons.push("income_below_standard");
+                ev.reasons.extend(g.reasons);
+                ev.dibao_amount = g.amount;
+                ev.uplift_amount = dibao::uplift(policy, standard, h, tr);
+                if ev.uplift_amount > Decimal::ZERO {
+                    ev.reasons.push("uplift");
+                }
+                if h.status != Status::Dibao {
+                    ev.reasons.push("not_enrolled");
+                }
+            }
+            Err(missing) => return undetermined(missing),
+        }
+        return ev;
+    }
+    if !below {
+        ev.reasons.push("income_not_below_standard");
+    } else {
+        ev.reasons.push("assets_over_limit");
+    }
+    if h.status == Status::Dibao && !below {
+        let exit = gradual_exit::state(policy, standard, &counted, h, area.month, tr);
+        match exit {
+            Ok((state, amount)) => {
+                ev.exit = Some(state);
+                if let ExitState::InExit(_) = state {
+                    ev.decision = Decision::GradualExit;
+                    ev.gradual_exit_amount = amount;
+                    ev.reasons.push("gradual_exit");
+                    return ev;
+                }
+                ev.reasons.push(match state {
+                    ExitState::Ended => "gradual_exit_ended",
+                    ExitState::OverCeiling => "gradual_exit_over_ceiling",
+                    ExitState::NotStarted => "gradual_exit_not_started",
+                    _ => "enrolled_not_eligible",
+                });
+            }
+            Err(missing) => return undetermined(missing),
+        }
+    }
+    if edge::is_edge(policy, standard, &counted, tr) {
+        ev.decision = Decision::Edge;
+        ev.reasons.push("edge_income");
+    }
+    if ev.to_review(h) {
+        ev.reasons.push("to_review");
+    }
+    ev
+}
+
+/// One readable sentence for the decision, in `lang`: what was decided and why, with the
+/// figures compared.
+pub fn message(policy: &Policy, h: &Household, ev: &Evaluation, lang: Lang) -> String {
+    let m = |x: Decimal| fmt_money(x);
+    let std = ev.standard.map(m).unwrap_or_default();
+    let pc = ev.per_capita_income.map(m).unwrap_or_default();
+    let members = h.members.unwrap_or(0);
+    let mut s = match (ev.decision, lang) {
+        (Decision::Invalid, Lang::Zh) => format!(
+            "本行数据有误，未作计算：{}",
+            h.errors
+                .iter()
+                .map(|e| e.describe(lang))
+                .collect::<Vec<_>>()
+                .join("；")
+        ),
+        (Decision::Invalid, Lang::En) => format!(
+            "this row has unreadable cells and was not computed: {}",
+            h.errors
+                .iter()
+                .map(|e| e.describe(lang))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        (Decision::Undetermined, Lang::Zh) => format!(
+            "缺少计算所需的数据，暂不能认定：请补充{}",
+            ev.missing
+                .iter()
+                .map(|c| format!("{}（{}）", c.zh(), c.name()))
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
+        (Decision::Undetermined, Lang::En) => format!(
+            "cannot decide until these are filled in: {}",
+            ev.missing
+                .iter()
+                .map(|c| c.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        (Decision::Tekun, Lang::Zh) => format!(
+            "特困人员 {members} 人：基本生活费 {} 元，照料护理费 {} 元，合计 {} 元/月",
+            m(ev.tekun_basic),
+            m(ev.tekun_care),
+            m(ev.monthly_total())
+        ),
+        (Decision::Tekun, Lang::En) => format!(
+            "特困 support for {members} person(s): basic living {}, care {}, total {} a month",
+            m(ev.tekun_basic),
+            m(ev.tekun_care),
+            m(ev.monthly_total())
+        ),
+        (Decision::Dibao, Lang::Zh) => format!(
+            "家庭人均计算收入 {pc} 元低于低保标准 {std} 元，{members} 人，低保金 {} 元{}，合计 {} 元/月",
+            m(ev.dibao_amount),
+            if ev.uplift_amount.is_zero() {
+                String::new()
+            } else {
+                format!("，分类施保 {} 元", m(ev.uplift_amount))
+            },
+            m(ev.monthly_total())
+        ),
+        (Decision::Dibao, Lang::En) => format!(
+            "counted per-capita income {pc} is below the 低保 standard {std}; {members} person(s): grant {}{}, total {} a month",
+            m(ev.dibao_amount),
+            if ev.uplift_amount.is_zero() {
+                String::new()
+            } else {
+                format!(", uplift {}", m(ev.uplift_amount))
+            },
+            m(ev.monthly_total())
+        ),
+        (Decision::GradualExit, _) => {
+            let n = match ev.exit {
+                Some(ExitState::InExit(n)) => n,
+                _ => 0,
+            };
+            let months = policy
+                .file
+                .gradual_exit
+                .as_ref()
+                .map(|g| g.months)
+                .unwrap_or(0);
+            match lang {
+                Lang::Zh => format!(
+                    "人均计算收入 {pc} 元已超过低保标准 {std} 元，处于渐退期第 {n}/{months} 个月，发放 {} 元",
+                    m(ev.gradual_exit_amount)
+                ),
+                Lang::En => format!(
+                    "per-capita income {pc} is above the standard {std}; month {n} of {months} of the gradual exit: {} paid",
+                    m(ev.gradual_exit_amount)
+                ),
+            }
+        }
+        (Decision::Edge, Lang::Zh) => format!(
+            "人均计算收入 {pc} 元不低于低保标准 {std} 元，但低于低保边缘标准：认定为低保边缘家庭"
+        ),
+        (Decision::Edge, Lang::En) => format!(
+            "per-capita income {pc} is not below the standard {std} but below the edge threshold: 低保边缘 household"
+        ),
+        (Decision::None, Lang::Zh) => {
+            format!("人均计算收入 {pc} 元不低于低保标准 {std} 元，不符合低保条件")
+        }
+        (Decision::None, Lang::En) => {
+            format!("per-capita income {pc} is not below the standard {std}: not eligible")
+        }
+    };
+    let notes: Vec<&str> = ev.reasons.iter().filter_map(|r| note(r, lang)).collect();
+    if !notes.is_empty() {
+        s.push_str(lang.pick("。", ". "));
+        s.push_str(&notes.join(lang.pick("；", "; ")));
+    }
+    for w in &h.warnings {
+        s.push_str(lang.pick("。注意：", ". Warning: "));
+        s.push_str(w.reason(lang));
+    }
+    s
+}
+
+fn note(reason: &str, lang: Lang) -> Option<&'static str> {
+    Some(match (reason, lang) {
+        ("not_enrolled", Lang::Zh) => "该户尚未纳入低保，建议及时纳入",
+        ("not_enrolled", Lang::En) => "not enrolled yet: enrol",
+        ("to_review", Lang::Zh) => "该户在保但已不符合条件且不在渐退期，请复核",
+        ("to_review", Lang::En) => {
+            "enrolled but no longer eligible and not in a gradual exit: review"
+        }
+        ("gradual_exit_ended", Lang::Zh) => "渐退期已满",
+        ("gradual_exit_ended", Lang::En) => "the gradual exit is over",
+        ("gradual_exit_over_ceiling", Lang::Zh) => "人均收入已达渐退上限，渐退提前结束",
+        ("gradual_exit_over_ceiling", Lang::En) => {
+            "income reached the exit ceiling: the exit ends early"
+        }
+        ("gradual_exit_not_started", Lang::Zh) => "渐退起始月晚于计算月份",
+        ("gradual_exit_not_started", Lang::En) => "the exit starts after this month",
+        ("dibao_floor", Lang::Zh) => "按保底金额发放",
+        ("dibao_floor", Lang::En) => "the per-person floor applies",
+        ("assets_over_limit", Lang::Zh) => "家庭财产超过规定标准",
+        ("assets_over_limit", Lang::En) => "assets exceed the limit",
+        ("assets_not_given", Lang::Zh) => "未填写家庭财产，未做财产核查",
+        ("assets_not_given", Lang::En) => "assets not given: asset test not applied",
+        _ => return None,
+    })
+}
