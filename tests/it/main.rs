@@ -1,0 +1,4 @@
+//! The integration tests: the real binary, run in temporary folders.
+
+mod check;
+mod workdir;
