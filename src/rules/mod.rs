@@ -5,6 +5,7 @@
 pub mod dibao;
 pub mod edge;
 pub mod gradual_exit;
+pub mod groups;
 pub mod income;
 pub mod tekun;
 
