@@ -13,7 +13,9 @@ use crate::household::{Household, Status};
 pub fn household_groups(h: &Household, ev: &Evaluation) -> Vec<&'static str> {
     let mut groups = Vec::with_capacity(4);
     match h.status {
-        Status::Dibao if !ev.to_review(h) && ev.decision != Decision::Invalid => groups.push("dibao"),
+        Status::Dibao if !ev.to_review(h) && ev.decision != Decision::Invalid => {
+            groups.push("dibao")
+        }
         Status::Tekun if ev.decision != Decision::Invalid => groups.push("tekun"),
         Status::Edge if ev.decision != Decision::Invalid => groups.push("edge"),
         _ => {}

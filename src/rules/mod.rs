@@ -536,3 +536,6 @@ fn note(reason: &str, lang: Lang) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,4 +1,5 @@
 //! The integration tests: the real binary, run in temporary folders.
 
 mod check;
+mod source;
 mod workdir;
