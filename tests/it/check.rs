@@ -84,3 +84,447 @@ fn bundled_roster_gives_hand_checked_decisions_and_amounts() {
     assert!(r.stderr.contains("共 12 户"), "{}", r.stderr);
     assert!(r.stderr.contains("7979.60"), "{}", r.stderr);
 }
+
+#[test]
+fn json_totals_equal_the_sum_of_the_rows_and_money_is_text() {
+    let w = bundled();
+    let r = w.run(&[
+        "check",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--month",
+        "2022-12",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 1);
+    let v = r.json();
+    assert_eq!(v["policy"], "兰州市 2022");
+    assert_eq!(v["policy_sha256"].as_str().map(str::len), Some(64));
+    let rows = v["households"].as_array().expect("households");
+    assert_eq!(rows.len(), 12);
+    let sum: rust_decimal::Decimal = rows
+        .iter()
+        .map(|h| {
+            h["monthly_total"]
+                .as_str()
+                .expect("money is a string")
+                .parse::<rust_decimal::Decimal>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(v["totals"]["monthly_total"], sum.to_string());
+    assert_eq!(v["totals"]["monthly_total"], "7979.60");
+    assert_eq!(v["totals"]["dibao"], "3");
+    assert_eq!(rows[0]["备注"], "", "extra columns are carried through");
+}
+
+#[test]
+fn english_messages_with_lang_en() {
+    let w = bundled();
+    let r = w.run(&[
+        "check",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--month",
+        "2022-12",
+        "--format",
+        "csv",
+        "--lang",
+        "en",
+    ]);
+    let rows = r.csv();
+    let msg = rows[0].iter().position(|c| c == "message").unwrap();
+    assert!(
+        rows[1][msg].starts_with("counted per-capita income 333.33 is below"),
+        "{}",
+        rows[1][msg]
+    );
+    assert!(r.stderr.contains("12 households"), "{}", r.stderr);
+}
+
+#[test]
+fn output_file_is_written_whole_or_not_at_all() {
+    let w = bundled();
+    let r = w.run(&[
+        "check",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--month",
+        "2022-12",
+        "-o",
+        "out.csv",
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.is_empty());
+    assert_eq!(w.read("out.csv").lines().count(), 13);
+    // A month before any standard is in force is fatal: exit 2 and nothing written.
+    let r = w.run(&[
+        "check",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--month",
+        "2021-12",
+        "-o",
+        "early.csv",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("dibao.standard") && r.stderr.contains("2021-12"),
+        "{}",
+        r.stderr
+    );
+    assert!(!w.file("early.csv").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(w.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn a_misspelt_policy_key_is_refused_naming_its_path() {
+    let w = bundled();
+    let text = w.read("policy.toml").replace("urban = 914", "urbn = 914");
+    w.write("typo.toml", text);
+    let r = w.run(&[
+        "check",
+        "-p",
+        "typo.toml",
+        "roster.csv",
+        "--month",
+        "2022-12",
+        "-o",
+        "out.csv",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("dibao.standard[0]") && r.stderr.contains("urbn"),
+        "{}",
+        r.stderr
+    );
+    assert!(!w.file("out.csv").exists());
+}
+
+#[test]
+fn ambiguous_dated_entries_are_refused() {
+    let w = bundled();
+    let text = w.read("policy.toml").replace(
+        "[dibao]\n",
+        "[[dibao.standard]]\nfrom = \"2022-01\"\narea = \"city\"\nurban = 900\nrural = 400\n\n[dibao]\n",
+    );
+    w.write("dup.toml", text);
+    let r = w.run(&[
+        "check",
+        "-p",
+        "dup.toml",
+        "roster.csv",
+        "--month",
+        "2022-12",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("ambiguous"), "{}", r.stderr);
+}
+
+#[test]
+fn stale_policy_warns_and_strict_refuses() {
+    let w = bundled();
+    let r = w.run(&[
+        "check",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--month",
+        "2023-01",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("last verified 2022-12"), "{}", r.stderr);
+    let r = w.run(&[
+        "check",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--month",
+        "2023-01",
+        "--strict",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn roster_from_stdin_with_chinese_headers_and_values() {
+    let w = bundled();
+    let roster = "户编号,区划代码,城乡类别,家庭人口,家庭月收入,保障类别\nC1,620102,城市,3,\"1,000.00\",低保\nC2,620121,农村,1,１００元,无\n";
+    let r = w.run_with_stdin(
+        &[
+            "check",
+            "-p",
+            "policy.toml",
+            "-",
+            "--month",
+            "2022-12",
+            "--format",
+            "csv",
+        ],
+        Some(roster.as_bytes()),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = r.csv();
+    assert_eq!(rows[1][0], "C1");
+    assert_eq!(rows[1][6], "1742.00");
+    assert_eq!(rows[2][3], "dibao");
+    assert_eq!(rows[2][6], "339.00");
+}
+
+#[test]
+fn duplicate_household_ids_are_invalid_after_the_first() {
+    let w = bundled();
+    w.write("dup.csv", "household_id,region,residence,members,monthly_income\nA,620102,urban,1,100\nA,620102,urban,1,100\n");
+    let r = w.run(&[
+        "check",
+        "-p",
+        "policy.toml",
+        "dup.csv",
+        "--month",
+        "2022-12",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(r.code, 1);
+    let rows = r.csv();
+    assert_eq!(rows[1][3], "dibao");
+    assert_eq!(rows[2][3], "invalid");
+    assert!(rows[2][11].contains("duplicate_household_id"));
+}
+
+#[test]
+fn missing_required_column_is_fatal() {
+    let w = bundled();
+    w.write(
+        "bad.csv",
+        "household_id,region,monthly_income\nA,620102,100\n",
+    );
+    let r = w.run(&[
+        "check",
+        "-p",
+        "policy.toml",
+        "bad.csv",
+        "--month",
+        "2022-12",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("residence") && r.stderr.contains("members"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let w = bundled();
+    assert_eq!(w.run(&["check", "-p", "policy.toml", "roster.csv"]).code, 2);
+    assert_eq!(
+        w.run(&[
+            "check",
+            "-p",
+            "policy.toml",
+            "roster.csv",
+            "--month",
+            "2022-13"
+        ])
+        .code,
+        2
+    );
+    assert_eq!(
+        w.run(&[
+            "check",
+            "-p",
+            "nope.toml",
+            "roster.csv",
+            "--month",
+            "2022-12"
+        ])
+        .code,
+        2
+    );
+}
+
+#[test]
+fn explain_cites_every_parameter_with_its_source() {
+    let w = bundled();
+    let r = w.run(&[
+        "explain",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--household",
+        "H004",
+        "--month",
+        "2022-12",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("1.3 × urban standard 914.00 = 1188.2, rounded by yuan_up to 1189.00"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("tekun.care_base = 1670, from 2022-01, source gs-minwage"),
+        "{}",
+        r.stdout
+    );
+    let r = w.run(&[
+        "explain",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--household",
+        "H006",
+        "--month",
+        "2022-12",
+        "--format",
+        "json",
+    ]);
+    let v = r.json();
+    assert_eq!(v["decision"], "gradual_exit");
+    let rules: Vec<&str> = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        ["income.counted", "dibao.eligibility", "gradual_exit.pay"]
+    );
+    let r = w.run(&[
+        "explain",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--household",
+        "NOPE",
+        "--month",
+        "2022-12",
+    ]);
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn init_writes_a_working_example_and_never_overwrites() {
+    let w = Workdir::new();
+    let r = w.run(&["init", "demo"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = w.run(&[
+        "check",
+        "-p",
+        "demo/policy.toml",
+        "demo/roster.csv",
+        "--month",
+        "2022-12",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.csv().len(), 13);
+    let r = w.run(&["init", "demo"]);
+    assert_eq!(r.code, 2);
+}
+
+mod properties {
+    use crate::workdir::Workdir;
+    use proptest::prelude::*;
+
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            (0u32..5000).prop_map(|n| n.to_string()),
+            (0u32..500000).prop_map(|n| format!("{}.{:02}", n / 100, n % 100)),
+            Just("12a".to_string()),
+            Just("-5".to_string()),
+            Just("无".to_string()),
+            "[a-z低保特困,\"]{0,4}",
+        ]
+    }
+
+    fn row() -> impl Strategy<Value = Vec<String>> {
+        (
+            prop_oneof![Just("620102"), Just("620121"), Just("999999"), Just("")],
+            prop_oneof![
+                Just("urban"),
+                Just("rural"),
+                Just("农村"),
+                Just(""),
+                Just("x")
+            ],
+            cell(),
+            cell(),
+            prop_oneof![
+                Just("dibao"),
+                Just("tekun"),
+                Just("none"),
+                Just("edge"),
+                Just(""),
+                Just("?")
+            ],
+            prop_oneof![Just(""), Just("full"), Just("partial")],
+        )
+            .prop_map(|(region, res, members, income, status, care)| {
+                vec![
+                    region.into(),
+                    res.into(),
+                    members,
+                    income,
+                    status.into(),
+                    care.into(),
+                ]
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        /// Every input row comes out exactly once, in order, and the summary total is the sum
+        /// of the rows' totals.
+        #[test]
+        fn every_row_comes_out_once_and_totals_reconcile(rows in proptest::collection::vec(row(), 1..40)) {
+            let w = Workdir::new();
+            w.copy_repo_file("policies/lanzhou-2022.toml", "policy.toml");
+            let mut wtr = csv::Writer::from_writer(Vec::new());
+            wtr.write_record(["household_id", "region", "residence", "members", "monthly_income", "status", "care_level"]).unwrap();
+            for (i, r) in rows.iter().enumerate() {
+                let mut rec = vec![format!("P{i}")];
+                rec.extend(r.iter().cloned());
+                wtr.write_record(&rec).unwrap();
+            }
+            w.write("roster.csv", wtr.into_inner().unwrap());
+            let r = w.run(&["check", "-p", "policy.toml", "roster.csv", "--month", "2022-12", "--format", "json"]);
+            prop_assert!(r.code == 0 || r.code == 1, "exit {}: {}", r.code, r.stderr);
+            let v = r.json();
+            let out = v["households"].as_array().unwrap();
+            prop_assert_eq!(out.len(), rows.len());
+            let mut sum = rust_decimal::Decimal::ZERO;
+            for (i, h) in out.iter().enumerate() {
+                prop_assert_eq!(h["household_id"].as_str().unwrap(), format!("P{i}"));
+                let total: rust_decimal::Decimal = h["monthly_total"].as_str().unwrap().parse().unwrap();
+                prop_assert!(total >= rust_decimal::Decimal::ZERO);
+                sum += total;
+            }
+            prop_assert_eq!(v["totals"]["monthly_total"].as_str().unwrap(), crate::fmt2(sum));
+            let undecided = out.iter().filter(|h| h["decision"] == "invalid" || h["decision"] == "undetermined").count();
+            prop_assert_eq!(r.code == 1, undecided > 0);
+        }
+    }
+}

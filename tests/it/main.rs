@@ -3,3 +3,10 @@
 mod check;
 mod source;
 mod workdir;
+
+/// Money as the tool states it: two decimals.
+pub fn fmt2(d: rust_decimal::Decimal) -> String {
+    let mut d = d;
+    d.rescale(2);
+    d.to_string()
+}
