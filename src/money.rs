@@ -83,10 +83,48 @@ pub fn fmt_money(value: Decimal) -> String {
 /// [`fmt_money`] used by the streaming writers).
 pub fn write_money(out: &mut String, value: Decimal) {
     use fmt::Write;
-    let mut v = Rounding::Fen.apply(value);
-    v.rescale(2);
-    // Writing into a String cannot fail.
-    let _ = write!(out, "{v}");
+    let mut fen = Rounding::Fen.apply(value);
+    fen.rescale(2);
+    let m = fen.mantissa();
+    // Amounts fit a u64 of fen; printing it by hand is far cheaper than Decimal's Display.
+    // Anything larger takes the general path.
+    let Ok(abs) = u64::try_from(m.unsigned_abs()) else {
+        let _ = write!(out, "{fen}");
+        return;
+    };
+    if m < 0 {
+        out.push('-');
+    }
+    let (mut n, frac) = (abs / 100, abs % 100);
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for d in &digits[i..] {
+        out.push(char::from(*d));
+    }
+    out.push('.');
+    out.push(char::from(b'0' + (frac / 10) as u8));
+    out.push(char::from(b'0' + (frac % 10) as u8));
+}
+
+/// An amount that displays stated to the fen (`{}` of `Yuan(x)` is `fmt_money(x)` without the
+/// intermediate String).
+#[derive(Debug, Clone, Copy)]
+pub struct Yuan(pub Decimal);
+
+impl fmt::Display for Yuan {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let mut buf = String::with_capacity(24);
+        write_money(&mut buf, self.0);
+        f.write_str(&buf)
+    }
 }
 
 /// Formats a decimal without trailing zeros (`1.30`, `0.2` → `1.3`, `0.2`), for rates and
@@ -250,6 +288,15 @@ mod tests {
         assert_eq!(fmt_money(dec!(62.5)), "62.50");
         assert_eq!(fmt_money(dec!(0.005)), "0.01");
         assert_eq!(fmt_money(Decimal::ZERO), "0.00");
+        assert_eq!(fmt_money(dec!(-0.5)), "-0.50");
+        assert_eq!(fmt_money(dec!(1234567.8912)), "1234567.89");
+        assert_eq!(fmt_money(dec!(0.995)), "1.00");
+        assert_eq!(fmt_money(dec!(-0.005)), "-0.01");
+        assert_eq!(
+            fmt_money(dec!(123456789012345678901234.56)),
+            "123456789012345678901234.56"
+        );
+        assert_eq!(fmt_money(dec!(439.000000000000000000000)), "439.00");
     }
 
     #[test]

@@ -95,9 +95,12 @@ pub fn stream<T: Send>(
                     break;
                 }
             }
-            if result.is_err() || empty_tx.send(batch).is_err() {
+            if result.is_err() {
                 break;
             }
+            // The reader may already have finished (and dropped its end): then the batch is
+            // simply not reused.
+            let _ = empty_tx.send(batch);
         }
         drop(full_rx);
         drop(empty_tx);

@@ -159,24 +159,36 @@ fn amounts(ev: &Evaluation) -> [Decimal; MONEY] {
 /// The `reasons` cell: stable codes separated by `;` (`missing:monthly_income`,
 /// `not_money:monthly_income` for a bad cell).
 pub fn reasons_cell(h: &Household, ev: &Evaluation) -> String {
-    let mut parts: Vec<String> = Vec::with_capacity(ev.reasons.len());
+    let mut s = String::new();
+    write_reasons(&mut s, h, ev);
+    s
+}
+
+/// [`reasons_cell`] appended to a reused buffer.
+pub fn write_reasons(s: &mut String, h: &Household, ev: &Evaluation) {
+    let mut push = |a: &str, b: Option<&str>| {
+        if !s.is_empty() {
+            s.push(';');
+        }
+        s.push_str(a);
+        if let Some(b) = b {
+            s.push(':');
+            s.push_str(b);
+        }
+    };
     match ev.decision {
-        Decision::Invalid => {
-            parts.extend(h.errors.iter().map(|e| format!("{}:{}", e.code, e.column)))
-        }
-        Decision::Undetermined => {
-            parts.extend(ev.missing.iter().map(|c| format!("missing:{}", c.name())))
-        }
-        _ => parts.extend(ev.reasons.iter().map(|r| r.to_string())),
+        Decision::Invalid => h.errors.iter().for_each(|e| push(e.code, Some(&e.column))),
+        Decision::Undetermined => ev
+            .missing
+            .iter()
+            .for_each(|c| push("missing", Some(c.name()))),
+        _ => ev.reasons.iter().for_each(|r| push(r, None)),
     }
     if ev.decision == Decision::Invalid || ev.decision == Decision::Undetermined {
-        parts.extend(
-            h.warnings
-                .iter()
-                .map(|w| format!("{}:{}", w.code, w.column)),
-        );
+        h.warnings
+            .iter()
+            .for_each(|w| push(w.code, Some(&w.column)));
     }
-    parts.join(";")
 }
 
 /// Evaluates one raw row: parse, mark a duplicate id, apply the rules.
@@ -225,18 +237,22 @@ impl Ctx<'_> {
 
     fn work(&self, rows: &[Row]) -> ChunkOut {
         let mut out = ChunkOut {
-            bytes: Vec::with_capacity(rows.len() * 200),
+            bytes: Vec::new(),
             table: Vec::new(),
             summary: Summary::default(),
         };
         let mut money = String::with_capacity(16);
+        let mut message = String::with_capacity(256);
+        let mut reasons = String::with_capacity(64);
         let mut csv = (self.format == Format::Csv)
             .then(|| output::csv_writer(Vec::with_capacity(rows.len() * 200)));
         for row in rows {
             let (h, ev) = evaluate_row(self.policy, self.params, self.parser, row, false);
             out.summary.add(&h, &ev, self.lang);
-            let message = rules::message(self.policy, &h, &ev, self.lang);
-            let reasons = reasons_cell(&h, &ev);
+            message.clear();
+            rules::write_message(&mut message, self.policy, &h, &ev, self.lang);
+            reasons.clear();
+            write_reasons(&mut reasons, &h, &ev);
             let opt = |v: Option<Decimal>| v.map(fmt_money).unwrap_or_default();
             match self.format {
                 Format::Csv => {
@@ -267,8 +283,8 @@ impl Ctx<'_> {
                     for (n, v) in names.iter().zip(amounts(&ev)) {
                         fields.push((n, fmt_money(v)));
                     }
-                    fields.push(("reasons", reasons));
-                    fields.push(("message", message));
+                    fields.push(("reasons", reasons.clone()));
+                    fields.push(("message", message.clone()));
                     fields.push(("status", h.status.name().to_string()));
                     fields.push(("row", h.row.to_string()));
                     for (name, v) in self.extra_headers.iter().zip(&h.extra) {
@@ -296,7 +312,7 @@ impl Ctx<'_> {
                         fmt_money(a[1]),
                         fmt_money(a[2] + a[3]),
                         fmt_money(a[5]),
-                        message,
+                        message.clone(),
                     ]);
                 }
             }

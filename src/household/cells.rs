@@ -256,6 +256,39 @@ fn strip_money_decoration(s: &str) -> Result<(bool, &str), CellError> {
 /// two decimal places are kept exactly, never rounded. Anything else, e.g. `12a`,
 /// `1,23,4`, `1.2.3`, `abc`, `1e5`, `NaN` or `无`, gives `Err(NotMoney)`.
 pub fn parse_money(raw: &str) -> Result<Option<Decimal>, CellError> {
+    if let Some(v) = plain_decimal(raw) {
+        return Ok(Some(v));
+    }
+    parse_money_slow(raw)
+}
+
+/// The common cell, `1234` or `1234.50` in ASCII with at most 18 digits, read without
+/// normalising; anything else returns `None` and goes the full way.
+fn plain_decimal(s: &str) -> Option<Decimal> {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 19 || b[0] == b'.' {
+        return None;
+    }
+    let (mut m, mut scale, mut dot) = (0i64, 0u32, false);
+    for &c in b {
+        match c {
+            b'0'..=b'9' => {
+                m = m * 10 + i64::from(c - b'0');
+                if dot {
+                    scale += 1;
+                }
+            }
+            b'.' if !dot => dot = true,
+            _ => return None,
+        }
+    }
+    if dot && scale == 0 {
+        return None;
+    }
+    Some(Decimal::new(m, scale))
+}
+
+fn parse_money_slow(raw: &str) -> Result<Option<Decimal>, CellError> {
     let cell = normalize_numeric(raw);
     let s = cell.as_ref();
     if s.is_empty() || is_placeholder(s) {
@@ -275,6 +308,13 @@ pub fn parse_money(raw: &str) -> Result<Option<Decimal>, CellError> {
 /// Empty cells and placeholders give `Ok(None)`; `无` is `Err(NotInteger)` because
 /// whether it means zero is for a person to decide. Negative values give `Err(Negative)`.
 pub fn parse_count(raw: &str) -> Result<Option<u32>, CellError> {
+    let b = raw.as_bytes();
+    if !b.is_empty() && b.len() <= 9 && b.iter().all(u8::is_ascii_digit) {
+        // The common cell: plain ASCII digits, read directly.
+        return Ok(Some(
+            b.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')),
+        ));
+    }
     let cell = normalize_numeric(raw);
     let s = cell.as_ref();
     if s.is_empty() || is_placeholder(s) {
@@ -465,6 +505,30 @@ mod tests {
         assert_eq!(normalize_numeric("－３\u{3000}＋"), "-3 +");
         assert!(is_blank("") && is_blank(" \t\u{3000}\u{a0}"));
         assert!(!is_blank("/") && !is_blank("0"));
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_the_full_parser() {
+        for cell in [
+            "0",
+            "7",
+            "007",
+            "1234",
+            "1234.5",
+            "1234.50",
+            "0.125",
+            "999999999999999999",
+            "12.",
+            "1.2.3",
+            ".5",
+        ] {
+            let fast = plain_decimal(cell);
+            let full = parse_money_slow(cell);
+            if let Some(v) = fast {
+                assert_eq!(full, Ok(Some(v)), "{cell}");
+                assert_eq!(v.scale(), full.unwrap().unwrap().scale(), "{cell}");
+            }
+        }
     }
 
     #[test]

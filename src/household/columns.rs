@@ -64,7 +64,7 @@ pub enum Column {
     BankAccount,
 }
 
-/// Every column with its SPEC.md name and the headers that mean it (compared after
+/// Every column with its SPEC.md name (in the enum's order: `Column as usize` indexes it) and the headers that mean it (compared after
 /// [`normalize_header`]).
 pub const COLUMNS: &[(Column, &str, &[&str])] = &[
     (
@@ -313,6 +313,13 @@ impl HeaderMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_table_is_in_enum_order() {
+        for (i, (c, _, _)) in COLUMNS.iter().enumerate() {
+            assert_eq!(*c as usize, i);
+        }
+    }
 
     #[test]
     fn english_and_chinese_headers_map_to_the_same_columns() {

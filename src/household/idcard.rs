@@ -234,10 +234,9 @@ fn birth_date(year: u32, month: u32, day: u32, today: NaiveDate) -> Result<Naive
 /// Never repairs a damaged number by guessing: a number Excel has mangled is
 /// reported as such so the caseworker re-enters it from the card.
 pub fn parse_id(raw: &str, today: NaiveDate) -> Result<IdNumber, IdProblem> {
-    let text: String = strip_text_wrappers(raw.trim())
-        .chars()
-        .map(to_ascii)
-        .collect();
+    let inner = strip_text_wrappers(raw.trim());
+    let mut text = String::with_capacity(inner.len());
+    text.extend(inner.chars().map(to_ascii));
     if text.is_empty() {
         return Err(IdProblem::Empty);
     }

@@ -14,7 +14,7 @@ pub enum Residence {
 impl Residence {
     /// Reads `urban`/`rural`, 城市/城镇/农村.
     pub fn parse(s: &str) -> Option<Residence> {
-        match s.trim().to_ascii_lowercase().as_str() {
+        match lower(s).as_ref() {
             "urban" | "城市" | "城镇" | "城" | "城市居民" | "城镇居民" => {
                 Some(Residence::Urban)
             }
@@ -57,7 +57,7 @@ pub enum Status {
 impl Status {
     /// Reads `none`/`dibao`/`tekun`/`edge`, 无/低保/特困/低保边缘.
     pub fn parse(s: &str) -> Option<Status> {
-        match s.trim().to_ascii_lowercase().as_str() {
+        match lower(s).as_ref() {
             "none" | "无" | "否" | "非低保" => Some(Status::None),
             "dibao" | "低保" | "低保户" | "低保对象" | "城市低保" | "农村低保" => {
                 Some(Status::Dibao)
@@ -93,7 +93,7 @@ pub enum CareLevel {
 impl CareLevel {
     /// Reads `self_care`/`partial`/`full`, 全自理/半失能/全失能.
     pub fn parse(s: &str) -> Option<CareLevel> {
-        match s.trim().to_ascii_lowercase().as_str() {
+        match lower(s).as_ref() {
             "self_care" | "全自理" | "生活自理" | "自理" => Some(CareLevel::SelfCare),
             "partial" | "半失能" | "部分失能" | "半自理" => Some(CareLevel::Partial),
             "full" | "全失能" | "完全失能" | "全护理" => Some(CareLevel::Full),
@@ -137,13 +137,23 @@ pub enum Pandemic {
 impl Pandemic {
     /// Reads `none`/`patient`/`quarantine`/`stranded`, 无/患者/隔离/滞留.
     pub fn parse(s: &str) -> Option<Pandemic> {
-        match s.trim().to_ascii_lowercase().as_str() {
+        match lower(s).as_ref() {
             "none" | "无" | "否" => Some(Pandemic::None),
             "patient" | "患者" | "确诊" => Some(Pandemic::Patient),
             "quarantine" | "隔离" | "被隔离" => Some(Pandemic::Quarantine),
             "stranded" | "滞留" => Some(Pandemic::Stranded),
             _ => None,
         }
+    }
+}
+
+/// Trimmed and lower-cased, allocating only when the cell has upper-case letters.
+fn lower(s: &str) -> std::borrow::Cow<'_, str> {
+    let t = s.trim();
+    if t.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(t.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(t)
     }
 }
 
@@ -169,6 +179,9 @@ impl Categories {
     /// Returns the first unknown name as the error.
     pub fn parse(s: &str) -> Result<Categories, String> {
         let mut set = Categories::default();
+        if s.trim().is_empty() {
+            return Ok(set);
+        }
         for part in s.split([';', '；', ',', '，', '、', '|']) {
             let p = part.trim();
             if p.is_empty() || p == "无" {

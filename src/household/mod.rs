@@ -133,6 +133,8 @@ impl Household {
 pub struct RowParser<'p> {
     policy: &'p Policy,
     map: HeaderMap,
+    /// field index per column, by `Column as usize` (a lookup per cell must be cheap)
+    fields: [Option<usize>; columns::COLUMNS.len()],
     today: chrono::NaiveDate,
     /// a `--region` for a county roster without the region column
     default_region: Option<String>,
@@ -170,8 +172,13 @@ impl<'p> RowParser<'p> {
                     .join("、")
             ));
         }
+        let mut fields = [None; columns::COLUMNS.len()];
+        for (c, i) in &map.index {
+            fields[*c as usize] = Some(*i);
+        }
         Ok(RowParser {
             policy,
+            fields,
             map,
             today,
             default_region,
@@ -189,7 +196,7 @@ impl<'p> RowParser<'p> {
             row,
             ..Household::default()
         };
-        let cell = |c: Column| self.map.get(c).and_then(&field).unwrap_or("");
+        let cell = |c: Column| self.fields[c as usize].and_then(&field).unwrap_or("");
         let mut err = |c: Column, value: &str, code: &'static str, zh: String, en: String| {
             h.errors.push(RowError {
                 row,

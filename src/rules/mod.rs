@@ -12,7 +12,7 @@ pub mod tekun;
 use crate::household::columns::Column;
 use crate::household::{Household, Residence, Status};
 use crate::lang::Lang;
-use crate::money::fmt_money;
+use crate::money::{Yuan, fmt_money};
 use crate::policy::{AreaParams, MonthParams, Param, Policy};
 use rust_decimal::Decimal;
 use std::fmt;
@@ -395,75 +395,88 @@ fn means_tested(policy: &Policy, area: &AreaParams, h: &Household, tr: &mut Trac
 /// One readable sentence for the decision, in `lang`: what was decided and why, with the
 /// figures compared.
 pub fn message(policy: &Policy, h: &Household, ev: &Evaluation, lang: Lang) -> String {
-    let m = |x: Decimal| fmt_money(x);
-    let std = ev.standard.map(m).unwrap_or_default();
-    let pc = ev.per_capita_income.map(m).unwrap_or_default();
+    let mut s = String::with_capacity(160);
+    write_message(&mut s, policy, h, ev, lang);
+    s
+}
+
+/// [`message`] appended to a reused buffer (the per-row path of `check`).
+pub fn write_message(s: &mut String, policy: &Policy, h: &Household, ev: &Evaluation, lang: Lang) {
+    use std::fmt::Write;
+    let std = ev.standard.map(Yuan);
+    let std = Opt(std);
+    let pc = Opt(ev.per_capita_income.map(Yuan));
     let members = h.members.unwrap_or(0);
-    let mut s = match (ev.decision, lang) {
-        (Decision::Invalid, Lang::Zh) => format!(
-            "本行数据有误，未作计算：{}",
-            h.errors
-                .iter()
-                .map(|e| e.describe(lang))
-                .collect::<Vec<_>>()
-                .join("；")
+    let total = Yuan(ev.monthly_total());
+    // Writing into a String cannot fail.
+    let _ = match (ev.decision, lang) {
+        (Decision::Invalid, _) => {
+            s.push_str(lang.pick(
+                "本行数据有误，未作计算：",
+                "this row has unreadable cells and was not computed: ",
+            ));
+            for (i, e) in h.errors.iter().enumerate() {
+                if i > 0 {
+                    s.push_str(lang.pick("；", "; "));
+                }
+                s.push_str(&e.describe(lang));
+            }
+            Ok(())
+        }
+        (Decision::Undetermined, Lang::Zh) => {
+            s.push_str("缺少计算所需的数据，暂不能认定：请补充");
+            for (i, c) in ev.missing.iter().enumerate() {
+                if i > 0 {
+                    s.push('、');
+                }
+                let _ = write!(s, "{}（{}）", c.zh(), c.name());
+            }
+            Ok(())
+        }
+        (Decision::Undetermined, Lang::En) => {
+            s.push_str("cannot decide until these are filled in: ");
+            for (i, c) in ev.missing.iter().enumerate() {
+                if i > 0 {
+                    s.push_str(", ");
+                }
+                s.push_str(c.name());
+            }
+            Ok(())
+        }
+        (Decision::Tekun, Lang::Zh) => write!(
+            s,
+            "特困人员 {members} 人：基本生活费 {} 元，照料护理费 {} 元，合计 {total} 元/月",
+            Yuan(ev.tekun_basic),
+            Yuan(ev.tekun_care)
         ),
-        (Decision::Invalid, Lang::En) => format!(
-            "this row has unreadable cells and was not computed: {}",
-            h.errors
-                .iter()
-                .map(|e| e.describe(lang))
-                .collect::<Vec<_>>()
-                .join("; ")
+        (Decision::Tekun, Lang::En) => write!(
+            s,
+            "特困 support for {members} person(s): basic living {}, care {}, total {total} a month",
+            Yuan(ev.tekun_basic),
+            Yuan(ev.tekun_care)
         ),
-        (Decision::Undetermined, Lang::Zh) => format!(
-            "缺少计算所需的数据，暂不能认定：请补充{}",
-            ev.missing
-                .iter()
-                .map(|c| format!("{}（{}）", c.zh(), c.name()))
-                .collect::<Vec<_>>()
-                .join("、")
-        ),
-        (Decision::Undetermined, Lang::En) => format!(
-            "cannot decide until these are filled in: {}",
-            ev.missing
-                .iter()
-                .map(|c| c.name())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        (Decision::Tekun, Lang::Zh) => format!(
-            "特困人员 {members} 人：基本生活费 {} 元，照料护理费 {} 元，合计 {} 元/月",
-            m(ev.tekun_basic),
-            m(ev.tekun_care),
-            m(ev.monthly_total())
-        ),
-        (Decision::Tekun, Lang::En) => format!(
-            "特困 support for {members} person(s): basic living {}, care {}, total {} a month",
-            m(ev.tekun_basic),
-            m(ev.tekun_care),
-            m(ev.monthly_total())
-        ),
-        (Decision::Dibao, Lang::Zh) => format!(
-            "家庭人均计算收入 {pc} 元低于低保标准 {std} 元，{members} 人，低保金 {} 元{}，合计 {} 元/月",
-            m(ev.dibao_amount),
-            if ev.uplift_amount.is_zero() {
-                String::new()
-            } else {
-                format!("，分类施保 {} 元", m(ev.uplift_amount))
-            },
-            m(ev.monthly_total())
-        ),
-        (Decision::Dibao, Lang::En) => format!(
-            "counted per-capita income {pc} is below the 低保 standard {std}; {members} person(s): grant {}{}, total {} a month",
-            m(ev.dibao_amount),
-            if ev.uplift_amount.is_zero() {
-                String::new()
-            } else {
-                format!(", uplift {}", m(ev.uplift_amount))
-            },
-            m(ev.monthly_total())
-        ),
+        (Decision::Dibao, Lang::Zh) => {
+            let _ = write!(
+                s,
+                "家庭人均计算收入 {pc} 元低于低保标准 {std} 元，{members} 人，低保金 {} 元",
+                Yuan(ev.dibao_amount)
+            );
+            if !ev.uplift_amount.is_zero() {
+                let _ = write!(s, "，分类施保 {} 元", Yuan(ev.uplift_amount));
+            }
+            write!(s, "，合计 {total} 元/月")
+        }
+        (Decision::Dibao, Lang::En) => {
+            let _ = write!(
+                s,
+                "counted per-capita income {pc} is below the 低保 standard {std}; {members} person(s): grant {}",
+                Yuan(ev.dibao_amount)
+            );
+            if !ev.uplift_amount.is_zero() {
+                let _ = write!(s, ", uplift {}", Yuan(ev.uplift_amount));
+            }
+            write!(s, ", total {total} a month")
+        }
         (Decision::GradualExit, _) => {
             let n = match ev.exit {
                 Some(ExitState::InExit(n)) => n,
@@ -475,40 +488,61 @@ pub fn message(policy: &Policy, h: &Household, ev: &Evaluation, lang: Lang) -> S
                 .as_ref()
                 .map(|g| g.months)
                 .unwrap_or(0);
+            let paid = Yuan(ev.gradual_exit_amount);
             match lang {
-                Lang::Zh => format!(
-                    "人均计算收入 {pc} 元已超过低保标准 {std} 元，处于渐退期第 {n}/{months} 个月，发放 {} 元",
-                    m(ev.gradual_exit_amount)
+                Lang::Zh => write!(
+                    s,
+                    "人均计算收入 {pc} 元已超过低保标准 {std} 元，处于渐退期第 {n}/{months} 个月，发放 {paid} 元"
                 ),
-                Lang::En => format!(
-                    "per-capita income {pc} is above the standard {std}; month {n} of {months} of the gradual exit: {} paid",
-                    m(ev.gradual_exit_amount)
+                Lang::En => write!(
+                    s,
+                    "per-capita income {pc} is above the standard {std}; month {n} of {months} of the gradual exit: {paid} paid"
                 ),
             }
         }
-        (Decision::Edge, Lang::Zh) => format!(
+        (Decision::Edge, Lang::Zh) => write!(
+            s,
             "人均计算收入 {pc} 元不低于低保标准 {std} 元，但低于低保边缘标准：认定为低保边缘家庭"
         ),
-        (Decision::Edge, Lang::En) => format!(
+        (Decision::Edge, Lang::En) => write!(
+            s,
             "per-capita income {pc} is not below the standard {std} but below the edge threshold: 低保边缘 household"
         ),
-        (Decision::None, Lang::Zh) => {
-            format!("人均计算收入 {pc} 元不低于低保标准 {std} 元，不符合低保条件")
-        }
-        (Decision::None, Lang::En) => {
-            format!("per-capita income {pc} is not below the standard {std}: not eligible")
-        }
+        (Decision::None, Lang::Zh) => write!(
+            s,
+            "人均计算收入 {pc} 元不低于低保标准 {std} 元，不符合低保条件"
+        ),
+        (Decision::None, Lang::En) => write!(
+            s,
+            "per-capita income {pc} is not below the standard {std}: not eligible"
+        ),
     };
-    let notes: Vec<&str> = ev.reasons.iter().filter_map(|r| note(r, lang)).collect();
-    if !notes.is_empty() {
-        s.push_str(lang.pick("。", ". "));
-        s.push_str(&notes.join(lang.pick("；", "; ")));
+    let mut first = true;
+    for n in ev.reasons.iter().filter_map(|r| note(r, lang)) {
+        s.push_str(if first {
+            lang.pick("。", ". ")
+        } else {
+            lang.pick("；", "; ")
+        });
+        s.push_str(n);
+        first = false;
     }
     for w in &h.warnings {
         s.push_str(lang.pick("。注意：", ". Warning: "));
         s.push_str(w.reason(lang));
     }
-    s
+}
+
+/// An optional amount that displays as nothing when absent.
+struct Opt(Option<Yuan>);
+
+impl fmt::Display for Opt {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self.0 {
+            Some(y) => y.fmt(f),
+            None => Ok(()),
+        }
+    }
 }
 
 fn note(reason: &str, lang: Lang) -> Option<&'static str> {

@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# Times `jiuzhu check` against a bare csv-crate pass over the same generated rosters.
+#
+# Usage: bench/run.sh [--big]
+#
+# Builds the release binaries, generates bench/out/roster-1m.csv (1,000,000 households; with
+# --big also roster-5m.csv, 5,000,000) and, for each size, times:
+#   gen     jiuzhu-gen writing the roster
+#   bare    jiuzhu-bare: csv-crate read and write of every row, the floor for check
+#   check   jiuzhu check -p policies/lanzhou-2022.toml ... --month 2022-12 --format csv
+#   check1  the same with RAYON_NUM_THREADS=1
+# then prints a table: command, rows, seconds, rows/s, MB/s (roster size / seconds; for gen,
+# bytes written), peak RSS. A command that fails is marked in the table, the end of its log is
+# shown, and the rest go on; the script then exits 1. Logs and outputs stay in bench/out/
+# (git-ignored). Rosters are read warm, from the page cache.
+#
+# Peak RSS comes from GNU time (GNU_TIME, default /usr/bin/time; `apt-get install -y time`
+# provides it). Without it the script samples VmHWM from /proc every 20 ms: marked `~`, it can
+# miss a peak in the last moments of a run.
+set -euo pipefail
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+
+big=0
+for arg in "$@"; do
+  case $arg in
+    --big) big=1 ;;
+    -h | --help)
+      usage
+      exit 0
+      ;;
+    *)
+      echo "run.sh: unexpected argument '$arg'" >&2
+      usage >&2
+      exit 2
+      ;;
+  esac
+done
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+out=bench/out
+bin=${CARGO_TARGET_DIR:-target}/release
+policy=policies/lanzhou-2022.toml
+month=2022-12
+seed=1
+gnu_time=${GNU_TIME:-/usr/bin/time}
+mkdir -p "$out"
+
+echo "== cargo build --release --bins" >&2
+if ! cargo build --release --bins; then
+  echo "run.sh: the release build failed; nothing was timed" >&2
+  exit 1
+fi
+
+time_version=$("$gnu_time" --version 2>&1 || true)
+if [[ $time_version == *GNU* ]]; then
+  rss_source=gnu
+else
+  rss_source=proc
+  echo "run.sh: GNU time not found at $gnu_time; sampling VmHWM from /proc instead" \
+    "(approximate; install it with: apt-get install -y time)" >&2
+fi
+
+now() {
+  if [[ -n ${EPOCHREALTIME:-} ]]; then
+    echo "${EPOCHREALTIME/,/.}"
+  else
+    date +%s.%N
+  fi
+}
+
+# timed LOG COMMAND...: runs COMMAND with its output in LOG; sets rc, seconds and rss_kb.
+timed() {
+  local log=$1 start end
+  shift
+  rss_kb=
+  start=$(now)
+  if [[ $rss_source == gnu ]]; then
+    if "$gnu_time" -f '%e s %M KB' -o "$log.time" "$@" >"$log" 2>&1; then rc=0; else rc=$?; fi
+    end=$(now)
+    rss_kb=$(awk '/ KB$/ { kb = $(NF - 1) } END { print kb }' "$log.time")
+  else
+    "$@" >"$log" 2>&1 &
+    local pid=$! peak=0 hwm
+    while kill -0 "$pid" 2>/dev/null; do
+      hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
+      if [[ -n $hwm ]] && ((hwm > peak)); then peak=$hwm; fi
+      sleep 0.02
+    done
+    if wait "$pid"; then rc=0; else rc=$?; fi
+    end=$(now)
+    rss_kb="~$peak"
+  fi
+  seconds=$(LC_ALL=C awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
+}
+
+rows_table=()
+failures=()
+
+# record NAME ROWS BYTES LOG: adds a table row from the last `timed` run.
+record() {
+  local name=$1 rows=$2 bytes=$3 log=$4 status rate mbps rss
+  if ((rc == 0)); then
+    status=ok
+  elif [[ $name == check* && $rc == 1 ]]; then
+    status="ok (exit 1: some rows invalid or undetermined)"
+  else
+    status="FAILED (exit $rc)"
+    failures+=("$name|$log")
+  fi
+  if [[ $status == ok* ]]; then
+    rate=$(LC_ALL=C awk -v r="$rows" -v s="$seconds" 'BEGIN { printf("%.0f", (s > 0 ? r / s : 0)) }')
+    mbps=$(LC_ALL=C awk -v b="$bytes" -v s="$seconds" \
+      'BEGIN { printf("%.1f", (s > 0 ? b / 1e6 / s : 0)) }')
+  else
+    rate=- mbps=-
+  fi
+  rss=$(LC_ALL=C awk -v kb="${rss_kb#\~}" -v approx="${rss_kb%%[0-9]*}" \
+    'BEGIN { if (kb == "") print "-"; else printf "%s%.1f", approx, kb * 1024 / 1e6 }')
+  rows_table+=("$name|$rows|$seconds|$rate|$mbps|$rss|$status")
+}
+
+# data_rows FILE: the number of lines after the header.
+data_rows() { echo $(($(wc -l <"$1") - 1)); }
+
+# print_table: '|'-separated lines on stdin as aligned columns, numbers right-aligned.
+print_table() {
+  awk -F'|' '
+    {
+      for (i = 1; i <= NF; i++) {
+        cell[NR, i] = $i
+        if (length($i) > width[i]) width[i] = length($i)
+      }
+      if (NF > columns) columns = NF
+    }
+    END {
+      for (r = 1; r <= NR; r++) {
+        line = ""
+        for (i = 1; i <= columns; i++) {
+          align = (i == 1 || i == columns) ? "-" : ""
+          line = line (i < columns ? sprintf("%" align width[i] "s  ", cell[r, i]) : cell[r, i])
+        }
+        print line
+      }
+    }'
+}
+
+sizes=(1m)
+if ((big)); then sizes+=(5m); fi
+
+for size in "${sizes[@]}"; do
+  case $size in
+    1m) rows=1000000 ;;
+    5m) rows=5000000 ;;
+  esac
+  roster=$out/roster-$size.csv
+
+  echo "== $size: generating $roster" >&2
+  rm -f "$roster"
+  timed "$out/gen-$size.log" "$bin/jiuzhu-gen" --rows "$rows" --seed "$seed" -o "$roster"
+  if ((rc != 0)) || [[ ! -s $roster ]]; then
+    record "gen $size" "$rows" 0 "$out/gen-$size.log"
+    echo "run.sh: could not generate $roster; skipping $size" >&2
+    continue
+  fi
+  bytes=$(wc -c <"$roster")
+  record "gen $size" "$rows" "$bytes" "$out/gen-$size.log"
+  # Start every timed read with the roster on disk, not half of it still in dirty pages.
+  sync
+
+  rm -f "$out/bare-$size.csv" "$out/check-$size.csv" "$out/check1-$size.csv"
+
+  echo "== $size: bare csv pass" >&2
+  timed "$out/bare-$size.log" "$bin/jiuzhu-bare" "$roster" -o "$out/bare-$size.csv"
+  record "bare $size" "$rows" "$bytes" "$out/bare-$size.log"
+
+  echo "== $size: jiuzhu check" >&2
+  timed "$out/check-$size.log" "$bin/jiuzhu" check -p "$policy" "$roster" \
+    --month "$month" --format csv -o "$out/check-$size.csv"
+  record "check $size" "$rows" "$bytes" "$out/check-$size.log"
+
+  echo "== $size: jiuzhu check, RAYON_NUM_THREADS=1" >&2
+  timed "$out/check1-$size.log" env RAYON_NUM_THREADS=1 "$bin/jiuzhu" check -p "$policy" \
+    "$roster" --month "$month" --format csv -o "$out/check1-$size.csv"
+  record "check1 $size" "$rows" "$bytes" "$out/check1-$size.log"
+
+  for output in bare check check1; do
+    file=$out/$output-$size.csv
+    if [[ -f $file ]] && written=$(data_rows "$file") && ((written != rows)); then
+      echo "run.sh: warning: $file has $written rows, expected $rows" >&2
+    fi
+  done
+done
+
+echo
+echo "cores: $(nproc), peak RSS from: $rss_source, MB = 10^6 bytes"
+{
+  echo "command|rows|seconds|rows/s|MB/s|peak RSS MB|status"
+  printf '%s\n' "${rows_table[@]}"
+} | print_table
+
+for failure in "${failures[@]}"; do
+  name=${failure%%|*}
+  log=${failure#*|}
+  echo
+  echo "--- $name failed; last lines of $log:"
+  tail -n 5 "$log"
+done
+if ((${#failures[@]} > 0)); then exit 1; fi
