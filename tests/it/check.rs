@@ -528,3 +528,23 @@ mod properties {
         }
     }
 }
+
+/// Regression: the last batches of a roster larger than the reader's batch (16,384 rows) were
+/// dropped when the reader finished before the workers.
+#[test]
+fn a_roster_of_several_batches_comes_out_whole() {
+    let w = bundled();
+    let generated = std::process::Command::new(env!("CARGO_BIN_EXE_jiuzhu-gen"))
+        .args(["--rows", "40000", "--seed", "7", "-o"])
+        .arg(w.file("big.csv"))
+        .status()
+        .expect("run jiuzhu-gen");
+    assert!(generated.success());
+    let r = w.run(&["check", "-p", "policy.toml", "big.csv", "--month", "2022-12", "--format", "csv", "-o", "out.csv"]);
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    let out = w.read("out.csv");
+    assert_eq!(out.lines().count(), 40_001);
+    let last = out.lines().last().unwrap();
+    assert!(last.starts_with("H000040000,"), "{last}");
+    assert!(r.stderr.contains("共 40000 户"), "{}", r.stderr);
+}
