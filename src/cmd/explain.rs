@@ -206,7 +206,7 @@ fn render_text(
                 };
             }
             cite += &match (&p.source, title, zh) {
-                (Some(id), Some(t), true) => format!("，依据 {id}《{t}》"),
+                (Some(id), Some(t), true) => format!("，依据 {id}：{t}"),
                 (Some(id), Some(t), false) => format!(", source {id} \"{t}\""),
                 (Some(id), None, true) => format!("，依据 {id}"),
                 (Some(id), None, false) => format!(", source {id}"),

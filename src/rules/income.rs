@@ -60,17 +60,26 @@ pub fn counted(policy: &Policy, standard: &Param, h: &Household, tr: &mut Trace)
             fmt_money(counted),
             fmt_money(per_capita),
         );
-        let basis = match policy.file.dibao.as_ref().and_then(|d| d.employment_deduction) {
+        let (basis_zh, basis_en) = match policy.file.dibao.as_ref().and_then(|d| d.employment_deduction) {
             Some(ed) => match (ed.share_of_income, ed.share_of_standard) {
-                (Some(s), _) => format!("{s} × earnings {}", fmt_money(h.employment_income)),
-                (None, Some(s)) => format!("{s} × standard {} × {} employed", fmt_money(standard.value), h.employed),
-                _ => String::new(),
+                (Some(s), _) => {
+                    let e = fmt_money(h.employment_income);
+                    (format!("工资性收入 {e} × {s}"), format!("{s} × earnings {e}"))
+                }
+                (None, Some(s)) => {
+                    let st = fmt_money(standard.value);
+                    (
+                        format!("{s} × 标准 {st} × 就业 {} 人，不超过工资性收入", h.employed),
+                        format!("{s} × standard {st} × {} employed, at most the earnings", h.employed),
+                    )
+                }
+                _ => (String::new(), String::new()),
             },
-            None => "no deduction in the policy".to_string(),
+            None => ("政策未规定就业成本扣除".to_string(), "no deduction in the policy".to_string()),
         };
         (
-            format!("计算收入 = 家庭月收入 {t} − 不计入收入 {e} − 就业成本扣除 {d}（{basis}）= {c} 元；人均 {c} ÷ {} 人 = {p} 元", members),
-            format!("counted income = income {t} − exempt {e} − employment deduction {d} ({basis}) = {c}; per capita {c} / {members} = {p}"),
+            format!("计算收入 = 家庭月收入 {t} − 不计入收入 {e} − 就业成本扣除 {d}（{basis_zh}）= {c} 元；人均 {c} ÷ {members} 人 = {p} 元"),
+            format!("counted income = income {t} − exempt {e} − employment deduction {d} ({basis_en}) = {c}; per capita {c} / {members} = {p}"),
         )
     });
     CountedIncome {

@@ -540,11 +540,56 @@ fn a_roster_of_several_batches_comes_out_whole() {
         .status()
         .expect("run jiuzhu-gen");
     assert!(generated.success());
-    let r = w.run(&["check", "-p", "policy.toml", "big.csv", "--month", "2022-12", "--format", "csv", "-o", "out.csv"]);
+    let r = w.run(&[
+        "check",
+        "-p",
+        "policy.toml",
+        "big.csv",
+        "--month",
+        "2022-12",
+        "--format",
+        "csv",
+        "-o",
+        "out.csv",
+    ]);
     assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
     let out = w.read("out.csv");
     assert_eq!(out.lines().count(), 40_001);
     let last = out.lines().last().unwrap();
     assert!(last.starts_with("H000040000,"), "{last}");
     assert!(r.stderr.contains("共 40000 户"), "{}", r.stderr);
+}
+
+#[test]
+fn nanjing_policy_reproduces_the_domain_cases() {
+    let w = Workdir::new();
+    w.copy_repo_file("policies/nanjing-2022.toml", "nj.toml");
+    w.write(
+        "r.csv",
+        "户编号,区划代码,城乡类别,家庭人口,家庭月收入\nN1,320102,城市,2,1000\nN2,320115,农村,1,1000\nN3,320106,城市,1,1030\n",
+    );
+    let r = w.run(&[
+        "check", "-p", "nj.toml", "r.csv", "--month", "2022-07", "--format", "csv",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = r.csv();
+    // (1030 − 500) × 2 = 1060; one person with 1000: the 20% floor, 206; at the standard: none.
+    assert_eq!(
+        (rows[1][3].as_str(), rows[1][6].as_str()),
+        ("dibao", "1060.00")
+    );
+    assert_eq!(
+        (rows[2][3].as_str(), rows[2][6].as_str()),
+        ("dibao", "206.00")
+    );
+    assert!(rows[2][11].contains("dibao_floor"));
+    assert_eq!(rows[3][3], "none");
+    // June 2022 is before the file's first standard: refused, nothing guessed.
+    let r = w.run(&["check", "-p", "nj.toml", "r.csv", "--month", "2022-06"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("2022-06") && r.stderr.contains("nanjing"),
+        "{}",
+        r.stderr
+    );
 }
