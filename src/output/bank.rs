@@ -297,7 +297,12 @@ mod tests {
             township: "城关镇".into(),
             pay_month: "2022-06".into(),
             item: item.into(),
-            item_zh: if item == "dibao" { "低保金" } else { "分类施保金" }.into(),
+            item_zh: if item == "dibao" {
+                "低保金"
+            } else {
+                "分类施保金"
+            }
+            .into(),
             payment_id: format!("id-{item}"),
             amount,
         }
