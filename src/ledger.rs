@@ -232,7 +232,9 @@ impl Ledger {
                 "the ledger was opened read-only (--dry-run)",
             )));
         }
-        if entries.is_empty() {
+        // A run that pays nothing still leaves a ledger (with its header) behind, so that the
+        // file named by --ledger always exists after a run.
+        if entries.is_empty() && self.path.exists() {
             return Ok(());
         }
         let dir = match self.path.parent() {

@@ -612,8 +612,7 @@ impl Schedule {
 
     /// Sorts lines by month, roster order and item.
     pub fn sort(&mut self) {
-        self.lines
-            .sort_by(|a, b| (a.pay_month, a.payee, a.item).cmp(&(b.pay_month, b.payee, b.item)));
+        self.lines.sort_by_key(|l| (l.pay_month, l.payee, l.item));
         self.notices.sort_by_key(|n| (n.payee, n.kind));
     }
 
@@ -677,17 +676,24 @@ pub struct Total {
 /// Totals of the paid lines: by month and item, by month, by item, by township and month, by
 /// township, and the grand total. Each is the exact sum of its lines (already stated to the
 /// fen), so the totals reconcile with the lines to the fen.
-pub fn totals(s: &Schedule, by_township: bool) -> Vec<Total> {
+pub fn totals(s: &Schedule, months: &[Month], by_township: bool) -> Vec<Total> {
     // Keys sort "all" after the named values: (is_all, value).
     type Key = ((bool, String), (bool, Option<Month>), (bool, Option<Item>));
     let mut acc: BTreeMap<Key, (u64, Decimal)> = BTreeMap::new();
-    let mut add = |t: Option<&str>, m: Option<Month>, i: Option<Item>, v: Decimal| {
-        let key = (
+    let key = |t: Option<&str>, m: Option<Month>, i: Option<Item>| -> Key {
+        (
             (t.is_none(), t.unwrap_or("").to_string()),
             (m.is_none(), m),
             (i.is_none(), i),
-        );
-        let e = acc.entry(key).or_insert((0, Decimal::ZERO));
+        )
+    };
+    // Every month of the range and the grand total appear, at 0.00 when nothing is paid.
+    for m in months {
+        acc.insert(key(None, Some(*m), None), (0, Decimal::ZERO));
+    }
+    acc.insert(key(None, None, None), (0, Decimal::ZERO));
+    let mut add = |t: Option<&str>, m: Option<Month>, i: Option<Item>, v: Decimal| {
+        let e = acc.entry(key(t, m, i)).or_insert((0, Decimal::ZERO));
         e.0 += 1;
         e.1 += v;
     };
@@ -986,7 +992,8 @@ impl Ctx<'_> {
         s: &Schedule,
         args: &PayoutsArgs,
     ) -> Result<()> {
-        let totals = totals(s, true);
+        let months: Vec<Month> = self.from.through(self.to).collect();
+        let totals = totals(s, &months, true);
         match format {
             Format::Csv => self.csv(out, s, &totals)?,
             Format::Json => self.json(out, s, &totals, args)?,
