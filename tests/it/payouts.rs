@@ -850,3 +850,45 @@ proptest! {
         prop_assert_eq!(w.read("paid.csv"), ledger);
     }
 }
+
+#[test]
+fn with_a_bank_file_a_household_without_an_account_is_held() {
+    let roster =
+        format!("{HEADER}A1,1,urban,3,0,dibao,,,,,A,甲,,6228\nA2,1,urban,3,0,dibao,,,,,A,乙,,\n");
+    let w = mini("", &roster);
+    w.copy_repo_file("examples/bank-template.toml", "bank.toml");
+    let r = payouts(
+        &w,
+        &[
+            "--from",
+            "2022-05",
+            "--to",
+            "2022-05",
+            "-o",
+            "pay.csv",
+            "--bank",
+            "bank.toml",
+            "--ledger",
+            "paid.csv",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let text = w.read("pay.csv");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("A2") && l.contains(",held,")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.contains("A2") && l.contains("no_bank_account")),
+        "{text}"
+    );
+    let bytes = std::fs::read(w.file("pay.bank.csv")).unwrap();
+    let (bank, _, _) = encoding_rs::GB18030.decode(&bytes);
+    assert!(bank.contains("甲") && !bank.contains("乙"), "{bank}");
+    assert!(
+        !w.read("paid.csv").contains("A2"),
+        "a held line is not recorded as paid"
+    );
+}
