@@ -540,7 +540,18 @@ fn a_roster_of_several_batches_comes_out_whole() {
         .status()
         .expect("run jiuzhu-gen");
     assert!(generated.success());
-    let r = w.run(&["check", "-p", "policy.toml", "big.csv", "--month", "2022-12", "--format", "csv", "-o", "out.csv"]);
+    let r = w.run(&[
+        "check",
+        "-p",
+        "policy.toml",
+        "big.csv",
+        "--month",
+        "2022-12",
+        "--format",
+        "csv",
+        "-o",
+        "out.csv",
+    ]);
     assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
     let out = w.read("out.csv");
     assert_eq!(out.lines().count(), 40_001);
