@@ -804,6 +804,9 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
     let mut written: Vec<String> = Vec::new();
     let mut main = Output::open(args.out.output.as_deref()).context("cannot create the output")?;
     ctx.write(&mut main, format, &schedule, &args)?;
+    if let Some(p) = main.path() {
+        written.push(p.display().to_string());
+    }
     outputs.push(main);
     let townships: Vec<String> = {
         let mut t: Vec<String> = schedule.payees.iter().map(|p| p.township.clone()).collect();
