@@ -36,6 +36,8 @@ pub enum Command {
     Explain(cmd::explain::ExplainArgs),
     /// Write a commented example policy, roster and index series to start from
     Init(cmd::init::InitArgs),
+    /// The payment schedule of a month range: lines, totals, approvals, ledger, bank file
+    Payouts(cmd::payouts::PayoutsArgs),
 }
 
 /// `-p/--policy` and `--strict`.

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod cmd;
 pub mod household;
 pub mod lang;
+pub mod ledger;
 pub mod money;
 pub mod month;
 pub mod output;

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod explain;
 pub mod init;
+pub mod payouts;
 
 use crate::cli::{Command, InputArgs, PolicyArgs};
 use crate::household::RowParser;
@@ -18,6 +19,7 @@ pub fn dispatch(command: Command) -> Result<i32> {
         Command::Check(a) => check::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Init(a) => init::run(a),
+        Command::Payouts(a) => payouts::run(a),
     }
 }
 

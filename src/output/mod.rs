@@ -1,6 +1,8 @@
 //! Writers: output formats, atomic files, terminal tables, masking, and the formula guard.
 
+pub mod bank;
 pub mod table;
+pub mod xlsx;
 
 use crate::household::cells::guard_formula;
 use clap::ValueEnum;

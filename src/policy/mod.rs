@@ -565,6 +565,12 @@ impl Policy {
                     format!("one-off id \"{}\" is used twice", o.id),
                 ));
             }
+            if o.amounts.is_empty() {
+                return Err(self.err(
+                    format!("one_off[{i}].amounts"),
+                    "names no group: say who is paid, e.g. amounts = { dibao = 500 }",
+                ));
+            }
             for g in o.amounts.keys() {
                 if !GROUPS.contains(&g.as_str()) {
                     return Err(self.err(format!("one_off[{i}].amounts"), unknown_group(g)));
@@ -589,6 +595,44 @@ impl Policy {
             ] {
                 if let Some(item) = item {
                     refs.push((format!("temporary.{name}.source"), &item.source));
+                }
+            }
+            if let Some(u) = &t.unemployed_uninsured
+                && u.min_months_without_income.is_none()
+            {
+                return Err(self.err(
+                    "temporary.unemployed_uninsured.min_months_without_income",
+                    "is required: the months without income the rule asks for (民发〔2020〕69号: 3)",
+                ));
+            }
+            for (i, a) in t.approval.iter().enumerate() {
+                if a.up_to.is_none() && i + 1 < t.approval.len() {
+                    return Err(self.err(
+                        format!("temporary.approval[{i}].up_to"),
+                        "only the last tier may have no upper bound: the tiers after it could never approve anything",
+                    ));
+                }
+            }
+            for (i, r) in t.high_risk.iter().enumerate() {
+                refs.push((format!("temporary.high_risk[{i}].source"), &r.source));
+                if let Some(u) = r.until
+                    && u < r.from
+                {
+                    return Err(self.err(
+                        format!("temporary.high_risk[{i}]"),
+                        format!("the entry ends ({u}) before it starts ({})", r.from),
+                    ));
+                }
+                for a in &r.areas {
+                    if self.has_areas()
+                        && !f.areas.contains_key(a)
+                        && !self.region_area.contains_key(a.trim())
+                    {
+                        return Err(self.err(
+                            format!("temporary.high_risk[{i}].areas"),
+                            format!("\"{a}\" is neither an area id nor a region code of [areas]"),
+                        ));
+                    }
                 }
             }
             for (i, a) in t.approval.iter().enumerate() {

@@ -423,6 +423,9 @@ pub struct TemporaryItem {
     /// per person or per household
     #[serde(default)]
     pub unit: Unit,
+    /// rounding of the per-person (or per-household) amount before `unit` multiplies it;
+    /// default none (the payment line is stated to the fen)
+    pub round: Option<Rounding>,
     /// lower bound of the household amount
     pub minimum: Option<AmountSpec>,
     /// upper bound of the household amount
@@ -612,6 +615,29 @@ fn one() -> i32 {
 /// An amount of a one-off item: the same for both residences, or by residence.
 pub type OneOffAmount = ByResidence;
 
+/// The unit of a one-off item: one for both residences, or by residence
+/// (`unit = { urban = "household", rural = "person" }`: Rizhao 2019 paid urban 低保 300 per
+/// household but rural 低保 200 per person).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum UnitSpec {
+    /// the same unit for urban and rural residents
+    Same(Unit),
+    /// a unit per residence
+    ByResidence {
+        /// urban residents
+        urban: Unit,
+        /// rural residents
+        rural: Unit,
+    },
+}
+
+impl Default for UnitSpec {
+    fn default() -> UnitSpec {
+        UnitSpec::Same(Unit::Household)
+    }
+}
+
 /// `[[one_off]]`
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -622,9 +648,9 @@ pub struct OneOff {
     pub name: String,
     /// the month it is paid
     pub pay_month: Month,
-    /// per person or per household
+    /// per person or per household (or by residence)
     #[serde(default)]
-    pub unit: Unit,
+    pub unit: UnitSpec,
     /// a person in several groups gets the highest only
     #[serde(default)]
     pub dedupe: Stacking,

@@ -2,12 +2,15 @@
 //! [`evaluate`] composes them into the monthly decision for one household; every command
 //! (check, explain, payouts, audit, compare) goes through it, so no rule is written twice.
 
+pub mod approval;
 pub mod dibao;
 pub mod edge;
 pub mod gradual_exit;
 pub mod groups;
 pub mod income;
+pub mod one_off;
 pub mod tekun;
+pub mod temporary;
 
 use crate::household::columns::Column;
 use crate::household::{Household, Residence, Status};

@@ -1,6 +1,7 @@
 //! The integration tests: the real binary, run in temporary folders.
 
 mod check;
+mod payouts;
 mod source;
 mod workdir;
 

@@ -1,0 +1,1450 @@
+//! `jiuzhu payouts`: the payment schedule over a month range — one line per household, month
+//! and item, totals that reconcile to the fen, approval routing of temporary assistance, and a
+//! ledger that never pays the same payment twice.
+//!
+//! Every amount comes from the rules: the regular items from [`rules::evaluate`] month by
+//! month, one-off items from [`rules::one_off`], temporary assistance from
+//! [`rules::temporary`] and its approval from [`rules::approval`]. This module only decides
+//! who is paid (enrolment), holds what must not be paid yet, and writes the outputs.
+
+use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
+use crate::household::columns::Column;
+use crate::household::{Household, RowParser, Status};
+use crate::lang::Lang;
+use crate::ledger::{self, Ledger};
+use crate::money::{Rounding, fmt_money};
+use crate::month::Month;
+use crate::output::xlsx::{self, Cell, Sheet};
+use crate::output::{self, Format, Output, bank, table, text_cell};
+use crate::pipeline::{self, Row};
+use crate::policy::{MonthParams, Policy};
+use crate::rules::temporary::Kind;
+use crate::rules::{self, Decision, approval, groups, one_off, temporary};
+use crate::{EXIT_OK, EXIT_ROWS};
+use anyhow::{Context, Result, bail};
+use clap::{Args, ValueEnum};
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+/// Produce the payment schedule of a month range.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  jiuzhu payouts -p policies/lanzhou-2022.toml examples/roster.csv --from 2022-12 --to 2022-12\n  jiuzhu payouts -p policy.toml roster.csv --from 2022-05 --to 2022-12 --ledger paid.csv -o payouts.xlsx\n  jiuzhu payouts -p policy.toml roster.csv --from 2022-12 --to 2022-12 --ledger paid.csv -o 2022-12.csv --bank examples/bank-template.toml --split-by township\n\nWith --ledger, payments already in the ledger are skipped and the new ones are added after the outputs are written; run it again and it pays nothing twice. --dry-run reads the ledger but adds nothing."
+)]
+pub struct PayoutsArgs {
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// the roster (CSV; `-` is stdin)
+    #[arg(value_name = "ROSTER")]
+    pub roster: String,
+    /// first pay month (YYYY-MM)
+    #[arg(long, value_name = "YYYY-MM")]
+    pub from: Month,
+    /// last pay month (YYYY-MM), inclusive
+    #[arg(long, value_name = "YYYY-MM")]
+    pub to: Month,
+    /// price index series, for the price-subsidy item
+    #[arg(long, value_name = "FILE")]
+    pub index: Option<String>,
+    /// the ledger of payments already made (created if missing)
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<String>,
+    /// read the ledger but add nothing to it
+    #[arg(long)]
+    pub dry_run: bool,
+    /// also write one file per township (needs -o; names are FILE's stem + township)
+    #[arg(long, value_enum, value_name = "BY")]
+    pub split_by: Option<SplitBy>,
+    /// write a bank upload file laid out by this template (see examples/bank-template.toml)
+    #[arg(long, value_name = "TEMPLATE")]
+    pub bank: Option<String>,
+    /// where the bank file goes (default: the -o file's stem + `.bank.csv`)
+    #[arg(long, value_name = "FILE")]
+    pub bank_out: Option<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// How `--split-by` cuts the outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SplitBy {
+    /// one file per township (乡镇街道)
+    Township,
+}
+
+/// A payment item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Item {
+    /// 低保金
+    Dibao,
+    /// 分类施保金
+    Uplift,
+    /// 特困基本生活费
+    TekunBasic,
+    /// 特困照料护理费
+    TekunCare,
+    /// 渐退期低保金
+    GradualExit,
+    /// 价格临时补贴
+    PriceSubsidy,
+    /// `[[one_off]]` number i of the policy
+    OneOff(usize),
+    /// temporary assistance
+    Temporary(Kind),
+}
+
+impl Item {
+    /// The item as SPEC.md names it (`dibao`, `one_off:<id>`, `temporary:<kind>`).
+    pub fn name(self, policy: &Policy) -> String {
+        match self {
+            Item::Dibao => "dibao".into(),
+            Item::Uplift => "uplift".into(),
+            Item::TekunBasic => "tekun_basic".into(),
+            Item::TekunCare => "tekun_care".into(),
+            Item::GradualExit => "gradual_exit".into(),
+            Item::PriceSubsidy => "price_subsidy".into(),
+            Item::OneOff(i) => format!("one_off:{}", policy.file.one_off[i].id),
+            Item::Temporary(k) => format!("temporary:{}", k.name()),
+        }
+    }
+
+    /// The item in Chinese, as a bank memo or a caseworker says it.
+    pub fn zh(self, policy: &Policy) -> String {
+        match self {
+            Item::Dibao => "低保金".into(),
+            Item::Uplift => "分类施保金".into(),
+            Item::TekunBasic => "特困基本生活费".into(),
+            Item::TekunCare => "特困照料护理费".into(),
+            Item::GradualExit => "渐退期低保金".into(),
+            Item::PriceSubsidy => "价格临时补贴".into(),
+            Item::OneOff(i) => policy.file.one_off[i].name.clone(),
+            Item::Temporary(k) => k.zh().into(),
+        }
+    }
+}
+
+/// The stable id of a payment: the first 16 hex digits of SHA-256 over
+/// `household_id|YYYY-MM|item`. The same household, month and item give the same id on every
+/// run and machine.
+pub fn payment_id(household_id: &str, month: Month, item: &str) -> String {
+    let digest = Sha256::digest(format!("{household_id}|{month}|{item}").as_bytes());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether a line is paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineStatus {
+    /// to be paid
+    Pay,
+    /// not paid: the reason code
+    Held(&'static str),
+}
+
+impl LineStatus {
+    /// `pay` or `held`.
+    pub fn name(self) -> &'static str {
+        match self {
+            LineStatus::Pay => "pay",
+            LineStatus::Held(_) => "held",
+        }
+    }
+}
+
+/// The household data a payment line carries.
+#[derive(Debug, Clone)]
+pub struct Payee {
+    /// line of the roster
+    pub row: u64,
+    /// 户编号
+    pub id: String,
+    /// 乡镇街道
+    pub township: String,
+    /// 户主姓名
+    pub head_name: String,
+    /// 户主身份证号
+    pub head_id: String,
+    /// 银行账号
+    pub bank_account: String,
+}
+
+/// One payment line.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// the stable payment id
+    pub payment_id: String,
+    /// the month paid
+    pub pay_month: Month,
+    /// index into the payees
+    pub payee: usize,
+    /// the item
+    pub item: Item,
+    /// the amount, stated to the fen
+    pub amount: Decimal,
+    /// `routine`, `township`, `county`, `city`, `case_by_case`
+    pub approval: &'static str,
+    /// why this amount (and, when held, why held)
+    pub reason: String,
+    /// paid or held
+    pub status: LineStatus,
+}
+
+/// What a household needs instead of (or beside) payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NoticeKind {
+    /// the rules find it eligible for 低保 but it is not enrolled: enrol (no regular item paid)
+    ToEnrol,
+    /// enrolled, no longer eligible, not in a gradual exit: review (no regular item paid)
+    ToReview,
+    /// a value a rule needs is empty
+    Undetermined,
+    /// the row could not be read
+    Invalid,
+    /// the household's head_id is malformed: every line held
+    HeldId,
+    /// a bank file was asked for and the household has no account: its lines held
+    NoBankAccount,
+}
+
+impl NoticeKind {
+    /// The output name (the `status` column of CSV rows).
+    pub fn name(self) -> &'static str {
+        match self {
+            NoticeKind::ToEnrol => "to_enrol",
+            NoticeKind::ToReview => "to_review",
+            NoticeKind::Undetermined => "undetermined",
+            NoticeKind::Invalid => "invalid",
+            NoticeKind::HeldId => "held_id",
+            NoticeKind::NoBankAccount => "no_bank_account",
+        }
+    }
+
+    /// Chinese name.
+    pub fn zh(self) -> &'static str {
+        match self {
+            NoticeKind::ToEnrol => "待纳入",
+            NoticeKind::ToReview => "待复核",
+            NoticeKind::Undetermined => "待定（缺数据）",
+            NoticeKind::Invalid => "无效行",
+            NoticeKind::HeldId => "身份证号有误暂缓",
+            NoticeKind::NoBankAccount => "无银行账号暂缓",
+        }
+    }
+
+    /// Whether it makes the run's exit code 1.
+    fn is_problem(self) -> bool {
+        !matches!(self, NoticeKind::ToEnrol | NoticeKind::ToReview)
+    }
+}
+
+/// A household reported separately: to enrol, to review, undetermined, invalid, held.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    /// index into the payees
+    pub payee: usize,
+    /// what it is
+    pub kind: NoticeKind,
+    /// the months it concerns, in order
+    pub months: Vec<Month>,
+    /// what to do, in the chosen language
+    pub detail: String,
+}
+
+impl Notice {
+    /// "2022-05~2022-12 (8)" or "2022-05".
+    pub fn months_text(&self) -> String {
+        match (self.months.first(), self.months.last()) {
+            (Some(a), Some(b)) if a == b => a.to_string(),
+            (Some(a), Some(b)) => format!("{a}~{b} ({})", self.months.len()),
+            _ => String::new(),
+        }
+    }
+}
+
+/// The resolved inputs of a schedule: the policy and the parameters of every month.
+pub struct Config<'p> {
+    /// the policy
+    pub policy: &'p Policy,
+    /// the parameters of each month of the range, in order
+    pub months: Vec<MonthParams>,
+    /// message language
+    pub lang: Lang,
+}
+
+impl<'p> Config<'p> {
+    /// Resolves every month from `from` to `to`; an error names the key and month with nothing
+    /// in force.
+    pub fn new(policy: &'p Policy, from: Month, to: Month, lang: Lang) -> Result<Config<'p>> {
+        let months = from
+            .through(to)
+            .map(|m| policy.month_params(m))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Config {
+            policy,
+            months,
+            lang,
+        })
+    }
+}
+
+/// The schedule of one household.
+#[derive(Debug, Clone)]
+pub struct HouseholdSchedule {
+    /// who
+    pub payee: Payee,
+    /// its lines (payee index 0 until placed)
+    pub lines: Vec<Line>,
+    /// its notices (payee index 0 until placed)
+    pub notices: Vec<Notice>,
+}
+
+/// The schedule of one household over the months of `cfg`: regular items for enrolled
+/// households the rules still pay, one-off items in their pay month, each temporary kind once
+/// (in the first month whose data meets its rule). A malformed head_id holds every line.
+pub fn schedule_household(cfg: &Config, h: &Household) -> HouseholdSchedule {
+    let policy = cfg.policy;
+    let lang = cfg.lang;
+    let payee = Payee {
+        row: h.row,
+        id: h.id.clone(),
+        township: h.township.clone(),
+        head_name: h.head_name.clone(),
+        head_id: h.head_id.clone(),
+        bank_account: h.bank_account.clone(),
+    };
+    let mut lines = Vec::new();
+    let mut notes: BTreeMap<(NoticeKind, String), Vec<Month>> = BTreeMap::new();
+    let mut note =
+        |kind, detail: String, m: Month| notes.entry((kind, detail)).or_default().push(m);
+    if !h.is_valid() {
+        let detail = h
+            .errors
+            .iter()
+            .map(|e| e.describe(lang))
+            .collect::<Vec<_>>()
+            .join(lang.pick("；", "; "));
+        for p in &cfg.months {
+            note(NoticeKind::Invalid, detail.clone(), p.month);
+        }
+        return finish(payee, lines, notes);
+    }
+    let mut temp_paid = [false; Kind::ALL.len()];
+    let mut temp_missing: [Option<(Vec<Column>, Month)>; Kind::ALL.len()] = Default::default();
+    for params in &cfg.months {
+        let m = params.month;
+        let ev = rules::evaluate(policy, params, h, false);
+        let Some(area) = h.area.and_then(|a| params.areas.get(a)) else {
+            continue;
+        };
+        let mut push = |item: Item, amount: Decimal, approval: &'static str, reason: String| {
+            // Amounts leave the tool stated to the fen; the line is what the bank pays, so the
+            // totals are sums of these rounded lines.
+            let amount = Rounding::Fen.apply(amount);
+            if amount > Decimal::ZERO {
+                lines.push(Line {
+                    payment_id: payment_id(&h.id, m, &item.name(policy)),
+                    pay_month: m,
+                    payee: 0,
+                    item,
+                    amount,
+                    approval,
+                    reason,
+                    status: LineStatus::Pay,
+                });
+            }
+        };
+        match ev.decision {
+            Decision::Undetermined => {
+                let cols = missing_text(&ev.missing, lang);
+                note(
+                    NoticeKind::Undetermined,
+                    format!("{}{cols}", lang.pick("缺少：", "missing: ")),
+                    m,
+                );
+            }
+            Decision::Invalid => {
+                note(NoticeKind::Invalid, ev.reasons.join(";"), m);
+            }
+            _ => {}
+        }
+        let message = || rules::message(policy, h, &ev, lang);
+        match (h.status, ev.decision) {
+            (Status::Tekun, Decision::Tekun) => {
+                let msg = message();
+                push(
+                    Item::TekunBasic,
+                    ev.tekun_basic,
+                    approval::ROUTINE,
+                    msg.clone(),
+                );
+                push(Item::TekunCare, ev.tekun_care, approval::ROUTINE, msg);
+            }
+            (Status::Dibao, Decision::Dibao) => {
+                let msg = message();
+                push(Item::Dibao, ev.dibao_amount, approval::ROUTINE, msg.clone());
+                push(Item::Uplift, ev.uplift_amount, approval::ROUTINE, msg);
+            }
+            (Status::Dibao, Decision::GradualExit) => {
+                push(
+                    Item::GradualExit,
+                    ev.gradual_exit_amount,
+                    approval::ROUTINE,
+                    message(),
+                );
+            }
+            _ => {}
+        }
+        if ev.to_enrol(h) {
+            note(NoticeKind::ToEnrol, message(), m);
+        }
+        if ev.to_review(h) {
+            note(NoticeKind::ToReview, message(), m);
+        }
+        let groups = groups::household_groups(h, &ev);
+        for (i, item) in policy.file.one_off.iter().enumerate() {
+            if item.pay_month != m {
+                continue;
+            }
+            match one_off::award(policy, item, h, &groups) {
+                one_off::Outcome::Pay(a) => push(
+                    Item::OneOff(i),
+                    a.amount,
+                    approval::ROUTINE,
+                    lang.pick(&a.zh, &a.en).to_string(),
+                ),
+                one_off::Outcome::Undetermined(cols) => note(
+                    NoticeKind::Undetermined,
+                    format!(
+                        "{}: {}{}",
+                        Item::OneOff(i).name(policy),
+                        lang.pick("缺少：", "missing: "),
+                        missing_text(&cols, lang)
+                    ),
+                    m,
+                ),
+                one_off::Outcome::NotCovered => {}
+            }
+        }
+        for (k, kind) in Kind::ALL.into_iter().enumerate() {
+            if temp_paid[k] {
+                continue;
+            }
+            match temporary::judge(policy, kind, area, h, &groups) {
+                temporary::Outcome::Pay(a) => {
+                    let amount = Rounding::Fen.apply(a.amount);
+                    let route = approval::route(policy, area, &h.region, h.residence, amount);
+                    let reason = format!(
+                        "{}{}{}",
+                        lang.pick(&a.zh, &a.en),
+                        lang.pick("；审批：", "; approval: "),
+                        route.describe()
+                    );
+                    push(Item::Temporary(kind), amount, level(route.level), reason);
+                    temp_paid[k] = true;
+                }
+                temporary::Outcome::Undetermined(cols) => {
+                    if temp_missing[k].is_none() {
+                        temp_missing[k] = Some((cols, m));
+                    }
+                }
+                temporary::Outcome::NotApplicable(_) => {}
+            }
+        }
+    }
+    for (k, kind) in Kind::ALL.into_iter().enumerate() {
+        if let (false, Some((cols, m))) = (temp_paid[k], &temp_missing[k]) {
+            note(
+                NoticeKind::Undetermined,
+                format!(
+                    "temporary:{}: {}{}",
+                    kind.name(),
+                    lang.pick("缺少：", "missing: "),
+                    missing_text(cols, lang)
+                ),
+                *m,
+            );
+        }
+    }
+    if let Some(w) = h
+        .warnings
+        .iter()
+        .find(|w| w.column == Column::HeadId.name())
+    {
+        let why = format!(
+            "{}{}",
+            lang.pick(
+                "户主身份证号有误，暂缓发放：",
+                "head_id is malformed, held: "
+            ),
+            w.reason(lang)
+        );
+        for l in &mut lines {
+            l.status = LineStatus::Held("malformed_head_id");
+            l.reason = format!("{why}{}{}", lang.pick("。", ". "), l.reason);
+        }
+        for l in &lines {
+            note(NoticeKind::HeldId, why.clone(), l.pay_month);
+        }
+    }
+    finish(payee, lines, notes)
+}
+
+fn finish(
+    payee: Payee,
+    lines: Vec<Line>,
+    notes: BTreeMap<(NoticeKind, String), Vec<Month>>,
+) -> HouseholdSchedule {
+    let notices = notes
+        .into_iter()
+        .map(|((kind, detail), mut months)| {
+            months.sort();
+            months.dedup();
+            Notice {
+                payee: 0,
+                kind,
+                months,
+                detail,
+            }
+        })
+        .collect();
+    HouseholdSchedule {
+        payee,
+        lines,
+        notices,
+    }
+}
+
+fn missing_text(cols: &[Column], lang: Lang) -> String {
+    cols.iter()
+        .map(|c| match lang {
+            Lang::Zh => format!("{}（{}）", c.zh(), c.name()),
+            Lang::En => c.name().to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(lang.pick("、", ", "))
+}
+
+/// The `'static` name of an approval level (levels are validated when the policy loads).
+fn level(name: &str) -> &'static str {
+    match name {
+        "township" => "township",
+        "county" => "county",
+        "city" => "city",
+        _ => approval::CASE_BY_CASE,
+    }
+}
+
+/// A whole schedule.
+#[derive(Debug, Default)]
+pub struct Schedule {
+    /// households with lines or notices, in roster order
+    pub payees: Vec<Payee>,
+    /// payment lines (paid and held), sorted by month, roster row and item
+    pub lines: Vec<Line>,
+    /// households reported separately
+    pub notices: Vec<Notice>,
+    /// lines left out because the ledger already has them
+    pub already_paid: u64,
+}
+
+impl Schedule {
+    /// Adds one household's schedule (in roster order).
+    pub fn push(&mut self, hs: HouseholdSchedule) {
+        if hs.lines.is_empty() && hs.notices.is_empty() {
+            return;
+        }
+        let i = self.payees.len();
+        self.payees.push(hs.payee);
+        self.lines.extend(hs.lines.into_iter().map(|mut l| {
+            l.payee = i;
+            l
+        }));
+        self.notices.extend(hs.notices.into_iter().map(|mut n| {
+            n.payee = i;
+            n
+        }));
+    }
+
+    /// Leaves out the lines the ledger already has (by id, or for a one-off or temporary item
+    /// by household and item whatever the month).
+    pub fn skip_paid(&mut self, ledger: &Ledger, policy: &Policy) {
+        let before = self.lines.len();
+        let payees = &self.payees;
+        self.lines
+            .retain(|l| !ledger.is_paid(&l.payment_id, &payees[l.payee].id, &l.item.name(policy)));
+        self.already_paid += (before - self.lines.len()) as u64;
+    }
+
+    /// Holds the lines of households without a bank account (when a bank file is written).
+    pub fn hold_without_account(&mut self, lang: Lang) {
+        let mut held: BTreeMap<usize, Vec<Month>> = BTreeMap::new();
+        for l in &mut self.lines {
+            if l.status == LineStatus::Pay && self.payees[l.payee].bank_account.trim().is_empty() {
+                l.status = LineStatus::Held("no_bank_account");
+                l.reason = format!(
+                    "{}{}",
+                    lang.pick(
+                        "无银行账号，未列入代发文件，暂缓发放。",
+                        "no bank account: not in the bank file, held. "
+                    ),
+                    l.reason
+                );
+                held.entry(l.payee).or_default().push(l.pay_month);
+            }
+        }
+        for (payee, mut months) in held {
+            months.sort();
+            months.dedup();
+            self.notices.push(Notice {
+                payee,
+                kind: NoticeKind::NoBankAccount,
+                months,
+                detail: lang
+                    .pick("请补充银行账号（bank_account）", "fill in bank_account")
+                    .into(),
+            });
+        }
+    }
+
+    /// Sorts lines by month, roster order and item.
+    pub fn sort(&mut self) {
+        self.lines.sort_by_key(|l| (l.pay_month, l.payee, l.item));
+        self.notices.sort_by_key(|n| (n.payee, n.kind));
+    }
+
+    /// The paid lines.
+    pub fn paid(&self) -> impl Iterator<Item = &Line> {
+        self.lines.iter().filter(|l| l.status == LineStatus::Pay)
+    }
+
+    /// The part of the schedule of one township.
+    fn township(&self, name: &str) -> Schedule {
+        let keep: Vec<bool> = self.payees.iter().map(|p| p.township == name).collect();
+        let mut map = vec![usize::MAX; self.payees.len()];
+        let mut payees = Vec::new();
+        for (i, p) in self.payees.iter().enumerate() {
+            if keep[i] {
+                map[i] = payees.len();
+                payees.push(p.clone());
+            }
+        }
+        let remap = |i: usize| map[i];
+        Schedule {
+            payees,
+            lines: self
+                .lines
+                .iter()
+                .filter(|l| keep[l.payee])
+                .map(|l| Line {
+                    payee: remap(l.payee),
+                    ..l.clone()
+                })
+                .collect(),
+            notices: self
+                .notices
+                .iter()
+                .filter(|n| keep[n.payee])
+                .map(|n| Notice {
+                    payee: remap(n.payee),
+                    ..n.clone()
+                })
+                .collect(),
+            already_paid: 0,
+        }
+    }
+}
+
+/// A total of paid lines. `None` in a key means "all".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Total {
+    /// the township, or all
+    pub township: Option<String>,
+    /// the month, or all
+    pub month: Option<Month>,
+    /// the item, or all
+    pub item: Option<Item>,
+    /// lines added up
+    pub lines: u64,
+    /// their sum
+    pub amount: Decimal,
+}
+
+/// Totals of the paid lines: by month and item, by month, by item, by township and month, by
+/// township, and the grand total. Each is the exact sum of its lines (already stated to the
+/// fen), so the totals reconcile with the lines to the fen.
+pub fn totals(s: &Schedule, months: &[Month], by_township: bool) -> Vec<Total> {
+    // Keys sort "all" after the named values: (is_all, value).
+    type Key = ((bool, String), (bool, Option<Month>), (bool, Option<Item>));
+    let mut acc: BTreeMap<Key, (u64, Decimal)> = BTreeMap::new();
+    let key = |t: Option<&str>, m: Option<Month>, i: Option<Item>| -> Key {
+        (
+            (t.is_none(), t.unwrap_or("").to_string()),
+            (m.is_none(), m),
+            (i.is_none(), i),
+        )
+    };
+    // Every month of the range and the grand total appear, at 0.00 when nothing is paid.
+    for m in months {
+        acc.insert(key(None, Some(*m), None), (0, Decimal::ZERO));
+    }
+    acc.insert(key(None, None, None), (0, Decimal::ZERO));
+    let mut add = |t: Option<&str>, m: Option<Month>, i: Option<Item>, v: Decimal| {
+        let e = acc.entry(key(t, m, i)).or_insert((0, Decimal::ZERO));
+        e.0 += 1;
+        e.1 += v;
+    };
+    for l in s.paid() {
+        let (m, i, v) = (Some(l.pay_month), Some(l.item), l.amount);
+        add(None, m, i, v);
+        add(None, m, None, v);
+        add(None, None, i, v);
+        add(None, None, None, v);
+        if by_township {
+            let t = Some(s.payees[l.payee].township.as_str());
+            add(t, m, None, v);
+            add(t, None, None, v);
+        }
+    }
+    acc.into_iter()
+        .map(|(((all_t, t), (_, m), (_, i)), (lines, amount))| Total {
+            township: (!all_t).then_some(t),
+            month: m,
+            item: i,
+            lines,
+            amount,
+        })
+        .collect()
+}
+
+/// The CSV and JSON columns of a line, in order.
+pub const COLUMNS: &[&str] = &[
+    "payment_id",
+    "pay_month",
+    "household_id",
+    "township",
+    "item",
+    "amount",
+    "approval",
+    "reason",
+    "status",
+    "head_name",
+    "head_id",
+    "bank_account",
+    "row",
+];
+
+/// Runs `payouts`.
+pub fn run(args: PayoutsArgs) -> Result<i32> {
+    if args.from > args.to {
+        bail!("--from {} is after --to {}", args.from, args.to);
+    }
+    let format = Format::resolve(args.out.format, args.out.output.as_deref());
+    let to_stdout = args.out.output.as_deref().is_none_or(|o| o == "-");
+    if format == Format::Xlsx && to_stdout && std::io::stdout().is_terminal() {
+        bail!("an .xlsx workbook is not for a terminal: give -o FILE.xlsx");
+    }
+    if args.split_by.is_some() && to_stdout {
+        bail!("--split-by writes one file per township: give -o FILE to name them");
+    }
+    let bank_template = match &args.bank {
+        Some(t) => Some(bank::Template::load(Path::new(t))?),
+        None => None,
+    };
+    let bank_out = match (&args.bank, &args.bank_out, &args.out.output) {
+        (None, _, _) => None,
+        (Some(_), Some(b), _) => Some(PathBuf::from(b)),
+        (Some(_), None, Some(o)) if o != "-" => Some(with_suffix(Path::new(o), "bank", "csv")),
+        (Some(_), None, _) => bail!("--bank needs --bank-out FILE (or -o FILE to name it after)"),
+    };
+    let (policy, _) = super::load_policy(&args.policy, args.to)?;
+    let cfg = Config::new(&policy, args.from, args.to, args.out.lang)?;
+    if args.index.is_some() {
+        // The price-subsidy item comes from the subsidy rules (rules::price_subsidy and the
+        // index reader); this build does not have them yet, and paying without them would be
+        // guessing.
+        bail!(
+            "--index: the price-subsidy linkage is not in this build yet; run without --index (价格临时补贴尚未接入)"
+        );
+    }
+    if policy.file.price_subsidy.is_some() {
+        eprintln!(
+            "jiuzhu: note: no --index: price subsidies are not in this schedule (未提供物价指数，不含价格临时补贴)"
+        );
+    }
+    let ledger = match &args.ledger {
+        Some(p) => Some(Ledger::open(Path::new(p), !args.dry_run, || {
+            eprintln!(
+                "jiuzhu: waiting for another run to finish with the ledger {p} (台账正被另一次运行使用，等待中)"
+            );
+        })?),
+        None => None,
+    };
+    let (mut source, parser) = super::open_roster(&args.roster, &args.input, &policy)?;
+    let mut schedule = read_schedule(&cfg, source.as_mut(), &parser)
+        .with_context(|| format!("roster {}", args.roster))?;
+    if let Some(l) = &ledger {
+        schedule.skip_paid(l, &policy);
+    }
+    if bank_template.is_some() {
+        schedule.hold_without_account(args.out.lang);
+    }
+    schedule.sort();
+
+    let ctx = Ctx {
+        policy: &policy,
+        lang: args.out.lang,
+        from: args.from,
+        to: args.to,
+    };
+    let mut outputs: Vec<Output> = Vec::new();
+    let mut written: Vec<String> = Vec::new();
+    let mut main = Output::open(args.out.output.as_deref()).context("cannot create the output")?;
+    ctx.write(&mut main, format, &schedule, &args)?;
+    if let Some(p) = main.path() {
+        written.push(p.display().to_string());
+    }
+    outputs.push(main);
+    let townships: Vec<String> = {
+        let mut t: Vec<String> = schedule.payees.iter().map(|p| p.township.clone()).collect();
+        t.sort();
+        t.dedup();
+        t
+    };
+    if args.split_by.is_some()
+        && let Some(o) = &args.out.output
+    {
+        for t in &townships {
+            let part = schedule.township(t);
+            let path = with_township(Path::new(o), t);
+            let mut out = Output::open(Some(&path.to_string_lossy()))
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            ctx.write(&mut out, format, &part, &args)?;
+            written.push(path.display().to_string());
+            outputs.push(out);
+        }
+    }
+    if let (Some(t), Some(path)) = (&bank_template, &bank_out) {
+        let mut parts = vec![(path.clone(), schedule_records(&schedule, &policy, None))];
+        if args.split_by.is_some() {
+            for tw in &townships {
+                parts.push((
+                    with_township(path, tw),
+                    schedule_records(&schedule, &policy, Some(tw)),
+                ));
+            }
+        }
+        for (p, records) in parts {
+            let mut out = Output::open(Some(&p.to_string_lossy()))
+                .with_context(|| format!("cannot create {}", p.display()))?;
+            out.write_all(&t.render(&records))?;
+            written.push(p.display().to_string());
+            outputs.push(out);
+        }
+    }
+    // Outputs first, ledger last: a run that stops in between has recorded nothing, and
+    // running it again writes the same lines with the same ids. The ledger is the commit.
+    for o in outputs {
+        o.commit().context("cannot write the output")?;
+    }
+    let mut recorded = 0;
+    if let Some(l) = ledger {
+        if args.dry_run {
+            drop(l);
+        } else {
+            let now = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+            let entries: Vec<ledger::Entry> = schedule
+                .paid()
+                .map(|line| ledger::Entry {
+                    payment_id: line.payment_id.clone(),
+                    pay_month: line.pay_month,
+                    household_id: schedule.payees[line.payee].id.clone(),
+                    item: line.item.name(&policy),
+                    amount: fmt_money(line.amount),
+                    recorded_at: now.clone(),
+                    policy_sha256: policy.sha256.clone(),
+                })
+                .collect();
+            recorded = entries.len();
+            l.append(&entries).map_err(|e| {
+                anyhow::anyhow!(
+                    "{e}: the output files were written but the ledger was NOT updated; these payments are not recorded — run the same command again before sending anything (输出已写出但台账未更新，请重新运行)"
+                )
+            })?;
+        }
+    }
+    print_summary(&ctx, &schedule, &args, recorded, &written);
+    let problems = schedule.notices.iter().any(|n| n.kind.is_problem())
+        || schedule.lines.iter().any(|l| l.status != LineStatus::Pay);
+    Ok(if problems { EXIT_ROWS } else { EXIT_OK })
+}
+
+/// Streams the roster through [`schedule_household`] on every core and collects the schedule.
+pub fn read_schedule(
+    cfg: &Config,
+    source: &mut dyn crate::household::reader::RecordSource,
+    parser: &RowParser,
+) -> Result<Schedule> {
+    let id_field = parser.header_map().get(Column::HouseholdId);
+    let mut schedule = Schedule::default();
+    pipeline::stream(
+        source,
+        id_field,
+        |rows: &[Row]| {
+            rows.iter()
+                .map(|row| schedule_household(cfg, &parse_row(cfg, parser, row)))
+                .collect::<Vec<_>>()
+        },
+        |chunk| {
+            for hs in chunk {
+                schedule.push(hs);
+            }
+            Ok(())
+        },
+    )?;
+    Ok(schedule)
+}
+
+/// Reads a row with the row checks of `check` (a repeated household id is an error); the
+/// schedule then evaluates every month itself.
+fn parse_row(cfg: &Config, parser: &RowParser, row: &Row) -> Household {
+    super::check::evaluate_row(cfg.policy, &cfg.months[0], parser, row, false).0
+}
+
+fn schedule_records(s: &Schedule, policy: &Policy, township: Option<&str>) -> Vec<bank::Record> {
+    s.paid()
+        .filter(|l| township.is_none_or(|t| s.payees[l.payee].township == t))
+        .map(|l| {
+            let p = &s.payees[l.payee];
+            bank::Record {
+                bank_account: p.bank_account.clone(),
+                head_name: p.head_name.clone(),
+                head_id: p.head_id.clone(),
+                household_id: p.id.clone(),
+                township: p.township.clone(),
+                pay_month: l.pay_month.to_string(),
+                item: l.item.name(policy),
+                item_zh: l.item.zh(policy),
+                payment_id: l.payment_id.clone(),
+                amount: l.amount,
+            }
+        })
+        .collect()
+}
+
+/// Writes one CSV record of text cells guarded for spreadsheets.
+fn write_guarded<W: Write>(
+    w: &mut csv::Writer<W>,
+    fields: impl IntoIterator<Item = impl AsRef<str>>,
+) -> csv::Result<()> {
+    for f in fields {
+        w.write_field(text_cell(f.as_ref()).as_bytes())?;
+    }
+    w.write_record(None::<&[u8]>)
+}
+
+/// `out/pay.csv` + "城关镇" → `out/pay.城关镇.csv` (characters a file name cannot hold are
+/// replaced).
+fn with_township(path: &Path, township: &str) -> PathBuf {
+    let name: String = township
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let name = if name.is_empty() {
+        "未填乡镇".to_string()
+    } else {
+        name
+    };
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "csv".into());
+    with_suffix(path, &name, &ext)
+}
+
+fn with_suffix(path: &Path, suffix: &str, ext: &str) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "payouts".into());
+    path.with_file_name(format!("{stem}.{suffix}.{ext}"))
+}
+
+struct Ctx<'a> {
+    policy: &'a Policy,
+    lang: Lang,
+    from: Month,
+    to: Month,
+}
+
+impl Ctx<'_> {
+    fn write(
+        &self,
+        out: &mut Output,
+        format: Format,
+        s: &Schedule,
+        args: &PayoutsArgs,
+    ) -> Result<()> {
+        let months: Vec<Month> = self.from.through(self.to).collect();
+        let totals = totals(s, &months, true);
+        match format {
+            Format::Csv => self.csv(out, s, &totals)?,
+            Format::Json => self.json(out, s, &totals, args)?,
+            Format::Xlsx => {
+                let bytes = xlsx::workbook(self.policy, &self.sheets(s, &totals))?;
+                out.write_all(&bytes)?;
+            }
+            Format::Table => self.table(out, s, &totals)?,
+        }
+        Ok(())
+    }
+
+    fn line_fields(&self, s: &Schedule, l: &Line) -> [String; 13] {
+        let p = &s.payees[l.payee];
+        [
+            l.payment_id.clone(),
+            l.pay_month.to_string(),
+            p.id.clone(),
+            p.township.clone(),
+            l.item.name(self.policy),
+            fmt_money(l.amount),
+            l.approval.to_string(),
+            l.reason.clone(),
+            l.status.name().to_string(),
+            p.head_name.clone(),
+            p.head_id.clone(),
+            p.bank_account.clone(),
+            p.row.to_string(),
+        ]
+    }
+
+    fn total_label(&self, t: &Total) -> String {
+        match self.lang {
+            Lang::Zh => format!("合计 {} 笔", t.lines),
+            Lang::En => format!("total of {} lines", t.lines),
+        }
+    }
+
+    fn csv(&self, out: &mut Output, s: &Schedule, totals: &[Total]) -> Result<()> {
+        let mut w = output::csv_writer(Vec::new());
+        w.write_record(COLUMNS)?;
+        for l in &s.lines {
+            let f = self.line_fields(s, l);
+            write_guarded(&mut w, f.iter())?;
+        }
+        for n in &s.notices {
+            let p = &s.payees[n.payee];
+            write_guarded(
+                &mut w,
+                [
+                    "",
+                    &n.months_text(),
+                    &p.id,
+                    &p.township,
+                    "",
+                    "",
+                    "",
+                    &n.detail,
+                    n.kind.name(),
+                    &p.head_name,
+                    &p.head_id,
+                    &p.bank_account,
+                    &p.row.to_string(),
+                ],
+            )?;
+        }
+        for t in totals {
+            write_guarded(
+                &mut w,
+                [
+                    String::new(),
+                    t.month.map(|m| m.to_string()).unwrap_or_default(),
+                    String::new(),
+                    t.township.clone().unwrap_or_default(),
+                    t.item.map(|i| i.name(self.policy)).unwrap_or_default(),
+                    fmt_money(t.amount),
+                    String::new(),
+                    self.total_label(t),
+                    "total".into(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ],
+            )?;
+        }
+        output::ignore_broken_pipe(out.write_all(&w.into_inner().unwrap_or_default()))?;
+        Ok(())
+    }
+
+    fn json(
+        &self,
+        out: &mut Output,
+        s: &Schedule,
+        totals: &[Total],
+        args: &PayoutsArgs,
+    ) -> Result<()> {
+        let line = |l: &Line| {
+            let f = self.line_fields(s, l);
+            let mut o = serde_json::Map::new();
+            for (k, v) in COLUMNS.iter().zip(f) {
+                o.insert((*k).into(), v.into());
+            }
+            serde_json::Value::Object(o)
+        };
+        let mut doc = output::json_header(self.policy);
+        let payments: Vec<_> = s.paid().map(line).collect();
+        let held: Vec<_> = s
+            .lines
+            .iter()
+            .filter(|l| l.status != LineStatus::Pay)
+            .map(line)
+            .collect();
+        let notices: Vec<_> = s
+            .notices
+            .iter()
+            .map(|n| {
+                let p = &s.payees[n.payee];
+                serde_json::json!({
+                    "household_id": p.id,
+                    "township": p.township,
+                    "status": n.kind.name(),
+                    "months": n.months.iter().map(|m| m.to_string()).collect::<Vec<_>>(),
+                    "reason": n.detail,
+                    "row": p.row.to_string(),
+                })
+            })
+            .collect();
+        let totals: Vec<_> = totals
+            .iter()
+            .map(|t| {
+                serde_json::json!({
+                    "township": t.township,
+                    "pay_month": t.month.map(|m| m.to_string()),
+                    "item": t.item.map(|i| i.name(self.policy)),
+                    "lines": t.lines.to_string(),
+                    "amount": fmt_money(t.amount),
+                })
+            })
+            .collect();
+        if let serde_json::Value::Object(o) = &mut doc {
+            o.insert("from".into(), self.from.to_string().into());
+            o.insert("to".into(), self.to.to_string().into());
+            o.insert(
+                "ledger".into(),
+                args.ledger.clone().map(Into::into).unwrap_or_default(),
+            );
+            o.insert("dry_run".into(), args.dry_run.into());
+            o.insert("already_paid".into(), s.already_paid.to_string().into());
+            o.insert("payments".into(), payments.into());
+            o.insert("held".into(), held.into());
+            o.insert("notices".into(), notices.into());
+            o.insert("totals".into(), totals.into());
+        }
+        let mut bytes = serde_json::to_vec_pretty(&doc)?;
+        bytes.push(b'\n');
+        output::ignore_broken_pipe(out.write_all(&bytes))?;
+        Ok(())
+    }
+
+    fn table(&self, out: &mut Output, s: &Schedule, totals: &[Total]) -> Result<()> {
+        let mask = crate::household::idcard::mask;
+        let headers = match self.lang {
+            Lang::Zh => [
+                "月份",
+                "户编号",
+                "乡镇",
+                "户主",
+                "账号",
+                "项目",
+                "金额",
+                "审批",
+                "状态",
+                "说明",
+            ],
+            Lang::En => [
+                "month",
+                "household",
+                "township",
+                "head",
+                "account",
+                "item",
+                "amount",
+                "approval",
+                "status",
+                "reason",
+            ],
+        };
+        let rows: Vec<Vec<String>> = s
+            .lines
+            .iter()
+            .map(|l| {
+                let p = &s.payees[l.payee];
+                vec![
+                    l.pay_month.to_string(),
+                    p.id.clone(),
+                    p.township.clone(),
+                    p.head_name.clone(),
+                    mask(&p.bank_account),
+                    match self.lang {
+                        Lang::Zh => l.item.zh(self.policy),
+                        Lang::En => l.item.name(self.policy),
+                    },
+                    fmt_money(l.amount),
+                    l.approval.to_string(),
+                    l.status.name().to_string(),
+                    l.reason.clone(),
+                ]
+            })
+            .collect();
+        let mut text = table::render(&headers, &rows, &[headers[6]]);
+        let th = match self.lang {
+            Lang::Zh => ["乡镇", "月份", "项目", "笔数", "金额"],
+            Lang::En => ["township", "month", "item", "lines", "amount"],
+        };
+        let all = self.lang.pick("（全部）", "(all)");
+        let trows: Vec<Vec<String>> = totals
+            .iter()
+            .map(|t| {
+                vec![
+                    t.township.clone().unwrap_or_else(|| all.into()),
+                    t.month.map(|m| m.to_string()).unwrap_or_else(|| all.into()),
+                    t.item
+                        .map(|i| match self.lang {
+                            Lang::Zh => i.zh(self.policy),
+                            Lang::En => i.name(self.policy),
+                        })
+                        .unwrap_or_else(|| all.into()),
+                    t.lines.to_string(),
+                    fmt_money(t.amount),
+                ]
+            })
+            .collect();
+        text.push_str(&table::render(&th, &trows, &[th[3], th[4]]));
+        if !s.notices.is_empty() {
+            let nh = match self.lang {
+                Lang::Zh => ["户编号", "乡镇", "类别", "月份", "说明"],
+                Lang::En => ["household", "township", "status", "months", "reason"],
+            };
+            let nrows: Vec<Vec<String>> = s
+                .notices
+                .iter()
+                .map(|n| {
+                    let p = &s.payees[n.payee];
+                    vec![
+                        p.id.clone(),
+                        p.township.clone(),
+                        match self.lang {
+                            Lang::Zh => n.kind.zh().to_string(),
+                            Lang::En => n.kind.name().to_string(),
+                        },
+                        n.months_text(),
+                        n.detail.clone(),
+                    ]
+                })
+                .collect();
+            text.push_str(&table::render(&nh, &nrows, &[]));
+        }
+        output::ignore_broken_pipe(out.write_all(text.as_bytes()))?;
+        Ok(())
+    }
+
+    fn sheets(&self, s: &Schedule, totals: &[Total]) -> Vec<Sheet> {
+        let headers: Vec<String> = [
+            "payment_id",
+            "household_id",
+            "township",
+            "head_name",
+            "head_id",
+            "bank_account",
+            "item",
+            "item_zh",
+            "amount",
+            "approval",
+            "status",
+            "reason",
+            "row",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut sheets = Vec::new();
+        for m in self.from.through(self.to) {
+            let rows: Vec<Vec<Cell>> = s
+                .lines
+                .iter()
+                .filter(|l| l.pay_month == m)
+                .map(|l| {
+                    let p = &s.payees[l.payee];
+                    vec![
+                        Cell::Text(l.payment_id.clone()),
+                        Cell::Text(p.id.clone()),
+                        Cell::Text(p.township.clone()),
+                        Cell::Text(p.head_name.clone()),
+                        Cell::Text(p.head_id.clone()),
+                        Cell::Text(p.bank_account.clone()),
+                        Cell::Text(l.item.name(self.policy)),
+                        Cell::Text(l.item.zh(self.policy)),
+                        Cell::Money(l.amount),
+                        Cell::Text(l.approval.into()),
+                        Cell::Text(l.status.name().into()),
+                        Cell::Text(l.reason.clone()),
+                        Cell::Count(p.row),
+                    ]
+                })
+                .collect();
+            let paid: Decimal = s
+                .paid()
+                .filter(|l| l.pay_month == m)
+                .map(|l| l.amount)
+                .sum();
+            sheets.push(Sheet {
+                name: m.to_string(),
+                title: vec![
+                    format!("发放月份 pay month: {m}"),
+                    format!("应发合计 total paid: {}", fmt_money(paid)),
+                ],
+                headers: headers.clone(),
+                rows,
+            });
+        }
+        sheets.push(Sheet {
+            name: self.lang.pick("合计", "totals").into(),
+            title: vec![format!("{} ~ {}", self.from, self.to)],
+            headers: [
+                "township",
+                "pay_month",
+                "item",
+                "item_zh",
+                "lines",
+                "amount",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+            rows: totals
+                .iter()
+                .map(|t| {
+                    vec![
+                        t.township.clone().map(Cell::Text).unwrap_or(Cell::Empty),
+                        t.month
+                            .map(|m| Cell::Text(m.to_string()))
+                            .unwrap_or(Cell::Empty),
+                        t.item
+                            .map(|i| Cell::Text(i.name(self.policy)))
+                            .unwrap_or(Cell::Empty),
+                        t.item
+                            .map(|i| Cell::Text(i.zh(self.policy)))
+                            .unwrap_or_else(|| Cell::Text("合计".into())),
+                        Cell::Count(t.lines),
+                        Cell::Money(t.amount),
+                    ]
+                })
+                .collect(),
+        });
+        sheets.push(Sheet {
+            name: self.lang.pick("待处理", "notices").into(),
+            title: vec![
+                "待纳入、待复核、待定、无效及暂缓发放的户 households to enrol, review, complete or fix"
+                    .into(),
+            ],
+            headers: ["household_id", "township", "head_name", "status", "months", "reason", "row"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            rows: s
+                .notices
+                .iter()
+                .map(|n| {
+                    let p = &s.payees[n.payee];
+                    vec![
+                        Cell::Text(p.id.clone()),
+                        Cell::Text(p.township.clone()),
+                        Cell::Text(p.head_name.clone()),
+                        Cell::Text(n.kind.name().into()),
+                        Cell::Text(n.months_text()),
+                        Cell::Text(n.detail.clone()),
+                        Cell::Count(p.row),
+                    ]
+                })
+                .collect(),
+        });
+        sheets
+    }
+}
+
+fn print_summary(ctx: &Ctx, s: &Schedule, args: &PayoutsArgs, recorded: usize, written: &[String]) {
+    let paid: Vec<&Line> = s.paid().collect();
+    let total: Decimal = paid.iter().map(|l| l.amount).sum();
+    let held = s.lines.len() - paid.len();
+    let mut counts: BTreeMap<NoticeKind, usize> = BTreeMap::new();
+    for n in &s.notices {
+        *counts.entry(n.kind).or_default() += 1;
+    }
+    let lang = ctx.lang;
+    let kinds: Vec<String> = counts
+        .iter()
+        .map(|(k, c)| match lang {
+            Lang::Zh => format!("{} {c} 户", k.zh()),
+            Lang::En => format!("{} {c}", k.name()),
+        })
+        .collect();
+    let range = if ctx.from == ctx.to {
+        ctx.from.to_string()
+    } else {
+        format!("{}~{}", ctx.from, ctx.to)
+    };
+    match lang {
+        Lang::Zh => eprintln!(
+            "jiuzhu payouts {range}：应发 {} 笔，合计 {} 元；暂缓 {held} 笔{}{}",
+            paid.len(),
+            fmt_money(total),
+            if kinds.is_empty() {
+                String::new()
+            } else {
+                format!("；{}", kinds.join("，"))
+            },
+            if s.already_paid > 0 {
+                format!("；台账中已发 {} 笔，未重复发放", s.already_paid)
+            } else {
+                String::new()
+            }
+        ),
+        Lang::En => eprintln!(
+            "jiuzhu payouts {range}: {} lines to pay, total {}; {held} held{}{}",
+            paid.len(),
+            fmt_money(total),
+            if kinds.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", kinds.join(", "))
+            },
+            if s.already_paid > 0 {
+                format!("; {} already in the ledger, not paid again", s.already_paid)
+            } else {
+                String::new()
+            }
+        ),
+    }
+    if let Some(l) = &args.ledger {
+        match (args.dry_run, lang) {
+            (true, Lang::Zh) => eprintln!("  --dry-run：未写入台账 {l}"),
+            (true, Lang::En) => eprintln!("  --dry-run: nothing added to the ledger {l}"),
+            (false, Lang::Zh) => eprintln!("  已记入台账 {l}：{recorded} 笔"),
+            (false, Lang::En) => eprintln!("  recorded in the ledger {l}: {recorded} lines"),
+        }
+    }
+    for w in written {
+        eprintln!("  {} {w}", lang.pick("已写出", "wrote"));
+    }
+}

@@ -1,0 +1,894 @@
+//! `jiuzhu payouts` end to end: hand-checked lines, totals that reconcile, the taper, one-off
+//! and temporary items, approval tiers, the ledger under re-runs, kills and concurrent runs.
+
+use crate::workdir::{Run, Workdir};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use std::collections::HashSet;
+use std::process::{Command, Stdio};
+use std::str::FromStr;
+
+const BIN: &str = env!("CARGO_BIN_EXE_jiuzhu");
+
+fn bundled() -> Workdir {
+    let w = Workdir::new();
+    w.copy_repo_file("policies/lanzhou-2022.toml", "policy.toml");
+    w.copy_repo_file("examples/roster.csv", "roster.csv");
+    w
+}
+
+fn payouts(w: &Workdir, extra: &[&str]) -> Run {
+    let mut args = vec!["payouts", "-p", "policy.toml", "roster.csv"];
+    args.extend_from_slice(extra);
+    w.run(&args)
+}
+
+/// The rows of a payouts CSV as maps from column to value.
+fn rows(r: &Run) -> Vec<std::collections::HashMap<String, String>> {
+    let t = r.csv();
+    let header = t[0].clone();
+    t[1..]
+        .iter()
+        .map(|r| header.iter().cloned().zip(r.iter().cloned()).collect())
+        .collect()
+}
+
+type Rows = Vec<std::collections::HashMap<String, String>>;
+
+fn with_status<'a>(
+    rows: &'a Rows,
+    status: &str,
+) -> Vec<&'a std::collections::HashMap<String, String>> {
+    rows.iter().filter(|r| r["status"] == status).collect()
+}
+
+fn amount_of(rows: &Rows, household: &str, month: &str, item: &str) -> Option<String> {
+    rows.iter()
+        .find(|r| {
+            r["status"] == "pay"
+                && r["household_id"] == household
+                && r["pay_month"] == month
+                && r["item"] == item
+        })
+        .map(|r| r["amount"].clone())
+}
+
+fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+/// Every total equals the sum of its paid lines, to the fen.
+fn assert_totals_reconcile(rows: &Rows) {
+    let pay = with_status(rows, "pay");
+    let totals = with_status(rows, "total");
+    assert!(!totals.is_empty());
+    for t in totals {
+        let sum: Decimal = pay
+            .iter()
+            .filter(|l| {
+                (t["pay_month"].is_empty() || l["pay_month"] == t["pay_month"])
+                    && (t["item"].is_empty() || l["item"] == t["item"])
+                    && (t["township"].is_empty() || l["township"] == t["township"])
+            })
+            .map(|l| dec(&l["amount"]))
+            .sum();
+        assert_eq!(dec(&t["amount"]), sum, "total {t:?}");
+    }
+}
+
+#[test]
+fn bundled_roster_december_is_hand_checked_and_reconciles() {
+    let w = bundled();
+    let r = payouts(
+        &w,
+        &["--from", "2022-12", "--to", "2022-12", "--format", "csv"],
+    );
+    assert_eq!(
+        r.code, 1,
+        "undetermined and invalid rows make exit 1: {}",
+        r.stderr
+    );
+    let rows = rows(&r);
+    let m = "2022-12";
+    // 914 × 3 − 1000 = 1742; one minor 10% × 914 → 91.
+    assert_eq!(
+        amount_of(&rows, "H001", m, "dibao").as_deref(),
+        Some("1742.00")
+    );
+    assert_eq!(
+        amount_of(&rows, "H001", m, "uplift").as_deref(),
+        Some("91.00")
+    );
+    // 特困: 1.3 × 914 = 1188.2 → 1189; care 0.18 × 1670 = 300.6 → 301.
+    assert_eq!(
+        amount_of(&rows, "H004", m, "tekun_basic").as_deref(),
+        Some("1189.00")
+    );
+    assert_eq!(
+        amount_of(&rows, "H004", m, "tekun_care").as_deref(),
+        Some("301.00")
+    );
+    // gradual exit month 4: 0.8 × 1242 = 993.60
+    assert_eq!(
+        amount_of(&rows, "H006", m, "gradual_exit").as_deref(),
+        Some("993.60")
+    );
+    // to enrol (H002, not enrolled but eligible) and to review (H011) are listed, never paid
+    for (id, status) in [
+        ("H002", "to_enrol"),
+        ("H011", "to_review"),
+        ("H009", "undetermined"),
+        ("H010", "invalid"),
+    ] {
+        assert!(
+            rows.iter()
+                .any(|r| r["household_id"] == id && r["status"] == status),
+            "{id} should be listed as {status}"
+        );
+        assert!(
+            !with_status(&rows, "pay")
+                .iter()
+                .any(|r| r["household_id"] == id),
+            "{id} paid"
+        );
+    }
+    // the regular items are routine
+    assert!(
+        with_status(&rows, "pay")
+            .iter()
+            .all(|r| r["approval"] == "routine" || r["item"].starts_with("temporary:"))
+    );
+    assert_totals_reconcile(&rows);
+    let grand = with_status(&rows, "total")
+        .into_iter()
+        .find(|t| t["pay_month"].is_empty() && t["item"].is_empty() && t["township"].is_empty())
+        .unwrap()["amount"]
+        .clone();
+    // temporary items are paid in the first month of the range: H003 (低保, a patient) one
+    // month of its own rural standard, 439; H008 (4 months without income, uninsured) 3 × the
+    // county's urban standard 687 = 2061, both within the township's 5000.
+    assert_eq!(
+        amount_of(&rows, "H003", m, "temporary:pandemic").as_deref(),
+        Some("439.00")
+    );
+    assert_eq!(
+        amount_of(&rows, "H008", m, "temporary:unemployed_uninsured").as_deref(),
+        Some("2061.00")
+    );
+    let h008 = with_status(&rows, "pay")
+        .into_iter()
+        .find(|r| r["household_id"] == "H008")
+        .unwrap();
+    assert_eq!(h008["approval"], "township");
+    // 1742 + 91 + 1156 + 132 + 1189 + 301 + 571 + 676 + 993.60 + 439 + 2061
+    assert_eq!(grand, "9351.60");
+}
+
+#[test]
+fn the_gradual_exit_tapers_month_by_month_then_goes_to_review() {
+    let w = bundled();
+    let r = payouts(
+        &w,
+        &["--from", "2022-08", "--to", "2023-03", "--format", "csv"],
+    );
+    let rows = rows(&r);
+    let got: Vec<Option<String>> = [
+        "2022-08", "2022-09", "2022-10", "2022-11", "2022-12", "2023-01", "2023-02", "2023-03",
+    ]
+    .iter()
+    .map(|m| amount_of(&rows, "H006", m, "gradual_exit"))
+    .collect();
+    let want = [
+        None,
+        Some("1242.00"),
+        Some("1242.00"),
+        Some("993.60"),
+        Some("993.60"),
+        Some("745.20"),
+        Some("745.20"),
+        None,
+    ];
+    assert_eq!(got, want.map(|x| x.map(String::from)));
+    let review = rows
+        .iter()
+        .find(|r| r["household_id"] == "H006" && r["status"] == "to_review")
+        .expect("before and after the exit the household is to review");
+    assert!(
+        review["pay_month"].contains("2023-03") || review["pay_month"].contains("2022-08"),
+        "{review:?}"
+    );
+    assert!(
+        r.stderr.contains("last verified"),
+        "a month after last_verified warns: {}",
+        r.stderr
+    );
+}
+
+#[test]
+fn payment_ids_are_stable_and_unique() {
+    let w = bundled();
+    let a = rows(&payouts(
+        &w,
+        &["--from", "2022-01", "--to", "2022-03", "--format", "csv"],
+    ));
+    let b = rows(&payouts(
+        &w,
+        &["--from", "2022-01", "--to", "2022-03", "--format", "csv"],
+    ));
+    let ids = |rows: &Rows| -> Vec<String> {
+        rows.iter()
+            .filter(|r| !r["payment_id"].is_empty())
+            .map(|r| r["payment_id"].clone())
+            .collect()
+    };
+    assert_eq!(ids(&a), ids(&b));
+    let set: HashSet<_> = ids(&a).into_iter().collect();
+    assert_eq!(set.len(), ids(&a).len(), "no two lines share an id");
+    // the first 16 hex digits of SHA-256("H001|2022-01|dibao"), on every machine
+    let h001 = a
+        .iter()
+        .find(|r| {
+            r["household_id"] == "H001" && r["pay_month"] == "2022-01" && r["item"] == "dibao"
+        })
+        .unwrap();
+    assert_eq!(h001["payment_id"], "521117c732b7d232");
+    assert_eq!(
+        h001["payment_id"],
+        jiuzhu::cmd::payouts::payment_id("H001", "2022-01".parse().unwrap(), "dibao")
+    );
+}
+
+const MINI_POLICY: &str = r#"
+[policy]
+name = "mini"
+[areas.city]
+name = "city"
+regions = ["1"]
+[areas.county]
+name = "county"
+regions = ["2"]
+[[dibao.standard]]
+from = "2019-01"
+urban = 590
+rural = 470
+[dibao]
+round = "fen"
+"#;
+
+fn mini(extra_policy: &str, roster: &str) -> Workdir {
+    let w = Workdir::new();
+    w.write("policy.toml", format!("{MINI_POLICY}{extra_policy}"));
+    w.write("roster.csv", roster);
+    w
+}
+
+const HEADER: &str = "household_id,region,residence,members,monthly_income,status,categories,months_without_income,unemployment_insured,pandemic,township,head_name,head_id,bank_account\n";
+
+#[test]
+fn one_off_items_pay_the_highest_group_once_per_person_or_per_household() {
+    // Qinghai 2022: urban 低保 500, rural 低保 and 特困 400, 优抚 560 per person, highest only.
+    // Rizhao 2019: urban 低保 300 per household, rural 低保 200 per person.
+    let policy = r#"
+[[one_off]]
+id = "qh"
+name = "一次性生活补贴"
+pay_month = "2022-01"
+unit = "person"
+amounts = { dibao = { urban = 500, rural = 400 }, tekun = 400, youfu = 560 }
+[[one_off]]
+id = "rz"
+name = "一次性生活补贴"
+pay_month = "2022-02"
+unit = { urban = "household", rural = "person" }
+amounts = { dibao = { urban = 300, rural = 200 } }
+[[one_off]]
+id = "hard-hit"
+name = "重灾区补贴"
+pay_month = "2022-02"
+areas = ["county"]
+amounts = { edge = 150 }
+"#;
+    let roster = format!(
+        "{HEADER}U3,1,urban,3,0,dibao,,,,,A,甲,,1\nR2,1,rural,2,0,dibao,youfu,,,,A,乙,,2\nT1,1,urban,1,,tekun,,,,,A,丙,,3\nE1,2,urban,2,1000,edge,,,,,B,丁,,4\nE2,1,urban,2,1000,edge,,,,,A,戊,,5\nR4,2,rural,4,0,dibao,,,,,B,己,,6\n"
+    );
+    let w = mini(policy, &roster);
+    let r = payouts(
+        &w,
+        &["--from", "2022-01", "--to", "2022-02", "--format", "csv"],
+    );
+    let rows = rows(&r);
+    assert_eq!(
+        amount_of(&rows, "U3", "2022-01", "one_off:qh").as_deref(),
+        Some("1500.00")
+    );
+    assert_eq!(
+        amount_of(&rows, "R2", "2022-01", "one_off:qh").as_deref(),
+        Some("1120.00"),
+        "youfu 560 beats rural dibao 400"
+    );
+    assert_eq!(
+        amount_of(&rows, "T1", "2022-01", "one_off:qh").as_deref(),
+        Some("400.00")
+    );
+    assert_eq!(
+        amount_of(&rows, "U3", "2022-02", "one_off:rz").as_deref(),
+        Some("300.00"),
+        "urban: per household"
+    );
+    assert_eq!(
+        amount_of(&rows, "R4", "2022-02", "one_off:rz").as_deref(),
+        Some("800.00"),
+        "rural: per person"
+    );
+    assert_eq!(
+        amount_of(&rows, "E1", "2022-02", "one_off:hard-hit").as_deref(),
+        Some("150.00")
+    );
+    assert_eq!(
+        amount_of(&rows, "E2", "2022-02", "one_off:hard-hit"),
+        None,
+        "outside the named areas"
+    );
+    assert_eq!(
+        amount_of(&rows, "U3", "2022-02", "one_off:qh"),
+        None,
+        "only in its pay month"
+    );
+    assert_totals_reconcile(&rows);
+}
+
+const TEMPORARY: &str = r#"
+[temporary.unemployed_uninsured]
+min_months_without_income = 3
+amount = { multiple = 3, of = "urban" }
+[temporary.stranded]
+amount = 100
+unit = "person"
+[[temporary.approval]]
+level = "township"
+up_to = 5000
+[[temporary.approval]]
+level = "city"
+up_to = 20000
+[[temporary.approval]]
+level = "case_by_case"
+"#;
+
+#[test]
+fn three_months_without_income_is_paid_once_two_is_not() {
+    let roster = format!(
+        "{HEADER}M3,1,urban,1,5000,none,,3,no,,A,甲,,1\nM2,1,urban,1,5000,none,,2,no,,A,乙,,2\nMX,1,urban,1,5000,none,,4,,,A,丙,,3\nMD,1,urban,1,0,dibao,,5,no,,A,丁,,4\n"
+    );
+    let w = mini(TEMPORARY, &roster);
+    let r = payouts(
+        &w,
+        &["--from", "2022-05", "--to", "2022-07", "--format", "csv"],
+    );
+    let rows = rows(&r);
+    let item = "temporary:unemployed_uninsured";
+    // Shandong's ceiling: 3 × the urban standard 590 = 1770, paid once, in the first month.
+    assert_eq!(
+        amount_of(&rows, "M3", "2022-05", item).as_deref(),
+        Some("1770.00")
+    );
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r["household_id"] == "M3" && r["item"] == item)
+            .count(),
+        1
+    );
+    assert!(
+        !rows
+            .iter()
+            .any(|r| r["household_id"] == "M2" && r["item"] == item),
+        "2 months is not enough"
+    );
+    assert!(
+        !rows
+            .iter()
+            .any(|r| r["household_id"] == "MD" && r["item"] == item),
+        "enrolled 低保 is not this rule"
+    );
+    let mx = rows
+        .iter()
+        .find(|r| r["household_id"] == "MX" && r["status"] == "undetermined")
+        .unwrap();
+    assert!(mx["reason"].contains("unemployment_insured"), "{mx:?}");
+    assert_eq!(r.code, 1, "an undetermined rule gives exit 1");
+}
+
+#[test]
+fn approval_tiers_at_their_boundaries() {
+    // Jinjiang: the township approves up to 5000; 4800 → township, 5200 → the city bureau.
+    let roster = format!(
+        "{HEADER}P48,1,urban,48,9000,none,,,,stranded,A,甲,,1\nP50,1,urban,50,9000,none,,,,stranded,A,乙,,2\nP52,1,urban,52,9000,none,,,,stranded,A,丙,,3\nP200,1,urban,200,9000,none,,,,stranded,A,丁,,4\nP201,1,urban,201,99999,none,,,,stranded,A,戊,,5\n"
+    );
+    let w = mini(TEMPORARY, &roster);
+    let r = payouts(
+        &w,
+        &["--from", "2022-05", "--to", "2022-05", "--format", "csv"],
+    );
+    let rows = rows(&r);
+    let level = |id: &str| {
+        rows.iter()
+            .find(|r| r["household_id"] == id && r["status"] == "pay")
+            .unwrap()["approval"]
+            .clone()
+    };
+    assert_eq!(level("P48"), "township");
+    assert_eq!(level("P50"), "township", "up to is inclusive");
+    assert_eq!(level("P52"), "city");
+    assert_eq!(level("P200"), "city");
+    assert_eq!(level("P201"), "case_by_case");
+}
+
+#[test]
+fn a_malformed_head_id_holds_every_line_of_the_household() {
+    let roster = format!(
+        "{HEADER}G1,1,urban,3,0,dibao,,,,,A,甲,110105194912310021,6228\nG2,1,urban,3,0,dibao,,,,,A,乙,11010519491231002X,6229\n"
+    );
+    let w = mini("", &roster);
+    w.write("paid.csv", "");
+    let r = payouts(
+        &w,
+        &[
+            "--from", "2022-05", "--to", "2022-06", "--format", "csv", "--ledger", "paid.csv",
+        ],
+    );
+    assert_eq!(r.code, 1);
+    let rows = rows(&r);
+    let held = with_status(&rows, "held");
+    assert_eq!(held.len(), 2, "two months of 低保 held");
+    assert!(
+        held.iter()
+            .all(|l| l["household_id"] == "G1" && l["reason"].contains("身份证"))
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r["household_id"] == "G1" && r["status"] == "held_id")
+    );
+    assert_eq!(with_status(&rows, "pay").len(), 2, "G2 is paid");
+    assert!(
+        !w.read("paid.csv").contains("G1"),
+        "held lines are not recorded as paid"
+    );
+}
+
+#[test]
+fn the_ledger_makes_a_rerun_pay_nothing_and_dry_run_records_nothing() {
+    let w = bundled();
+    let args = [
+        "--from", "2022-01", "--to", "2022-02", "--format", "csv", "--ledger", "paid.csv",
+    ];
+    let mut dry = args.to_vec();
+    dry.push("--dry-run");
+    let r0 = payouts(&w, &dry);
+    assert!(!w.file("paid.csv").exists(), "--dry-run adds nothing");
+    let r1 = payouts(&w, &args);
+    assert_eq!(
+        rows(&r0).len(),
+        rows(&r1).len(),
+        "a dry run shows what the run pays"
+    );
+    let paid1 = with_status(&rows(&r1), "pay").len();
+    assert!(paid1 > 10);
+    let ledger = w.read("paid.csv");
+    assert_eq!(ledger.lines().count(), paid1 + 1);
+    assert!(ledger.starts_with("payment_id,pay_month,household_id,item,amount"));
+    let r2 = payouts(&w, &args);
+    assert_eq!(with_status(&rows(&r2), "pay").len(), 0, "{}", r2.stdout);
+    assert!(
+        r2.stderr.contains(&format!("台账中已发 {paid1} 笔")),
+        "{}",
+        r2.stderr
+    );
+    assert_eq!(w.read("paid.csv"), ledger, "nothing added");
+    // A later range pays only the new months; the temporary items of January are not paid again
+    // in March even though their payment id would differ.
+    let r3 = payouts(
+        &w,
+        &[
+            "--from", "2022-02", "--to", "2022-03", "--format", "csv", "--ledger", "paid.csv",
+        ],
+    );
+    let rows3 = rows(&r3);
+    assert!(
+        with_status(&rows3, "pay")
+            .iter()
+            .all(|l| l["pay_month"] == "2022-03")
+    );
+    assert!(
+        !with_status(&rows3, "pay")
+            .iter()
+            .any(|l| l["item"].starts_with("temporary:"))
+    );
+}
+
+#[test]
+fn a_run_killed_while_writing_the_ledger_leaves_it_as_it_was() {
+    let w = bundled();
+    let first = payouts(
+        &w,
+        &[
+            "--from", "2022-01", "--to", "2022-01", "--format", "csv", "--ledger", "paid.csv",
+        ],
+    );
+    assert!(first.code <= 1);
+    let before = std::fs::read(w.file("paid.csv")).unwrap();
+    let status = Command::new(BIN)
+        .args([
+            "payouts",
+            "-p",
+            "policy.toml",
+            "roster.csv",
+            "--from",
+            "2022-02",
+            "--to",
+            "2022-06",
+            "--format",
+            "csv",
+            "--ledger",
+            "paid.csv",
+            "-o",
+            "out.csv",
+        ])
+        .current_dir(w.path())
+        .env(jiuzhu::ledger::FAULT_ENV, "ledger-mid-write")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(!status.success(), "the simulated crash stops the process");
+    assert_eq!(
+        std::fs::read(w.file("paid.csv")).unwrap(),
+        before,
+        "the ledger is exactly as it was"
+    );
+    // The lock died with the process, and the next run pays the same lines it would have.
+    let again = payouts(
+        &w,
+        &[
+            "--from", "2022-02", "--to", "2022-06", "--format", "csv", "--ledger", "paid.csv",
+            "-o", "out2.csv",
+        ],
+    );
+    assert!(again.code <= 1, "{}", again.stderr);
+    assert_eq!(
+        w.read("out.csv"),
+        w.read("out2.csv"),
+        "outputs are written before the ledger; the re-run gives the same lines"
+    );
+    let ledger = w.read("paid.csv");
+    assert!(ledger.len() > before.len());
+    let ids: Vec<&str> = ledger
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(ids.iter().collect::<HashSet<_>>().len(), ids.len());
+}
+
+#[test]
+fn a_run_waits_for_the_ledger_lock_and_skips_what_the_holder_paid() {
+    let w = bundled();
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(jiuzhu::ledger::lock_path(&w.file("paid.csv")))
+        .unwrap();
+    lock.lock().unwrap();
+    let mut child = Command::new(BIN)
+        .args([
+            "payouts",
+            "-p",
+            "policy.toml",
+            "roster.csv",
+            "--from",
+            "2022-01",
+            "--to",
+            "2022-01",
+            "--format",
+            "csv",
+            "--ledger",
+            "paid.csv",
+        ])
+        .current_dir(w.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the run waits while another holds the ledger"
+    );
+    // meanwhile "another run" records H001's 低保 for January
+    let id = jiuzhu::cmd::payouts::payment_id("H001", "2022-01".parse().unwrap(), "dibao");
+    w.write(
+        "paid.csv",
+        format!(
+            "{}\n{id},2022-01,H001,dibao,1742.00,2022-01-05T00:00:00+08:00,x\n",
+            jiuzhu::ledger::COLUMNS.join(",")
+        ),
+    );
+    lock.unlock().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("waiting"));
+    assert!(
+        !stdout.contains(&id),
+        "the id the other run paid is not paid again"
+    );
+    assert!(stdout.contains("H001"), "H001's other items are paid");
+}
+
+#[test]
+fn two_runs_at_once_never_both_pay_an_id() {
+    let w = bundled();
+    let spawn = |out: &str| {
+        Command::new(BIN)
+            .args([
+                "payouts",
+                "-p",
+                "policy.toml",
+                "roster.csv",
+                "--from",
+                "2022-01",
+                "--to",
+                "2022-12",
+                "--format",
+                "csv",
+                "--ledger",
+                "paid.csv",
+                "-o",
+                out,
+            ])
+            .current_dir(w.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let (mut a, mut b) = (spawn("a.csv"), spawn("b.csv"));
+    assert!(a.wait().unwrap().code().unwrap() <= 1);
+    assert!(b.wait().unwrap().code().unwrap() <= 1);
+    let paid = |name: &str| -> HashSet<String> {
+        let text = w.read(name);
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        r.records()
+            .map(|r| r.unwrap())
+            .filter(|r| &r[8] == "pay")
+            .map(|r| r[0].to_string())
+            .collect()
+    };
+    let (pa, pb) = (paid("a.csv"), paid("b.csv"));
+    assert!(
+        pa.is_disjoint(&pb),
+        "both runs paid {:?}",
+        pa.intersection(&pb).collect::<Vec<_>>()
+    );
+    assert!(pa.len() + pb.len() > 100);
+    let ledger = w.read("paid.csv");
+    assert_eq!(ledger.lines().count() - 1, pa.len() + pb.len());
+}
+
+#[test]
+fn json_and_xlsx_carry_the_policy_header() {
+    let w = bundled();
+    let r = payouts(
+        &w,
+        &["--from", "2022-01", "--to", "2022-02", "--format", "json"],
+    );
+    let j = r.json();
+    assert_eq!(j["policy"], "兰州市 2022");
+    assert_eq!(j["tool_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(j["policy_sha256"].as_str().unwrap().len(), 64);
+    let sum: Decimal = j["payments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| dec(p["amount"].as_str().unwrap()))
+        .sum();
+    let grand = j["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["pay_month"].is_null() && t["item"].is_null() && t["township"].is_null())
+        .unwrap();
+    assert_eq!(dec(grand["amount"].as_str().unwrap()), sum);
+
+    let r = payouts(
+        &w,
+        &["--from", "2022-01", "--to", "2022-02", "-o", "pay.xlsx"],
+    );
+    assert!(r.code <= 1, "{}", r.stderr);
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let mut wb: Xlsx<_> = open_workbook(w.file("pay.xlsx")).unwrap();
+    assert_eq!(wb.sheet_names(), ["2022-01", "2022-02", "合计", "待处理"]);
+    let sheet = wb.worksheet_range("2022-01").unwrap();
+    assert_eq!(
+        sheet.get_value((0, 0)),
+        Some(&Data::String(format!(
+            "jiuzhu {}",
+            env!("CARGO_PKG_VERSION")
+        )))
+    );
+    assert!(
+        matches!(sheet.get_value((2, 0)), Some(Data::String(s)) if s.starts_with("policy_sha256: "))
+    );
+    let header_row = (0..10)
+        .find(|r| sheet.get_value((*r, 0)) == Some(&Data::String("payment_id".into())))
+        .unwrap();
+    // IDs and account numbers are text cells
+    assert_eq!(
+        sheet.get_value((header_row + 1, 4)),
+        Some(&Data::String("11010519491231002X".into()))
+    );
+    assert_eq!(
+        sheet.get_value((header_row + 1, 5)),
+        Some(&Data::String("6228480010000000011".into()))
+    );
+    assert_eq!(
+        sheet.get_value((header_row + 1, 8)),
+        Some(&Data::Float(1742.0))
+    );
+}
+
+#[test]
+fn split_by_township_and_the_bank_file() {
+    let w = bundled();
+    w.copy_repo_file("examples/bank-template.toml", "bank.toml");
+    let r = payouts(
+        &w,
+        &[
+            "--from",
+            "2022-12",
+            "--to",
+            "2022-12",
+            "-o",
+            "pay.csv",
+            "--bank",
+            "bank.toml",
+            "--split-by",
+            "township",
+        ],
+    );
+    assert!(r.code <= 1, "{}", r.stderr);
+    for f in [
+        "pay.csv",
+        "pay.城关镇.csv",
+        "pay.七里河街道.csv",
+        "pay.bank.csv",
+        "pay.bank.城关镇.csv",
+    ] {
+        assert!(w.file(f).exists(), "{f} missing: {}", r.stderr);
+    }
+    assert!(
+        !w.read("pay.城关镇.csv").contains("七里河街道,"),
+        "one township per file"
+    );
+    let bytes = std::fs::read(w.file("pay.bank.csv")).unwrap();
+    let (text, _, bad) = encoding_rs::GB18030.decode(&bytes);
+    assert!(!bad);
+    // one row per household and month: H001 gets 1742 + 91 = 1833
+    assert!(
+        text.contains("6228480010000000011,张秀兰,1833.00,人民币,低保金+分类施保金2022-12"),
+        "{text}"
+    );
+    assert!(text.starts_with("总笔数:6,总金额:9351.60"), "{text}");
+}
+
+#[test]
+fn the_price_subsidy_needs_the_subsidy_rules() {
+    let w = bundled();
+    w.copy_repo_file("examples/cpi.csv", "cpi.csv");
+    let r = payouts(
+        &w,
+        &[
+            "--from", "2022-12", "--to", "2022-12", "--index", "cpi.csv", "-o", "x.csv",
+        ],
+    );
+    assert_eq!(r.code, 2);
+    assert!(!w.file("x.csv").exists(), "nothing written");
+    let r = payouts(&w, &["--from", "2022-12", "--to", "2022-11"]);
+    assert_eq!(r.code, 2);
+}
+
+fn random_roster() -> impl Strategy<Value = String> {
+    let row = (
+        0u8..3,
+        prop::bool::ANY,
+        1u32..6,
+        0u32..4000,
+        0u8..4,
+        prop::option::of(0u32..6),
+        prop::option::of(prop::bool::ANY),
+        0u8..4,
+        prop::bool::ANY,
+    );
+    prop::collection::vec(row, 1..25).prop_map(|rows| {
+        let mut s = String::from(
+            "household_id,region,residence,members,monthly_income,status,categories,months_without_income,unemployment_insured,pandemic,township,care_level,exit_start,last_grant\n",
+        );
+        for (i, (region, urban, members, income, status, months, insured, pandemic, youfu)) in rows.into_iter().enumerate() {
+            let region = ["620102", "620121", "620999"][region as usize];
+            let status = ["none", "dibao", "tekun", "edge"][status as usize];
+            let pandemic = ["", "patient", "quarantine", "stranded"][pandemic as usize];
+            s.push_str(&format!(
+                "H{i},{region},{},{members},{income},{status},{},{},{},{pandemic},T{},partial,{},{}\n",
+                if urban { "urban" } else { "rural" },
+                if youfu { "youfu" } else { "" },
+                months.map(|m| m.to_string()).unwrap_or_default(),
+                insured.map(|b| if b { "yes" } else { "no" }).unwrap_or(""),
+                i % 3,
+                if i % 4 == 0 { "2022-03" } else { "" },
+                if i % 4 == 0 { "900" } else { "" },
+            ));
+        }
+        s
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, .. ProptestConfig::default() })]
+
+    #[test]
+    fn random_rosters_never_repeat_an_id_and_a_rerun_adds_nothing(roster in random_roster()) {
+        let w = bundled();
+        w.write("roster.csv", &roster);
+        let args = ["--from", "2022-01", "--to", "2022-06", "--format", "csv", "--ledger", "paid.csv"];
+        let r1 = payouts(&w, &args);
+        prop_assert!(r1.code <= 1, "{}", r1.stderr);
+        let rows1 = rows(&r1);
+        let ids: Vec<&String> = rows1.iter().filter(|r| r["status"] == "pay" || r["status"] == "held").map(|r| &r["payment_id"]).collect();
+        prop_assert_eq!(ids.iter().collect::<HashSet<_>>().len(), ids.len());
+        assert_totals_reconcile(&rows1);
+        let ledger = w.read("paid.csv");
+        let r2 = payouts(&w, &args);
+        prop_assert_eq!(with_status(&rows(&r2), "pay").len(), 0);
+        prop_assert_eq!(w.read("paid.csv"), ledger);
+    }
+}
+
+#[test]
+fn with_a_bank_file_a_household_without_an_account_is_held() {
+    let roster =
+        format!("{HEADER}A1,1,urban,3,0,dibao,,,,,A,甲,,6228\nA2,1,urban,3,0,dibao,,,,,A,乙,,\n");
+    let w = mini("", &roster);
+    w.copy_repo_file("examples/bank-template.toml", "bank.toml");
+    let r = payouts(
+        &w,
+        &[
+            "--from",
+            "2022-05",
+            "--to",
+            "2022-05",
+            "-o",
+            "pay.csv",
+            "--bank",
+            "bank.toml",
+            "--ledger",
+            "paid.csv",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let text = w.read("pay.csv");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("A2") && l.contains(",held,")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.contains("A2") && l.contains("no_bank_account")),
+        "{text}"
+    );
+    let bytes = std::fs::read(w.file("pay.bank.csv")).unwrap();
+    let (bank, _, _) = encoding_rs::GB18030.decode(&bytes);
+    assert!(bank.contains("甲") && !bank.contains("乙"), "{bank}");
+    assert!(
+        !w.read("paid.csv").contains("A2"),
+        "a held line is not recorded as paid"
+    );
+}
