@@ -4,6 +4,7 @@
 //! sources), [`household`] (typed roster rows), [`rules`] (pure functions, one per clause),
 //! [`money`] (the only place that rounds). Commands in [`cmd`] compose them.
 
+pub mod chart;
 pub mod cli;
 pub mod cmd;
 pub mod household;
