@@ -30,8 +30,12 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Supervision checks: enrolled but ineligible, eligible but not enrolled, duplicates, amounts
+    Audit(cmd::audit::AuditArgs),
     /// Eligibility decision and monthly amounts for every household of a roster
     Check(cmd::check::CheckArgs),
+    /// What a policy change does: per household old vs new, and the totals
+    Compare(cmd::compare::CompareArgs),
     /// The whole computation for one household, with the source of every number
     Explain(cmd::explain::ExplainArgs),
     /// Write a commented example policy, roster and index series to start from

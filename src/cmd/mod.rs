@@ -1,7 +1,9 @@
 //! One module per command: its arguments, its help, and its `run()`. The helpers here do what
 //! every command does first: load and check the policy, open the roster.
 
+pub mod audit;
 pub mod check;
+pub mod compare;
 pub mod explain;
 pub mod init;
 pub mod payouts;
@@ -16,7 +18,9 @@ use anyhow::{Context, Result, bail};
 /// Runs a parsed command; returns the exit code.
 pub fn dispatch(command: Command) -> Result<i32> {
     match command {
+        Command::Audit(a) => audit::run(a),
         Command::Check(a) => check::run(a),
+        Command::Compare(a) => compare::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Init(a) => init::run(a),
         Command::Payouts(a) => payouts::run(a),
@@ -64,4 +68,15 @@ pub fn open_roster<'p>(
     .map_err(anyhow::Error::msg)
     .with_context(|| format!("roster {path}"))?;
     Ok((source, parser))
+}
+
+/// The field index of the first header (as written in the file) that matches one of `names`,
+/// compared as roster headers are (case, spaces, a trailing unit in brackets ignored). For
+/// columns that are not roster columns of SPEC.md, e.g. a paid amount or a sample weight.
+pub fn find_header(headers: &[String], names: &[&str]) -> Option<usize> {
+    use crate::household::columns::normalize_header;
+    names.iter().find_map(|n| {
+        let n = normalize_header(n);
+        headers.iter().position(|h| normalize_header(h) == n)
+    })
 }
