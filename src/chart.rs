@@ -125,9 +125,19 @@ pub fn gains_losses_svg(
             .y_label_area_size(70)
             .build_cartesian_2d((x0 as f64 - pad)..(x1 as f64 + pad), 0.0..top)
             .map_err(draw_err)?;
+        let whole = |v: &f64| format!("{v:.0}");
+        let households = |v: &f64| {
+            if (v - v.round()).abs() < 1e-9 {
+                format!("{v:.0}")
+            } else {
+                format!("{v:.1}")
+            }
+        };
         chart
             .configure_mesh()
             .disable_x_mesh()
+            .x_label_formatter(&whole)
+            .y_label_formatter(&households)
             .x_desc(lang.pick("每户变化（元）", "change per household (yuan)"))
             .y_desc(lang.pick("户数", "households"))
             .label_style((FONT, 14))

@@ -1,13 +1,1066 @@
-//! `jiuzhu compare`: placeholder while the command is written.
+//! `jiuzhu compare`: what a policy change does, household by household and in total.
+//!
+//! Each household is decided under the base policy and under the alternative by
+//! [`rules::evaluate`], the same function `check` uses, for every month of the range; the two
+//! results are joined per household and month. Nothing of the rules is repeated here: a
+//! reform is whatever the two policy files say.
+//!
+//! Rows stream through [`pipeline::stream`]; what is kept is the totals (a fixed number of
+//! tallies per month, area, decision pair and household size) and, for `--chart`, a count per
+//! whole-yuan difference, so memory does not grow with the roster.
 
-use anyhow::Result;
+use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
+use crate::household::columns::Column;
+use crate::household::{Household, RowParser, cells};
+use crate::lang::Lang;
+use crate::money::{Rounding, fmt_money};
+use crate::month::Month;
+use crate::output::{self, Format, Output, table, text_cell};
+use crate::pipeline::{self, Row};
+use crate::policy::{MonthParams, Policy};
+use crate::rules::{self, Decision, Evaluation};
+use crate::{EXIT_OK, EXIT_ROWS};
+use anyhow::{Context, Result, bail};
 use clap::Args;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use std::collections::BTreeMap;
+use std::io::Write;
 
-/// Compare.
+/// Compare a policy with an alternative on a roster: per household old vs new, and totals.
 #[derive(Debug, Args)]
-pub struct CompareArgs {}
+#[command(
+    after_help = "Examples:\n  jiuzhu compare -p policies/lanzhou-2022.toml --with reform.toml examples/roster.csv --month 2023-01\n  jiuzhu compare -p 2022.toml --with 2023.toml roster.csv --month 2023-01 --to 2023-12 --totals --format csv -o cost.csv\n  jiuzhu compare -p 2022.toml --with 2023.toml sample.csv --month 2023-01 --weight 权数 --chart change.svg"
+)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// the alternative policy (TOML) compared with the base `-p`
+    #[arg(long = "with", value_name = "FILE")]
+    pub with: String,
+    /// the roster (CSV; `-` is stdin)
+    #[arg(value_name = "ROSTER")]
+    pub roster: String,
+    /// the month compared, or the first month of the range (YYYY-MM)
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Month,
+    /// the last month of the range (inclusive)
+    #[arg(long, value_name = "YYYY-MM")]
+    pub to: Option<Month>,
+    /// a roster column holding each household's sample weight (how many households of the
+    /// population it stands for): counts and money in the totals are grossed up by it
+    #[arg(long, value_name = "COLUMN")]
+    pub weight: Option<String>,
+    /// draw the distribution of gains and losses into FILE.svg
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<String>,
+    /// write only the totals and breakdowns (csv/table), not one line per household
+    #[arg(long)]
+    pub totals: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// What a policy change does to a household (in a month, or over the range).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// paid nothing under the base, paid under the alternative
+    NewlyEligible,
+    /// paid under the base, nothing under the alternative
+    NoLongerEligible,
+    /// paid more
+    Gain,
+    /// paid less
+    Loss,
+    /// paid the same
+    Unchanged,
+    /// undetermined or invalid under either policy: not compared
+    Undecided,
+}
+
+impl Change {
+    /// The output name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Change::NewlyEligible => "newly_eligible",
+            Change::NoLongerEligible => "no_longer_eligible",
+            Change::Gain => "gain",
+            Change::Loss => "loss",
+            Change::Unchanged => "unchanged",
+            Change::Undecided => "undecided",
+        }
+    }
+
+    fn zh(self) -> &'static str {
+        match self {
+            Change::NewlyEligible => "新增符合",
+            Change::NoLongerEligible => "不再符合",
+            Change::Gain => "增加",
+            Change::Loss => "减少",
+            Change::Unchanged => "不变",
+            Change::Undecided => "无法比较",
+        }
+    }
+
+    /// Classifies a comparison: eligibility changes first, then the sign of the difference.
+    pub fn of(decided: bool, paid_base: bool, paid_alt: bool, diff: Decimal) -> Change {
+        if !decided {
+            Change::Undecided
+        } else if !paid_base && paid_alt {
+            Change::NewlyEligible
+        } else if paid_base && !paid_alt {
+            Change::NoLongerEligible
+        } else if diff > Decimal::ZERO {
+            Change::Gain
+        } else if diff < Decimal::ZERO {
+            Change::Loss
+        } else {
+            Change::Unchanged
+        }
+    }
+}
+
+/// Whether a decision pays regular money (低保, 特困, or a gradual exit): "eligible" here.
+fn pays(d: Decision) -> bool {
+    matches!(d, Decision::Dibao | Decision::Tekun | Decision::GradualExit)
+}
+
+/// Weighted counts and sums of one slice of the comparison. `gaining`, `losing` and
+/// `unchanged` split the decided cases by the sign of the difference; `newly_eligible` and
+/// `no_longer_eligible` are subsets of gaining and losing (or unchanged, when both are zero).
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    /// households (or household-months), weighted
+    pub cases: Decimal,
+    /// the base policy's money, decided cases only
+    pub base: Decimal,
+    /// the alternative's money, decided cases only
+    pub alt: Decimal,
+    /// paid more under the alternative
+    pub gaining: Decimal,
+    /// paid less
+    pub losing: Decimal,
+    /// paid the same
+    pub unchanged: Decimal,
+    /// paid nothing under the base, something under the alternative
+    pub newly_eligible: Decimal,
+    /// the reverse
+    pub no_longer_eligible: Decimal,
+    /// not compared (undetermined, invalid, or an unreadable weight)
+    pub undecided: Decimal,
+}
+
+impl Tally {
+    fn add(&mut self, w: Decimal, c: &Case) {
+        self.cases += w;
+        if !c.decided {
+            self.undecided += w;
+            return;
+        }
+        self.base += w * c.base;
+        self.alt += w * c.alt;
+        let diff = c.alt - c.base;
+        if diff > Decimal::ZERO {
+            self.gaining += w;
+        } else if diff < Decimal::ZERO {
+            self.losing += w;
+        } else {
+            self.unchanged += w;
+        }
+        if !c.paid_base && c.paid_alt {
+            self.newly_eligible += w;
+        }
+        if c.paid_base && !c.paid_alt {
+            self.no_longer_eligible += w;
+        }
+    }
+
+    fn merge(&mut self, o: &Tally) {
+        self.cases += o.cases;
+        self.base += o.base;
+        self.alt += o.alt;
+        self.gaining += o.gaining;
+        self.losing += o.losing;
+        self.unchanged += o.unchanged;
+        self.newly_eligible += o.newly_eligible;
+        self.no_longer_eligible += o.no_longer_eligible;
+        self.undecided += o.undecided;
+    }
+
+    /// The alternative's money less the base's.
+    pub fn difference(&self) -> Decimal {
+        self.alt - self.base
+    }
+}
+
+/// One household compared in one month, or over the range.
+#[derive(Debug, Clone, Copy)]
+struct Case {
+    decided: bool,
+    paid_base: bool,
+    paid_alt: bool,
+    base: Decimal,
+    alt: Decimal,
+}
+
+/// Households in the size breakdown are 1 … 5 persons, then 6 or more.
+const SIZE_CAP: u32 = 6;
+
+/// Everything the totals need, mergeable across chunks.
+#[derive(Debug, Clone, Default)]
+struct Summary {
+    rows: u64,
+    range: Tally,
+    months: Vec<Tally>,
+    by_area: BTreeMap<String, Tally>,
+    by_decision: BTreeMap<(Decision, Decision), Tally>,
+    by_size: BTreeMap<u32, Tally>,
+    /// whole-yuan floor of a household's difference over the range → households
+    histogram: BTreeMap<i64, Decimal>,
+    problems: Vec<String>,
+    problem_count: u64,
+}
+
+const KEEP_PROBLEMS: usize = 20;
+
+impl Summary {
+    fn merge(&mut self, o: Summary) {
+        self.rows += o.rows;
+        self.range.merge(&o.range);
+        if self.months.len() < o.months.len() {
+            self.months.resize(o.months.len(), Tally::default());
+        }
+        for (a, b) in self.months.iter_mut().zip(&o.months) {
+            a.merge(b);
+        }
+        for (k, t) in o.by_area {
+            self.by_area.entry(k).or_default().merge(&t);
+        }
+        for (k, t) in o.by_decision {
+            self.by_decision.entry(k).or_default().merge(&t);
+        }
+        for (k, t) in o.by_size {
+            self.by_size.entry(k).or_default().merge(&t);
+        }
+        for (k, n) in o.histogram {
+            *self.histogram.entry(k).or_default() += n;
+        }
+        self.problem_count += o.problem_count;
+        for p in o.problems {
+            if self.problems.len() < KEEP_PROBLEMS {
+                self.problems.push(p);
+            }
+        }
+    }
+
+    fn problem(&mut self, p: String) {
+        self.problem_count += 1;
+        if self.problems.len() < KEEP_PROBLEMS {
+            self.problems.push(p);
+        }
+    }
+}
+
+/// A policy and its parameters for every month of the range.
+struct Side<'a> {
+    policy: &'a Policy,
+    params: &'a [MonthParams],
+    parser: &'a RowParser<'a>,
+}
+
+struct Ctx<'a> {
+    base: Side<'a>,
+    alt: Side<'a>,
+    months: Vec<String>,
+    weight: Option<(usize, String)>,
+    lang: Lang,
+    format: Format,
+    households: bool,
+}
+
+struct ChunkOut {
+    bytes: Vec<u8>,
+    table: Vec<Vec<String>>,
+    summary: Summary,
+}
+
+/// The CSV/JSON columns of one household and month, before `weight`, the reasons and `row`.
+pub const COLUMNS: &[&str] = &[
+    "household_id",
+    "month",
+    "area",
+    "residence",
+    "members",
+    "status",
+    "decision_base",
+    "total_base",
+    "decision_alt",
+    "total_alt",
+    "difference",
+    "change",
+];
+
+fn evaluate_side(side: &Side, row: &Row) -> (Household, Vec<Evaluation>) {
+    let Some((first, rest)) = side.params.split_first() else {
+        return (Household::default(), Vec::new());
+    };
+    let (h, ev) = super::check::evaluate_row(side.policy, first, side.parser, row, false);
+    let mut evs = Vec::with_capacity(side.params.len());
+    evs.push(ev);
+    evs.extend(
+        rest.iter()
+            .map(|p| rules::evaluate(side.policy, p, &h, false)),
+    );
+    (h, evs)
+}
+
+fn count(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+impl Ctx<'_> {
+    fn area_name(&self, hb: &Household, ha: &Household) -> String {
+        hb.area
+            .and_then(|a| self.base.policy.area_key(a))
+            .or_else(|| ha.area.and_then(|a| self.alt.policy.area_key(a)))
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// The household's weight: 1 without `--weight`; `Err` names what is wrong with the cell.
+    fn weight(&self, row: &Row) -> Result<Decimal, String> {
+        let Some((i, header)) = &self.weight else {
+            return Ok(Decimal::ONE);
+        };
+        let raw = row.record.get(*i).unwrap_or("");
+        match cells::parse_money(raw) {
+            Ok(Some(w)) => Ok(w),
+            Ok(None) => Err(match self.lang {
+                Lang::Zh => format!("第 {} 行：权数列“{header}”为空", row.line),
+                Lang::En => format!("row {}: the weight column \"{header}\" is empty", row.line),
+            }),
+            Err(e) => Err(match self.lang {
+                Lang::Zh => format!("第 {} 行：权数列“{header}”（“{raw}”）{}", row.line, e.zh()),
+                Lang::En => format!(
+                    "row {}: the weight column \"{header}\" (\"{raw}\"): {}",
+                    row.line,
+                    e.en()
+                ),
+            }),
+        }
+    }
+
+    fn work(&self, rows: &[Row]) -> ChunkOut {
+        let mut out = ChunkOut {
+            bytes: Vec::with_capacity(if self.households { rows.len() * 160 } else { 0 }),
+            table: Vec::new(),
+            summary: Summary {
+                months: vec![Tally::default(); self.months.len()],
+                ..Summary::default()
+            },
+        };
+        for row in rows {
+            self.compare_row(row, &mut out);
+        }
+        out
+    }
+
+    fn compare_row(&self, row: &Row, out: &mut ChunkOut) {
+        let (hb, evb) = evaluate_side(&self.base, row);
+        let (ha, eva) = evaluate_side(&self.alt, row);
+        out.summary.rows += 1;
+        let weight = self.weight(row);
+        let (w, weight_ok) = match &weight {
+            Ok(w) => (*w, true),
+            Err(p) => {
+                out.summary.problem(p.clone());
+                (Decimal::ONE, false)
+            }
+        };
+        let area = self.area_name(&hb, &ha);
+        let size = hb.members.map(|m| m.min(SIZE_CAP)).unwrap_or(0);
+        let mut whole = Case {
+            decided: weight_ok,
+            paid_base: false,
+            paid_alt: false,
+            base: Decimal::ZERO,
+            alt: Decimal::ZERO,
+        };
+        for (m, (b, a)) in evb.iter().zip(&eva).enumerate() {
+            let decided = weight_ok && b.decision.is_decided() && a.decision.is_decided();
+            let case = Case {
+                decided,
+                paid_base: pays(b.decision),
+                paid_alt: pays(a.decision),
+                base: b.monthly_total(),
+                alt: a.monthly_total(),
+            };
+            whole.decided &= decided;
+            whole.paid_base |= case.paid_base;
+            whole.paid_alt |= case.paid_alt;
+            whole.base += case.base;
+            whole.alt += case.alt;
+            let s = &mut out.summary;
+            if let Some(t) = s.months.get_mut(m) {
+                t.add(w, &case);
+            }
+            s.by_area.entry(area.clone()).or_default().add(w, &case);
+            s.by_decision
+                .entry((b.decision, a.decision))
+                .or_default()
+                .add(w, &case);
+            s.by_size.entry(size).or_default().add(w, &case);
+            if self.households {
+                self.write_case(out, row, &hb, b, a, m, &area, &case, &weight);
+            }
+            if m == 0 && !decided && weight_ok {
+                let which = if b.decision.is_decided() { &ha } else { &hb };
+                let ev = if b.decision.is_decided() { a } else { b };
+                let reasons = super::check::reasons_cell(which, ev);
+                out.summary.problem(match self.lang {
+                    Lang::Zh => format!(
+                        "第 {} 行（户 {}）：{}，未比较（{reasons}）",
+                        row.line,
+                        hb.id,
+                        ev.decision.zh()
+                    ),
+                    Lang::En => format!(
+                        "row {} (household {}): {}, not compared ({reasons})",
+                        row.line,
+                        hb.id,
+                        ev.decision.name()
+                    ),
+                });
+            }
+        }
+        let s = &mut out.summary;
+        s.range.add(w, &whole);
+        let diff = whole.alt - whole.base;
+        if whole.decided && !diff.is_zero() {
+            // Bars of the chart are whole yuan; the bucket is a display choice, the amounts
+            // themselves are never rounded here.
+            let bucket = Rounding::YuanDown.apply(diff).to_i64().unwrap_or(0);
+            *s.histogram.entry(bucket).or_default() += w;
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn write_case(
+        &self,
+        out: &mut ChunkOut,
+        row: &Row,
+        h: &Household,
+        b: &Evaluation,
+        a: &Evaluation,
+        m: usize,
+        area: &str,
+        case: &Case,
+        weight: &Result<Decimal, String>,
+    ) {
+        let change = Change::of(
+            case.decided,
+            case.paid_base,
+            case.paid_alt,
+            case.alt - case.base,
+        );
+        let money = |v: Decimal, decided: bool| {
+            if decided { fmt_money(v) } else { String::new() }
+        };
+        let month = self.months.get(m).map(String::as_str).unwrap_or("");
+        let members = h.members.map(|n| n.to_string()).unwrap_or_default();
+        let residence = h.residence.map(|r| r.name()).unwrap_or("");
+        if self.format == Format::Table {
+            let (db, da) = match self.lang {
+                Lang::Zh => (b.decision.zh(), a.decision.zh()),
+                Lang::En => (b.decision.name(), a.decision.name()),
+            };
+            out.table.push(vec![
+                h.row.to_string(),
+                h.id.clone(),
+                month.to_string(),
+                area.to_string(),
+                members,
+                format!("{db} → {da}"),
+                money(case.base, b.decision.is_decided()),
+                money(case.alt, a.decision.is_decided()),
+                money(case.alt - case.base, case.decided),
+                self.lang.pick(change.zh(), change.name()).to_string(),
+            ]);
+            return;
+        }
+        let mut fields: Vec<(&str, String)> = vec![
+            ("household_id", text_cell(&h.id).into_owned()),
+            ("month", month.to_string()),
+            ("area", area.to_string()),
+            ("residence", residence.to_string()),
+            ("members", members),
+            ("status", h.status.name().to_string()),
+            ("decision_base", b.decision.name().to_string()),
+            ("total_base", money(case.base, b.decision.is_decided())),
+            ("decision_alt", a.decision.name().to_string()),
+            ("total_alt", money(case.alt, a.decision.is_decided())),
+            ("difference", money(case.alt - case.base, case.decided)),
+            ("change", change.name().to_string()),
+        ];
+        if self.weight.is_some() {
+            fields.push((
+                "weight",
+                weight.as_ref().map(|w| count(*w)).unwrap_or_default(),
+            ));
+        }
+        fields.push(("reasons_base", super::check::reasons_cell(h, b)));
+        let h_alt_reasons = super::check::reasons_cell(h, a);
+        fields.push(("reasons_alt", h_alt_reasons));
+        fields.push(("row", row.line.to_string()));
+        if self.format == Format::Json {
+            if !out.bytes.is_empty() {
+                out.bytes.push(b',');
+            }
+            output::json_object(&mut out.bytes, fields.iter().map(|(k, v)| (*k, v.as_str())));
+            out.bytes.push(b'\n');
+        } else {
+            let mut w = output::csv_writer(&mut out.bytes);
+            let _ = w.write_record(fields.iter().map(|(_, v)| v.as_bytes()));
+            let _ = w.flush();
+        }
+    }
+}
+
+/// Loads one policy for every month of the range; warns (or refuses with `--strict`) when
+/// the last month is after the policy's `last_verified`.
+fn load(path: &str, strict: bool, months: &[Month]) -> Result<(Policy, Vec<MonthParams>)> {
+    let args = PolicyArgs {
+        policy: path.to_string(),
+        strict,
+    };
+    let last = *months.last().context("empty range")?;
+    let (policy, _) = super::load_policy(&args, last)?;
+    let params = months
+        .iter()
+        .map(|m| policy.month_params(*m))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((policy, params))
+}
+
+/// One line of the totals: a section (`month`, `range`, `per_year`, `area`, `decision`,
+/// `size`), its key, and the tally.
+struct TotalLine {
+    section: &'static str,
+    key: String,
+    tally: Tally,
+}
+
+/// The CSV columns of `--totals`.
+pub const TOTAL_COLUMNS: &[&str] = &[
+    "section",
+    "key",
+    "cases",
+    "base_total",
+    "alt_total",
+    "difference",
+    "gaining",
+    "losing",
+    "unchanged",
+    "newly_eligible",
+    "no_longer_eligible",
+    "undecided",
+];
+
+fn total_lines(s: &Summary, months: &[Month]) -> Vec<TotalLine> {
+    let mut lines = Vec::new();
+    for (m, t) in months.iter().zip(&s.months) {
+        lines.push(TotalLine {
+            section: "month",
+            key: m.to_string(),
+            tally: t.clone(),
+        });
+    }
+    let range_key = match (months.first(), months.last()) {
+        (Some(a), Some(b)) if a != b => format!("{a}..{b}"),
+        (Some(a), _) => a.to_string(),
+        _ => String::new(),
+    };
+    lines.push(TotalLine {
+        section: "range",
+        key: range_key,
+        tally: s.range.clone(),
+    });
+    // Per year: the average month of the range × 12 (money only).
+    let n = Decimal::from(months.len().max(1));
+    let twelve = Decimal::from(12);
+    lines.push(TotalLine {
+        section: "per_year",
+        key: "x12".into(),
+        tally: Tally {
+            base: s.range.base * twelve / n,
+            alt: s.range.alt * twelve / n,
+            ..Tally::default()
+        },
+    });
+    for (k, t) in &s.by_area {
+        lines.push(TotalLine {
+            section: "area",
+            key: k.clone(),
+            tally: t.clone(),
+        });
+    }
+    for ((b, a), t) in &s.by_decision {
+        lines.push(TotalLine {
+            section: "decision",
+            key: format!("{}->{}", b.name(), a.name()),
+            tally: t.clone(),
+        });
+    }
+    for (k, t) in &s.by_size {
+        let key = match *k {
+            0 => "unknown".to_string(),
+            SIZE_CAP => format!("{SIZE_CAP}+"),
+            k => k.to_string(),
+        };
+        lines.push(TotalLine {
+            section: "size",
+            key,
+            tally: t.clone(),
+        });
+    }
+    lines
+}
+
+fn section_name(section: &str, lang: Lang) -> &str {
+    let zh = match section {
+        "month" => "月份",
+        "range" => "区间合计",
+        "per_year" => "年化",
+        "area" => "地区",
+        "decision" => "认定变化",
+        "size" => "家庭人口",
+        other => other,
+    };
+    lang.pick(zh, section)
+}
+
+fn line_cells(l: &TotalLine) -> Vec<String> {
+    let t = &l.tally;
+    let per_year = l.section == "per_year";
+    let c = |d: Decimal| if per_year { String::new() } else { count(d) };
+    vec![
+        l.section.to_string(),
+        l.key.clone(),
+        c(t.cases),
+        fmt_money(t.base),
+        fmt_money(t.alt),
+        fmt_money(t.difference()),
+        c(t.gaining),
+        c(t.losing),
+        c(t.unchanged),
+        c(t.newly_eligible),
+        c(t.no_longer_eligible),
+        c(t.undecided),
+    ]
+}
 
 /// Runs `compare`.
-pub fn run(_args: CompareArgs) -> Result<i32> {
-    Ok(0)
+pub fn run(args: CompareArgs) -> Result<i32> {
+    let last = args.to.unwrap_or(args.month);
+    if last < args.month {
+        bail!("--to {last} is before --month {}", args.month);
+    }
+    let months: Vec<Month> = args.month.through(last).collect();
+    let (base, base_params) = load(&args.policy.policy, args.policy.strict, &months)?;
+    let (alt, alt_params) = load(&args.with, args.policy.strict, &months)
+        .with_context(|| format!("--with {}", args.with))?;
+    let (mut source, base_parser) = super::open_roster(&args.roster, &args.input, &base)?;
+    let alt_parser = RowParser::new(
+        &alt,
+        source.header_map().clone(),
+        args.input.region.clone(),
+        chrono::Local::now().date_naive(),
+    )
+    .map_err(anyhow::Error::msg)
+    .with_context(|| format!("roster {} under --with {}", args.roster, args.with))?;
+    let format = Format::resolve(args.out.format, args.out.output.as_deref());
+    if format == Format::Xlsx {
+        bail!("compare writes table, csv or json");
+    }
+    if let Some(c) = &args.chart
+        && !c.to_ascii_lowercase().ends_with(".svg")
+    {
+        bail!("--chart {c}: charts are written as .svg (图表只输出 SVG 格式)");
+    }
+    let headers = source.headers().to_vec();
+    let weight = match &args.weight {
+        Some(name) => match super::find_header(&headers, &[name.as_str()]) {
+            Some(i) => Some((i, headers[i].trim().to_string())),
+            None => bail!(
+                "--weight {name}: the roster has no such column; its headers are: {}",
+                headers.join(", ")
+            ),
+        },
+        None => None,
+    };
+    let ctx = Ctx {
+        base: Side {
+            policy: &base,
+            params: &base_params,
+            parser: &base_parser,
+        },
+        alt: Side {
+            policy: &alt,
+            params: &alt_params,
+            parser: &alt_parser,
+        },
+        months: months.iter().map(|m| m.to_string()).collect(),
+        weight,
+        lang: args.out.lang,
+        format,
+        households: !args.totals,
+    };
+    let mut out =
+        Output::open(args.out.output.as_deref()).context("cannot create the output file")?;
+    match format {
+        Format::Csv if ctx.households => {
+            let mut w = output::csv_writer(Vec::new());
+            let mut cols: Vec<&str> = COLUMNS.to_vec();
+            if ctx.weight.is_some() {
+                cols.push("weight");
+            }
+            cols.extend(["reasons_base", "reasons_alt", "row"]);
+            w.write_record(cols)?;
+            out.write_all(&w.into_inner().unwrap_or_default())?;
+        }
+        Format::Json => {
+            let mut header = output::json_header(&base);
+            if let Some(o) = header.as_object_mut() {
+                o.insert(
+                    "with".into(),
+                    serde_json::json!({ "policy": alt.name(), "policy_sha256": alt.sha256 }),
+                );
+                o.insert("months".into(), ctx.months.clone().into());
+                o.insert(
+                    "weight".into(),
+                    ctx.weight
+                        .as_ref()
+                        .map(|(_, h)| serde_json::Value::from(h.clone()))
+                        .unwrap_or(serde_json::Value::Null),
+                );
+            }
+            let mut head = serde_json::to_string(&header)?;
+            head.pop();
+            out.write_all(head.as_bytes())?;
+            out.write_all(b",\"households\":[\n")?;
+        }
+        _ => {}
+    }
+    let mut summary = Summary {
+        months: vec![Tally::default(); months.len()],
+        ..Summary::default()
+    };
+    let mut table_rows = Vec::new();
+    let mut first_json = true;
+    let id_field = base_parser.header_map().get(Column::HouseholdId);
+    pipeline::stream(
+        source.as_mut(),
+        id_field,
+        |rows| ctx.work(rows),
+        |chunk| {
+            summary.merge(chunk.summary);
+            if format == Format::Json && !chunk.bytes.is_empty() {
+                if !first_json {
+                    out.write_all(b",")?;
+                }
+                first_json = false;
+            }
+            output::ignore_broken_pipe(out.write_all(&chunk.bytes))?;
+            table_rows.extend(chunk.table);
+            Ok(())
+        },
+    )
+    .with_context(|| format!("roster {}", args.roster))?;
+
+    let lines = total_lines(&summary, &months);
+    let lang = args.out.lang;
+    match format {
+        Format::Json => {
+            out.write_all(b"],\"totals\":")?;
+            let objects: Vec<serde_json::Value> = lines
+                .iter()
+                .map(|l| {
+                    let cells = line_cells(l);
+                    let map: serde_json::Map<String, serde_json::Value> = TOTAL_COLUMNS
+                        .iter()
+                        .zip(cells)
+                        .map(|(k, v)| ((*k).to_string(), v.into()))
+                        .collect();
+                    serde_json::Value::Object(map)
+                })
+                .collect();
+            out.write_all(serde_json::to_string(&objects)?.as_bytes())?;
+            out.write_all(b"}\n")?;
+        }
+        Format::Csv if !ctx.households => {
+            let mut w = output::csv_writer(Vec::new());
+            w.write_record(TOTAL_COLUMNS)?;
+            for l in &lines {
+                w.write_record(line_cells(l).iter().map(|c| text_cell(c).into_owned()))?;
+            }
+            out.write_all(&w.into_inner().unwrap_or_default())?;
+        }
+        Format::Table => {
+            if ctx.households {
+                let headers = match lang {
+                    Lang::Zh => [
+                        "行",
+                        "户编号",
+                        "月份",
+                        "地区",
+                        "人口",
+                        "认定（原 → 新）",
+                        "原月额",
+                        "新月额",
+                        "差额",
+                        "变化",
+                    ],
+                    Lang::En => [
+                        "row",
+                        "household",
+                        "month",
+                        "area",
+                        "members",
+                        "decision (base → alt)",
+                        "base",
+                        "alt",
+                        "difference",
+                        "change",
+                    ],
+                };
+                output::ignore_broken_pipe(
+                    out.write_all(table::render(&headers, &table_rows, &headers[6..9]).as_bytes()),
+                )?;
+            }
+            let headers = match lang {
+                Lang::Zh => [
+                    "类别",
+                    "项",
+                    "户次",
+                    "原支出",
+                    "新支出",
+                    "差额",
+                    "增加",
+                    "减少",
+                    "不变",
+                    "新增符合",
+                    "不再符合",
+                    "无法比较",
+                ],
+                Lang::En => [
+                    "section",
+                    "key",
+                    "cases",
+                    "base",
+                    "alt",
+                    "difference",
+                    "gaining",
+                    "losing",
+                    "unchanged",
+                    "newly eligible",
+                    "no longer eligible",
+                    "undecided",
+                ],
+            };
+            let rows: Vec<Vec<String>> = lines
+                .iter()
+                .map(|l| {
+                    let mut cells = line_cells(l);
+                    cells[0] = section_name(l.section, lang).to_string();
+                    cells
+                })
+                .collect();
+            output::ignore_broken_pipe(
+                out.write_all(table::render(&headers, &rows, &headers[2..]).as_bytes()),
+            )?;
+        }
+        _ => {}
+    }
+    out.commit().context("cannot write the output")?;
+    if let Some(path) = &args.chart {
+        let title = match lang {
+            Lang::Zh => format!(
+                "{} → {}：每户{}变化",
+                base.name(),
+                alt.name(),
+                if months.len() > 1 {
+                    "区间合计"
+                } else {
+                    "每月"
+                }
+            ),
+            Lang::En => format!(
+                "{} → {}: change per household{}",
+                base.name(),
+                alt.name(),
+                if months.len() > 1 {
+                    " over the range"
+                } else {
+                    " per month"
+                }
+            ),
+        };
+        let svg = crate::chart::gains_losses_svg(
+            &title,
+            &summary.histogram,
+            summary.range.unchanged,
+            lang,
+        )?;
+        crate::chart::save(path, &svg)?;
+    }
+    print_summary(&summary, &months, base.name(), alt.name(), lang);
+    Ok(if summary.range.undecided.is_zero() {
+        EXIT_OK
+    } else {
+        EXIT_ROWS
+    })
+}
+
+fn signed(d: Decimal) -> String {
+    if d > Decimal::ZERO {
+        format!("+{}", fmt_money(d))
+    } else {
+        fmt_money(d)
+    }
+}
+
+/// The summary on stderr: cost per month, for the range and per year; who gains and loses.
+fn print_summary(s: &Summary, months: &[Month], base: &str, alt: &str, lang: Lang) {
+    let r = &s.range;
+    let n = Decimal::from(months.len().max(1));
+    let per_year = r.difference() * Decimal::from(12) / n;
+    let span = match (months.first(), months.last()) {
+        (Some(a), Some(b)) if a != b => format!("{a}..{b}"),
+        (Some(a), _) => a.to_string(),
+        _ => String::new(),
+    };
+    match lang {
+        Lang::Zh => {
+            eprintln!(
+                "jiuzhu compare {span}：{base} → {alt}，{} 户（行 {}）",
+                count(r.cases),
+                s.rows
+            );
+            for (m, t) in months.iter().zip(&s.months) {
+                eprintln!(
+                    "  {m} 月支出 {} → {}（{}）",
+                    fmt_money(t.base),
+                    fmt_money(t.alt),
+                    signed(t.difference())
+                );
+            }
+            if months.len() > 1 {
+                eprintln!(
+                    "  区间合计 {} → {}（{}）",
+                    fmt_money(r.base),
+                    fmt_money(r.alt),
+                    signed(r.difference())
+                );
+            }
+            eprintln!("  年化（平均月 × 12）{}", signed(per_year));
+            eprintln!(
+                "  增加 {} 户，减少 {} 户，不变 {} 户；新增符合 {} 户，不再符合 {} 户；无法比较 {} 户",
+                count(r.gaining),
+                count(r.losing),
+                count(r.unchanged),
+                count(r.newly_eligible),
+                count(r.no_longer_eligible),
+                count(r.undecided)
+            );
+        }
+        Lang::En => {
+            eprintln!(
+                "jiuzhu compare {span}: {base} -> {alt}, {} households ({} rows)",
+                count(r.cases),
+                s.rows
+            );
+            for (m, t) in months.iter().zip(&s.months) {
+                eprintln!(
+                    "  {m} cost {} -> {} ({})",
+                    fmt_money(t.base),
+                    fmt_money(t.alt),
+                    signed(t.difference())
+                );
+            }
+            if months.len() > 1 {
+                eprintln!(
+                    "  range total {} -> {} ({})",
+                    fmt_money(r.base),
+                    fmt_money(r.alt),
+                    signed(r.difference())
+                );
+            }
+            eprintln!("  per year (average month x 12) {}", signed(per_year));
+            eprintln!(
+                "  gaining {}, losing {}, unchanged {}; newly eligible {}, no longer eligible {}; undecided {}",
+                count(r.gaining),
+                count(r.losing),
+                count(r.unchanged),
+                count(r.newly_eligible),
+                count(r.no_longer_eligible),
+                count(r.undecided)
+            );
+        }
+    }
+    for p in &s.problems {
+        eprintln!("  {p}");
+    }
+    if s.problem_count > s.problems.len() as u64 {
+        let more = s.problem_count - s.problems.len() as u64;
+        match lang {
+            Lang::Zh => eprintln!("  …… 另有 {more} 个问题"),
+            Lang::En => eprintln!("  ... and {more} more problems"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::dec;
+
+    #[test]
+    fn eligibility_changes_come_before_the_sign_of_the_difference() {
+        assert_eq!(
+            Change::of(true, false, true, dec!(50)),
+            Change::NewlyEligible
+        );
+        assert_eq!(
+            Change::of(true, true, false, dec!(-50)),
+            Change::NoLongerEligible
+        );
+        assert_eq!(Change::of(true, true, true, dec!(36)), Change::Gain);
+        assert_eq!(Change::of(true, true, true, dec!(-1)), Change::Loss);
+        assert_eq!(Change::of(true, false, false, dec!(0)), Change::Unchanged);
+        assert_eq!(Change::of(false, true, true, dec!(36)), Change::Undecided);
+    }
+
+    #[test]
+    fn tallies_weigh_counts_and_money_and_skip_undecided_money() {
+        let mut t = Tally::default();
+        let gain = Case {
+            decided: true,
+            paid_base: true,
+            paid_alt: true,
+            base: dec!(100),
+            alt: dec!(136),
+        };
+        let undecided = Case {
+            decided: false,
+            ..gain
+        };
+        t.add(dec!(2.5), &gain);
+        t.add(dec!(1), &undecided);
+        assert_eq!(t.cases, dec!(3.5));
+        assert_eq!(t.gaining, dec!(2.5));
+        assert_eq!(t.undecided, dec!(1));
+        assert_eq!(t.difference(), dec!(90));
+    }
 }
