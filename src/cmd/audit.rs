@@ -474,6 +474,9 @@ fn status_zh(s: Status) -> &'static str {
     }
 }
 
+/// The roster's paid-amount cell of a row: its header, the raw text, and the text read.
+type PaidCell<'a> = (&'a str, &'a str, Result<Option<Decimal>, cells::CellError>);
+
 struct Ctx<'a> {
     policy: &'a Policy,
     params: &'a MonthParams,
@@ -769,7 +772,7 @@ impl Ctx<'_> {
         &self,
         h: &Household,
         ev: &Evaluation,
-        amount: Option<(&str, &str, Result<Option<Decimal>, cells::CellError>)>,
+        amount: Option<PaidCell<'_>>,
     ) -> Option<(Kind, Severity, String)> {
         let (header, raw, parsed) = amount?;
         let paid_by_rules = matches!(

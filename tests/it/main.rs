@@ -1,6 +1,8 @@
 //! The integration tests: the real binary, run in temporary folders.
 
+mod audit;
 mod check;
+mod compare;
 mod payouts;
 mod source;
 mod workdir;

@@ -1,0 +1,565 @@
+//! `jiuzhu audit` end to end: a roster built to contain every kind of finding, and a clean one.
+
+use crate::workdir::Workdir;
+
+/// A valid 18-character ID number (GB 11643 check character) for person `n`.
+fn id(n: u32) -> String {
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const C: &[u8] = b"10X98765432";
+    let first17 = format!("6201021980{:02}{:02}{:03}", 1 + n % 9, 10 + n % 18, 100 + n);
+    let sum: u32 = first17
+        .bytes()
+        .zip(W)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    format!("{first17}{}", C[(sum % 11) as usize] as char)
+}
+
+fn account(n: u32) -> String {
+    format!("62284800{:011}", 1000 + n)
+}
+
+const HEADER: &str = "household_id,region,residence,members,monthly_income,status,categories,care_level,months_without_income,unemployment_insured,township,head_name,head_id,bank_account,月保障金额\n";
+
+/// One roster line; `id_n`/`acct_n` choose the head's ID and the account.
+#[allow(clippy::too_many_arguments)]
+fn line(
+    hh: &str,
+    members: &str,
+    income: &str,
+    status: &str,
+    cats: &str,
+    care: &str,
+    no_income: &str,
+    insured: &str,
+    township: &str,
+    head_id: &str,
+    acct: &str,
+    amount: &str,
+) -> String {
+    format!(
+        "{hh},620102,urban,{members},{income},{status},{cats},{care},{no_income},{insured},{township},户主{hh},{head_id},{acct},{amount}\n"
+    )
+}
+
+fn findings_roster() -> String {
+    let mut s = String::from(HEADER);
+    let t1 = "城关镇";
+    let t2 = "七里河街道";
+    // Enrolled 低保, per capita 1000 ≥ 914, no exit: to_review.
+    s += &line(
+        "R01",
+        "2",
+        "2000",
+        "dibao",
+        "",
+        "",
+        "",
+        "",
+        t1,
+        &id(1),
+        &account(1),
+        "",
+    );
+    // Not enrolled, per capita 500 < 914: to_enrol.
+    s += &line(
+        "R02",
+        "2",
+        "1000",
+        "none",
+        "",
+        "",
+        "",
+        "",
+        t1,
+        &id(2),
+        &account(2),
+        "",
+    );
+    // Not enrolled, per capita 1100 < 1.5 × 914: discover_edge.
+    s += &line(
+        "R03",
+        "2",
+        "2200",
+        "none",
+        "",
+        "",
+        "",
+        "",
+        t1,
+        &id(3),
+        &account(3),
+        "",
+    );
+    // Monitored, not enrolled, income above the edge: discover_monitored.
+    s += &line(
+        "R04",
+        "1",
+        "2000",
+        "none",
+        "monitored",
+        "",
+        "",
+        "",
+        t2,
+        &id(4),
+        &account(4),
+        "",
+    );
+    // Three months without income, uninsured: discover_no_income.
+    s += &line(
+        "R05",
+        "1",
+        "1500",
+        "none",
+        "",
+        "",
+        "3",
+        "no",
+        t2,
+        &id(5),
+        &account(5),
+        "",
+    );
+    // The same head enrolled as 低保 (R06) and 特困 (R07): dibao_and_tekun on R07.
+    s += &line(
+        "R06",
+        "1",
+        "500",
+        "dibao",
+        "",
+        "",
+        "",
+        "",
+        t2,
+        &id(6),
+        &account(6),
+        "",
+    );
+    s += &line(
+        "R07",
+        "1",
+        "",
+        "tekun",
+        "",
+        "partial",
+        "",
+        "",
+        t2,
+        &id(6),
+        &account(7),
+        "",
+    );
+    // The same head in two 低保 households: duplicate_person on R09.
+    s += &line(
+        "R08",
+        "1",
+        "500",
+        "dibao",
+        "",
+        "",
+        "",
+        "",
+        t1,
+        &id(8),
+        &account(8),
+        "",
+    );
+    s += &line(
+        "R09",
+        "1",
+        "500",
+        "dibao",
+        "",
+        "",
+        "",
+        "",
+        t1,
+        &id(8),
+        &account(9),
+        "",
+    );
+    // Two households paid into one account: shared_bank_account on R11.
+    s += &line(
+        "R10",
+        "1",
+        "500",
+        "dibao",
+        "",
+        "",
+        "",
+        "",
+        t1,
+        &id(10),
+        &account(10),
+        "",
+    );
+    s += &line(
+        "R11",
+        "1",
+        "500",
+        "dibao",
+        "",
+        "",
+        "",
+        "",
+        t1,
+        &id(11),
+        &account(10),
+        "",
+    );
+    // 914 × 3 − 1000 = 1742 by the rules; the roster pays 1800: amount_differs, overpaid 58.
+    s += &line(
+        "R12",
+        "3",
+        "1000",
+        "dibao",
+        "",
+        "",
+        "",
+        "",
+        t1,
+        &id(12),
+        &account(12),
+        "1800",
+    );
+    // Check digit wrong: malformed_id.
+    let mut bad = id(13);
+    let last = if bad.ends_with('1') { '2' } else { '1' };
+    bad.pop();
+    bad.push(last);
+    s += &line(
+        "R13",
+        "1",
+        "500",
+        "dibao",
+        "",
+        "",
+        "",
+        "",
+        t1,
+        &bad,
+        &account(13),
+        "",
+    );
+    // On the deaths list: against_list.
+    s += &line(
+        "R14",
+        "1",
+        "500",
+        "dibao",
+        "",
+        "",
+        "",
+        "",
+        t2,
+        &id(14),
+        &account(14),
+        "",
+    );
+    // Unreadable members: invalid_row.
+    s += &line(
+        "R15",
+        "x",
+        "500",
+        "dibao",
+        "",
+        "",
+        "",
+        "",
+        t2,
+        &id(15),
+        &account(15),
+        "",
+    );
+    // Income missing: undetermined.
+    s += &line(
+        "R16",
+        "2",
+        "",
+        "dibao",
+        "",
+        "",
+        "",
+        "",
+        t2,
+        &id(16),
+        &account(16),
+        "",
+    );
+    s
+}
+
+fn clean_roster() -> String {
+    let mut s = String::from(HEADER);
+    // Enrolled and eligible, paid exactly what the rules give: 914 × 2 − 600 = 1228.
+    s += &line(
+        "C01",
+        "2",
+        "600",
+        "dibao",
+        "",
+        "",
+        "",
+        "",
+        "城关镇",
+        &id(21),
+        &account(21),
+        "1228",
+    );
+    // 特困, partial care: 1189 + 301 = 1490.
+    s += &line(
+        "C02",
+        "1",
+        "",
+        "tekun",
+        "",
+        "partial",
+        "",
+        "",
+        "城关镇",
+        &id(22),
+        &account(22),
+        "1490",
+    );
+    // Enrolled 低保边缘 and still edge.
+    s += &line(
+        "C03",
+        "2",
+        "2200",
+        "edge",
+        "",
+        "",
+        "",
+        "",
+        "城关镇",
+        &id(23),
+        &account(23),
+        "",
+    );
+    // Not enrolled, income well above every threshold.
+    s += &line(
+        "C04",
+        "2",
+        "6000",
+        "none",
+        "",
+        "",
+        "",
+        "",
+        "城关镇",
+        &id(24),
+        &account(24),
+        "",
+    );
+    s
+}
+
+fn workdir(roster: &str) -> Workdir {
+    let w = Workdir::new();
+    w.copy_repo_file("policies/lanzhou-2022.toml", "policy.toml");
+    w.write("roster.csv", roster);
+    w.write(
+        "deaths.csv",
+        format!(
+            "身份证号,姓名,死亡日期\n{},户主R14,2022-05-03\n{},某某,2021-01-01\n",
+            id(14),
+            id(99)
+        ),
+    );
+    w
+}
+
+fn audit(w: &Workdir, extra: &[&str]) -> crate::workdir::Run {
+    let mut args = vec![
+        "audit",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--month",
+        "2022-12",
+    ];
+    args.extend_from_slice(extra);
+    w.run(&args)
+}
+
+#[test]
+fn every_kind_of_finding_is_found_on_its_household_ranked_with_evidence() {
+    let w = workdir(&findings_roster());
+    let r = audit(&w, &["--format", "csv", "--against", "deaths.csv:死亡名单"]);
+    assert_eq!(r.code, 1, "findings make exit 1: {}", r.stderr);
+    let rows = r.csv();
+    assert_eq!(
+        rows[0],
+        [
+            "rank",
+            "code",
+            "severity",
+            "household_id",
+            "row",
+            "township",
+            "status",
+            "decision",
+            "monthly_total",
+            "evidence",
+            "rule",
+            "action"
+        ]
+    );
+    let found: Vec<(&str, &str)> = rows[1..]
+        .iter()
+        .map(|r| (r[1].as_str(), r[3].as_str()))
+        .collect();
+    let expected = [
+        ("to_review", "R01"),
+        ("to_enrol", "R02"),
+        ("discover_edge", "R03"),
+        ("discover_monitored", "R04"),
+        ("discover_no_income", "R05"),
+        ("dibao_and_tekun", "R07"),
+        ("duplicate_person", "R09"),
+        ("shared_bank_account", "R11"),
+        ("amount_differs", "R12"),
+        ("malformed_id", "R13"),
+        ("against_list", "R14"),
+        ("invalid_row", "R15"),
+        ("undetermined", "R16"),
+    ];
+    assert_eq!(
+        found, expected,
+        "one finding per planted problem, in rank order"
+    );
+    let ranks: Vec<u32> = rows[1..].iter().map(|r| r[0].parse().unwrap()).collect();
+    assert!(ranks.windows(2).all(|w| w[0] < w[1]), "{ranks:?}");
+    let get = |code: &str| rows.iter().find(|r| r[1] == code).unwrap();
+    let review = get("to_review");
+    assert!(
+        review[9].contains("1000.00") && review[9].contains("914.00"),
+        "{}",
+        review[9]
+    );
+    assert_eq!(review[2], "high");
+    let amount = get("amount_differs");
+    assert!(
+        amount[9].contains("1800.00")
+            && amount[9].contains("1742.00")
+            && amount[9].contains("58.00"),
+        "{}",
+        amount[9]
+    );
+    assert_eq!(amount[2], "high", "overpayment is high severity");
+    assert_eq!(amount[8], "1742.00");
+    assert!(
+        get("dibao_and_tekun")[9].contains(&format!("第 {} 行", 7)),
+        "names the other row"
+    );
+    assert!(
+        get("dibao_and_tekun")[9].contains(&id(6)),
+        "csv keeps the full ID"
+    );
+    let dead = get("against_list");
+    assert!(
+        dead[9].contains("死亡名单") && dead[9].contains("2022-05-03"),
+        "{}",
+        dead[9]
+    );
+    assert_eq!(get("malformed_id")[2], "error");
+    assert!(get("invalid_row")[9].contains("members"));
+    assert!(get("undetermined")[9].contains("monthly_income"));
+    assert!(
+        get("to_enrol")[10].contains("2022"),
+        "the rule cites the notice"
+    );
+    assert!(!get("to_enrol")[11].is_empty(), "an action is suggested");
+    // Summary on stderr, by finding and by township.
+    assert!(
+        r.stderr.contains("核查 16 户，发现 13 项问题"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("城关镇 7:") && r.stderr.contains("七里河街道 6:"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_clean_roster_has_no_findings_and_exits_zero() {
+    let w = workdir(&clean_roster());
+    let r = audit(&w, &["--format", "csv", "--against", "deaths.csv"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.csv().len(), 1, "the header only: {}", r.stdout);
+    let j = audit(&w, &["--format", "json"]);
+    assert_eq!(j.code, 0);
+    let v = j.json();
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0);
+    assert_eq!(v["summary"]["households"], "4");
+    assert_eq!(v["summary"]["findings"], "0");
+}
+
+#[test]
+fn json_and_table_carry_the_same_findings_and_tables_mask_id_numbers() {
+    let w = workdir(&findings_roster());
+    let j = audit(
+        &w,
+        &[
+            "--format",
+            "json",
+            "--against",
+            "deaths.csv:死亡名单",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(j.code, 1);
+    let v = j.json();
+    let f = v["findings"].as_array().unwrap();
+    assert_eq!(f.len(), 13);
+    assert_eq!(f[0]["code"], "to_review");
+    assert_eq!(v["summary"]["by_code"]["amount_differs"], "1");
+    assert_eq!(v["policy"], "兰州市 2022");
+    assert!(
+        f[0]["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("not below the standard")
+    );
+    let t = audit(
+        &w,
+        &["--format", "table", "--against", "deaths.csv:死亡名单"],
+    );
+    assert_eq!(t.code, 1);
+    assert!(!t.stdout.contains(&id(14)), "no full ID on screen");
+    assert!(t.stdout.contains(&id(14)[..6]) && t.stdout.contains("********"));
+}
+
+#[test]
+fn a_label_column_names_each_entry_and_the_file_name_names_the_list() {
+    let w = workdir(&findings_roster());
+    w.write(
+        "staff.csv",
+        format!("id_number,label\n{},工作人员亲属\n", id(10)),
+    );
+    let r = audit(&w, &["--format", "csv", "--against", "staff.csv"]);
+    let rows = r.csv();
+    let hit = rows
+        .iter()
+        .find(|r| r[1] == "against_list")
+        .expect("listed");
+    assert_eq!(hit[3], "R10");
+    assert!(hit[9].contains("工作人员亲属"), "{}", hit[9]);
+}
+
+#[test]
+fn bad_arguments_stop_before_any_output() {
+    let w = workdir(&clean_roster());
+    let r = audit(&w, &["--amount-column", "发放数", "-o", "out.csv"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("发放数"), "{}", r.stderr);
+    assert!(!w.file("out.csv").exists());
+    w.write("nolist.csv", "姓名\n张三\n");
+    let r = audit(&w, &["--against", "nolist.csv"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("ID-number column"), "{}", r.stderr);
+}

@@ -1,0 +1,330 @@
+//! `jiuzhu compare` end to end: a reform whose cost is worked out by hand, and a policy
+//! compared with itself.
+
+use crate::workdir::Workdir;
+
+/// Lanzhou 2022 with the five districts' urban standard raised from 914 to 950 a month.
+fn reform_policy(w: &Workdir) {
+    let base = std::fs::read_to_string(w.file("policy.toml")).unwrap();
+    assert!(
+        base.contains("\nurban = 914\n"),
+        "the bundled policy's city standard"
+    );
+    let alt = base
+        .replace("\nurban = 914\n", "\nurban = 950\n")
+        .replace("name = \"兰州市 2022\"", "name = \"兰州市 2022 提标\"");
+    w.write("reform.toml", alt);
+}
+
+/// By hand, per month (standard 914 → 950 in the city, +36 per person in a gap household):
+/// A: 3 persons, income 1000: 1742 → 1850 (+108 = 36 × 3)
+/// B: 2 persons, income 1850: per capita 925 ≥ 914 is edge (0) → 1900 − 1850 = 50, newly eligible
+/// C: 1 person, no income: 914 → 950 (+36)
+/// D: county, rural, 2 persons, income 400: 878 − 400 = 478 both (rural 439 unchanged)
+/// E: city, rural, 2 persons, no income: 878 both
+/// F: 1 person, income 3000: none both
+/// Total +194 a month, +2328 a year; 3 gaining (1 newly eligible), 3 unchanged.
+const ROSTER: &str = "\
+household_id,region,residence,members,monthly_income,status,权数
+A,620102,urban,3,1000,dibao,10
+B,620103,urban,2,1850,none,2.5
+C,620104,urban,1,0,dibao,1
+D,620121,rural,2,400,dibao,1
+E,620102,rural,2,0,dibao,1
+F,620102,urban,1,3000,none,1
+";
+
+fn workdir() -> Workdir {
+    let w = Workdir::new();
+    w.copy_repo_file("policies/lanzhou-2022.toml", "policy.toml");
+    w.copy_repo_file("examples/roster.csv", "example.csv");
+    w.write("roster.csv", ROSTER);
+    reform_policy(&w);
+    w
+}
+
+fn compare(w: &Workdir, roster: &str, with: &str, extra: &[&str]) -> crate::workdir::Run {
+    let mut args = vec![
+        "compare",
+        "-p",
+        "policy.toml",
+        "--with",
+        with,
+        roster,
+        "--month",
+        "2022-12",
+    ];
+    args.extend_from_slice(extra);
+    w.run(&args)
+}
+
+fn totals(r: &crate::workdir::Run) -> Vec<Vec<String>> {
+    let rows = r.csv();
+    assert_eq!(
+        rows[0][..6],
+        [
+            "section",
+            "key",
+            "cases",
+            "base_total",
+            "alt_total",
+            "difference"
+        ]
+    );
+    rows
+}
+
+fn total<'a>(rows: &'a [Vec<String>], section: &str, key: &str) -> &'a Vec<String> {
+    rows.iter()
+        .find(|r| r[0] == section && r[1] == key)
+        .unwrap_or_else(|| panic!("no {section} {key} in {rows:?}"))
+}
+
+#[test]
+fn raising_the_city_standard_costs_what_the_hand_calculation_says() {
+    let w = workdir();
+    let r = compare(&w, "roster.csv", "reform.toml", &["--format", "csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = r.csv();
+    let col = |name: &str| rows[0].iter().position(|c| c == name).unwrap();
+    let get = |id: &str| rows.iter().find(|r| r[0] == id).unwrap();
+    let (tb, ta, diff, change) = (
+        col("total_base"),
+        col("total_alt"),
+        col("difference"),
+        col("change"),
+    );
+    let a = get("A");
+    assert_eq!(
+        (
+            a[tb].as_str(),
+            a[ta].as_str(),
+            a[diff].as_str(),
+            a[change].as_str()
+        ),
+        ("1742.00", "1850.00", "108.00", "gain")
+    );
+    let b = get("B");
+    assert_eq!(
+        (
+            b[col("decision_base")].as_str(),
+            b[col("decision_alt")].as_str()
+        ),
+        ("edge", "dibao")
+    );
+    assert_eq!(
+        (b[diff].as_str(), b[change].as_str()),
+        ("50.00", "newly_eligible")
+    );
+    assert_eq!(get("C")[diff], "36.00");
+    for id in ["D", "E", "F"] {
+        assert_eq!(
+            (get(id)[diff].as_str(), get(id)[change].as_str()),
+            ("0.00", "unchanged"),
+            "{id}"
+        );
+    }
+    assert_eq!(rows.len(), 7, "one line per household");
+    assert!(
+        r.stderr.contains("+194.00") && r.stderr.contains("+2328.00"),
+        "{}",
+        r.stderr
+    );
+
+    let t = compare(
+        &w,
+        "roster.csv",
+        "reform.toml",
+        &["--format", "csv", "--totals"],
+    );
+    let rows = totals(&t);
+    let month = total(&rows, "month", "2022-12");
+    assert_eq!(
+        &month[2..],
+        [
+            "6", "4012.00", "4206.00", "194.00", "3", "0", "3", "1", "0", "0"
+        ]
+    );
+    assert_eq!(total(&rows, "per_year", "x12")[5], "2328.00");
+    assert_eq!(total(&rows, "area", "county")[5], "0.00");
+    assert_eq!(total(&rows, "area", "city")[5], "194.00");
+    assert_eq!(total(&rows, "decision", "edge->dibao")[5], "50.00");
+    assert_eq!(total(&rows, "size", "3")[5], "108.00");
+}
+
+#[test]
+fn a_range_multiplies_the_monthly_cost_and_weights_gross_it_up() {
+    let w = workdir();
+    let t = w.run(&[
+        "compare",
+        "-p",
+        "policy.toml",
+        "--with",
+        "reform.toml",
+        "roster.csv",
+        "--month",
+        "2022-10",
+        "--to",
+        "2022-12",
+        "--format",
+        "csv",
+        "--totals",
+    ]);
+    assert_eq!(t.code, 0, "{}", t.stderr);
+    let rows = totals(&t);
+    for m in ["2022-10", "2022-11", "2022-12"] {
+        assert_eq!(total(&rows, "month", m)[5], "194.00");
+    }
+    let range = total(&rows, "range", "2022-10..2022-12");
+    assert_eq!(
+        (range[2].as_str(), range[5].as_str()),
+        ("6", "582.00"),
+        "households, 3 × 194"
+    );
+    assert_eq!(total(&rows, "per_year", "x12")[5], "2328.00");
+    assert_eq!(
+        total(&rows, "decision", "dibao->dibao")[2],
+        "12",
+        "cases are household-months"
+    );
+
+    // Weights 10, 2.5, 1, 1, 1, 1: 10 × 108 + 2.5 × 50 + 36 = 1241 a month.
+    let t = compare(
+        &w,
+        "roster.csv",
+        "reform.toml",
+        &["--weight", "权数", "--format", "csv", "--totals"],
+    );
+    assert_eq!(t.code, 0, "{}", t.stderr);
+    let rows = totals(&t);
+    let month = total(&rows, "month", "2022-12");
+    assert_eq!(
+        (
+            month[2].as_str(),
+            month[5].as_str(),
+            month[6].as_str(),
+            month[9].as_str()
+        ),
+        ("16.5", "1241.00", "13.5", "2.5")
+    );
+}
+
+#[test]
+fn a_policy_compared_with_itself_changes_nothing_anywhere() {
+    let w = workdir();
+    let r = compare(&w, "example.csv", "policy.toml", &["--format", "csv"]);
+    assert_eq!(
+        r.code, 1,
+        "the example's undetermined and invalid rows: {}",
+        r.stderr
+    );
+    let rows = r.csv();
+    let col = |name: &str| rows[0].iter().position(|c| c == name).unwrap();
+    assert_eq!(rows.len(), 13, "every household once");
+    for row in &rows[1..] {
+        assert_eq!(row[col("decision_base")], row[col("decision_alt")]);
+        assert_eq!(row[col("total_base")], row[col("total_alt")]);
+        assert!(
+            ["0.00", ""].contains(&row[col("difference")].as_str()),
+            "{row:?}"
+        );
+        assert!(
+            ["unchanged", "undecided"].contains(&row[col("change")].as_str()),
+            "{row:?}"
+        );
+    }
+    let t = compare(
+        &w,
+        "example.csv",
+        "policy.toml",
+        &["--format", "csv", "--totals"],
+    );
+    let rows = totals(&t);
+    for row in &rows[1..] {
+        assert_eq!(row[3], row[4], "{row:?}");
+        assert_eq!(row[5], "0.00", "{row:?}");
+        for c in [6, 7, 9, 10] {
+            assert!(["0", ""].contains(&row[c].as_str()), "{row:?}");
+        }
+    }
+    assert_eq!(
+        total(&rows, "month", "2022-12")[3],
+        "7979.60",
+        "the check total of the example"
+    );
+}
+
+#[test]
+fn json_has_households_totals_and_both_policies() {
+    let w = workdir();
+    let r = compare(&w, "roster.csv", "reform.toml", &["--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = r.json();
+    assert_eq!(v["policy"], "兰州市 2022");
+    assert_eq!(v["with"]["policy"], "兰州市 2022 提标");
+    assert_eq!(v["households"].as_array().unwrap().len(), 6);
+    assert_eq!(v["households"][0]["difference"], "108.00");
+    let range = v["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["section"] == "range")
+        .unwrap();
+    assert_eq!(range["difference"], "194.00");
+    assert_eq!(range["newly_eligible"], "1");
+}
+
+#[test]
+fn the_chart_is_an_svg_of_the_gains_and_other_formats_are_refused() {
+    let w = workdir();
+    let r = compare(
+        &w,
+        "roster.csv",
+        "reform.toml",
+        &["--format", "csv", "--chart", "change.svg", "-o", "out.csv"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let svg = w.read("change.svg");
+    assert!(
+        svg.starts_with("<svg") && svg.contains("提标") && svg.contains("不变 3 户"),
+        "{svg}"
+    );
+    let r = compare(
+        &w,
+        "roster.csv",
+        "reform.toml",
+        &["--chart", "change.png", "-o", "out2.csv"],
+    );
+    assert_eq!(r.code, 2);
+    assert!(!w.file("out2.csv").exists() && !w.file("change.png").exists());
+    let r = compare(&w, "roster.csv", "reform.toml", &["--weight", "样本权数"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("样本权数"), "{}", r.stderr);
+}
+
+#[test]
+fn an_unreadable_weight_leaves_the_household_undecided() {
+    let w = workdir();
+    w.write(
+        "weighted.csv",
+        ROSTER.replace(
+            "A,620102,urban,3,1000,dibao,10",
+            "A,620102,urban,3,1000,dibao,十",
+        ),
+    );
+    let r = compare(
+        &w,
+        "weighted.csv",
+        "reform.toml",
+        &["--weight", "权数", "--format", "csv", "--totals"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("权数"), "{}", r.stderr);
+    let rows = totals(&r);
+    let month = total(&rows, "month", "2022-12");
+    assert_eq!(
+        (month[5].as_str(), month[11].as_str()),
+        ("161.00", "1"),
+        "2.5 × 50 + 36; A not compared"
+    );
+}
