@@ -127,7 +127,7 @@ pub fn gains_losses_svg(
             .map_err(draw_err)?;
         let whole = |v: &f64| format!("{v:.0}");
         let households = |v: &f64| {
-            if (v - v.round()).abs() < 1e-9 {
+            if v.fract().abs() < 1e-9 {
                 format!("{v:.0}")
             } else {
                 format!("{v:.1}")
@@ -208,27 +208,27 @@ pub fn index_chart(
         .map(|d| to_f64(*d));
     let (lo, hi) = numbers.fold((0.0f64, 1.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let (lo, hi) = (lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.1);
-    let x_end = n.max(1) as f64 - 0.5;
+    // A segmented range over 0..k has k + 1 segments.
+    let last = i32::try_from(n.max(1) - 1).unwrap_or(0);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(draw_err)?;
+        // One segment per month: points sit at its centre, a triggered month shades it whole.
         let mut chart = ChartBuilder::on(&root)
             .caption(title, (FONT, 20))
             .margin(20)
             .x_label_area_size(50)
             .y_label_area_size(60)
-            .build_cartesian_2d(-0.5..x_end, lo..hi)
+            .build_cartesian_2d((0..last).into_segmented(), lo..hi)
             .map_err(draw_err)?;
-        let label = |x: &f64| {
-            let i = x.round();
-            if (x - i).abs() > 0.01 || i < 0.0 {
-                return String::new();
-            }
-            months
-                .get(i as usize)
+        let label = |x: &SegmentValue<i32>| match x {
+            SegmentValue::CenterOf(i) => usize::try_from(*i)
+                .ok()
+                .and_then(|i| months.get(i))
                 .map(|m| m.to_string())
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            _ => String::new(),
         };
         chart
             .configure_mesh()
@@ -244,11 +244,14 @@ pub fn index_chart(
             .draw_series(
                 triggered
                     .iter()
-                    .enumerate()
-                    .filter(|(_, t)| **t)
-                    .map(|(i, _)| {
+                    .zip(0i32..)
+                    .filter(|(t, _)| **t)
+                    .map(|(_, i)| {
                         Rectangle::new(
-                            [(i as f64 - 0.5, lo), (i as f64 + 0.5, hi)],
+                            [
+                                (SegmentValue::Exact(i), lo),
+                                (SegmentValue::Exact(i + 1), hi),
+                            ],
                             TRIGGERED.mix(0.6).filled(),
                         )
                     }),
@@ -259,12 +262,16 @@ pub fn index_chart(
         for (k, s) in series.iter().enumerate() {
             let color = SERIES[k % SERIES.len()];
             for run in runs(s.values) {
+                let points: Vec<(SegmentValue<i32>, f64)> = run
+                    .iter()
+                    .map(|&(i, y)| (SegmentValue::CenterOf(i), y))
+                    .collect();
                 chart
-                    .draw_series(LineSeries::new(run.clone(), color.stroke_width(2)))
+                    .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))
                     .map_err(draw_err)?;
                 chart
                     .draw_series(PointSeries::of_element(
-                        run,
+                        points,
                         3,
                         color.filled(),
                         &|c, s, st| Circle::new(c, s, st),
@@ -272,7 +279,7 @@ pub fn index_chart(
                     .map_err(draw_err)?;
             }
             chart
-                .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
+                .draw_series(std::iter::empty::<Circle<(SegmentValue<i32>, f64), i32>>())
                 .map_err(draw_err)?
                 .label(s.name)
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color));
@@ -282,9 +289,12 @@ pub fn index_chart(
             };
             let mut first = true;
             for run in runs(s.thresholds) {
-                let steps: Vec<(f64, f64)> = run
+                // A threshold is in force for whole months: a step across each segment.
+                let steps: Vec<(SegmentValue<i32>, f64)> = run
                     .iter()
-                    .flat_map(|&(x, y)| [(x - 0.5, y), (x + 0.5, y)])
+                    .flat_map(|&(i, y)| {
+                        [(SegmentValue::Exact(i), y), (SegmentValue::Exact(i + 1), y)]
+                    })
                     .collect();
                 let drawn = chart
                     .draw_series(DashedLineSeries::new(steps, 6, 4, color.stroke_width(1)))
@@ -310,13 +320,14 @@ pub fn index_chart(
     Ok(svg)
 }
 
-/// Consecutive months with a value, as (x, y) points: a gap in the data breaks the line.
-fn runs(values: &[Option<Decimal>]) -> Vec<Vec<(f64, f64)>> {
-    let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+/// Consecutive months with a value, as (month index, value) points: a gap in the data breaks
+/// the line.
+fn runs(values: &[Option<Decimal>]) -> Vec<Vec<(i32, f64)>> {
+    let mut out: Vec<Vec<(i32, f64)>> = Vec::new();
     let mut current = Vec::new();
-    for (i, v) in values.iter().enumerate() {
+    for (v, i) in values.iter().zip(0i32..) {
         match v {
-            Some(v) => current.push((i as f64, to_f64(*v))),
+            Some(v) => current.push((i, to_f64(*v))),
             None if !current.is_empty() => out.push(std::mem::take(&mut current)),
             None => {}
         }
