@@ -8,10 +8,12 @@
 //!
 //! Memory: rows stream through [`pipeline::stream`] like `check`. What is kept per household is
 //! one entry per key in two hash maps (the head's ID number, the bank account), each an 8-byte
-//! fingerprint and a 4-byte row-and-status word: a 16-byte slot plus a control byte, at a load
-//! between 7/16 and 7/8, so 19 to 39 bytes per key, 38 to 78 bytes per household with both
-//! columns filled (about 40 to 80 MB for a million households). Findings are not held: each
-//! kind is spilled to its own temporary file and the files are joined in rank order at the end.
+//! fingerprint and a 4-byte row-and-status word: a 12-byte slot plus a control byte, at a load
+//! between 7/16 and 7/8, so 15 to 30 bytes per key and 30 to 60 bytes per household with both
+//! columns filled (54 MB at a million households, whose tables have 2^21 slots each). Findings
+//! are not held: each kind is spilled to its own temporary file and the files are joined in
+//! rank order at the end. `--against` lists are held whole (a fingerprint and the entry's line,
+//! label and date per listed person).
 
 use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
 use crate::household::columns::Column;
@@ -884,11 +886,23 @@ impl Ctx<'_> {
     }
 }
 
+/// A fingerprint as two 4-byte halves, so that a map entry with its 4-byte word is 12 bytes
+/// (a `u64` key would pad the entry to 16).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Key([u32; 2]);
+
+impl Key {
+    fn of(fp: u64) -> Key {
+        // Splitting a u64 into its halves: the casts keep exactly the bits asked for.
+        Key([(fp >> 32) as u32, fp as u32])
+    }
+}
+
 /// The per-roster state of the duplicate checks: one packed word per key seen.
 #[derive(Default)]
 struct Seen {
-    persons: HashMap<u64, u32>,
-    accounts: HashMap<u64, u32>,
+    persons: HashMap<Key, u32>,
+    accounts: HashMap<Key, u32>,
 }
 
 impl Seen {
@@ -898,7 +912,7 @@ impl Seen {
         let mut out = Vec::new();
         let word = pack(a.head.row, a.head.status);
         if let Some((fp, key)) = &a.person {
-            let first = *self.persons.entry(*fp).or_insert(word);
+            let first = *self.persons.entry(Key::of(*fp)).or_insert(word);
             if first != word {
                 let (line, status) = unpack(first);
                 let both = [status, a.head.status];
@@ -929,7 +943,7 @@ impl Seen {
             }
         }
         if let Some((fp, key)) = &a.account {
-            let first = *self.accounts.entry(*fp).or_insert(word);
+            let first = *self.accounts.entry(Key::of(*fp)).or_insert(word);
             if first != word {
                 let (line, _) = unpack(first);
                 let acct = ctx.shown(key);
