@@ -93,6 +93,16 @@ impl Output {
             Target::File { tmp, path } => {
                 let tmp = tmp.into_inner().map_err(|e| e.into_error())?;
                 tmp.as_file().sync_all()?;
+                // A temporary file is private (0600); the output keeps the permissions of the
+                // file it replaces, or gets the usual 0644.
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    let perms = std::fs::metadata(&path)
+                        .map(|m| m.permissions())
+                        .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+                    tmp.as_file().set_permissions(perms)?;
+                }
                 tmp.persist(&path).map_err(|e| e.error)?;
                 Ok(())
             }
