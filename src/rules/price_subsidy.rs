@@ -885,8 +885,8 @@ pub fn area_month_of(policy: &Policy, status: MonthStatus) -> Result<AreaMonth, 
 /// Every area and index month of a range, computed once.
 #[derive(Debug, Clone)]
 pub struct SubsidyTable {
-    /// (area, index month) → its computation
-    pub months: BTreeMap<(AreaIndex, Month), AreaMonth>,
+    /// (index month, area) → its computation, in month order
+    pub months: BTreeMap<(Month, AreaIndex), AreaMonth>,
     /// first index month
     pub from: Month,
     /// last index month
@@ -906,7 +906,7 @@ impl SubsidyTable {
         let mut months = BTreeMap::new();
         for area in 0..policy.area_ids.len() {
             for m in from.through(to) {
-                months.insert((area, m), area_month(policy, index, area, m)?);
+                months.insert((m, area), area_month(policy, index, area, m)?);
             }
         }
         Ok(SubsidyTable { months, from, to })
@@ -914,7 +914,7 @@ impl SubsidyTable {
 
     /// The computation of an area and index month.
     pub fn get(&self, area: AreaIndex, index_month: Month) -> Option<&AreaMonth> {
-        self.months.get(&(area, index_month))
+        self.months.get(&(index_month, area))
     }
 
     /// The index months of the range, in order.
@@ -1049,7 +1049,8 @@ pub struct HouseholdSubsidy {
 }
 
 impl HouseholdSubsidy {
-    fn empty(index_month: Month, pay_month: Month, state: HouseholdState) -> HouseholdSubsidy {
+    /// An outcome with nothing paid (invalid, undetermined, not triggered).
+    pub fn empty(index_month: Month, pay_month: Month, state: HouseholdState) -> HouseholdSubsidy {
         HouseholdSubsidy {
             index_month,
             pay_month,
@@ -1082,11 +1083,6 @@ pub fn household_subsidy(
     trace: bool,
 ) -> HouseholdSubsidy {
     let status = &am.status;
-    let mut out = HouseholdSubsidy::empty(
-        status.index_month,
-        status.pay_month,
-        HouseholdState::Invalid,
-    );
     let mut tr = Trace::new(trace);
     if trace {
         tr.steps.extend(status.steps.iter().cloned());
@@ -1095,23 +1091,20 @@ pub fn household_subsidy(
         out.steps = tr.steps;
         out
     };
-    if ev.decision == Decision::Invalid || h.area != Some(status.area) {
+    let mut out = HouseholdSubsidy::empty(
+        status.index_month,
+        status.pay_month,
+        HouseholdState::Invalid,
+    );
+    if ev.decision == Decision::Invalid {
         return finish(out, tr);
+    }
+    if let Some(decided) = without_rules(am, h) {
+        return finish(decided, tr);
     }
     let Some(ps) = policy.file.price_subsidy.as_ref() else {
         return finish(out, tr);
     };
-    match status.state {
-        MonthState::Missing | MonthState::Incomplete(_) => {
-            out.state = HouseholdState::MissingIndex;
-            return finish(out, tr);
-        }
-        MonthState::NotTriggered => {
-            out.state = HouseholdState::NotTriggered;
-            return finish(out, tr);
-        }
-        MonthState::Triggered => {}
-    }
     if trace {
         for basis in [Residence::Urban, Residence::Rural] {
             let wanted = h.residence == Some(basis)
@@ -1246,6 +1239,28 @@ pub fn household_subsidy(
         )
     });
     finish(out, tr)
+}
+
+/// A household's outcome when it does not depend on the household's rules: an unreadable row
+/// (or one outside the area of `am`) is invalid, an undetermined month leaves it undetermined, a
+/// month not triggered pays nothing. `None`: the month is triggered and the household's groups
+/// decide ([`household_subsidy`]), so commands evaluate the household only for such months.
+pub fn without_rules(am: &AreaMonth, h: &Household) -> Option<HouseholdSubsidy> {
+    let status = &am.status;
+    let state = if !h.is_valid() || h.area != Some(status.area) {
+        HouseholdState::Invalid
+    } else {
+        match status.state {
+            MonthState::Missing | MonthState::Incomplete(_) => HouseholdState::MissingIndex,
+            MonthState::NotTriggered => HouseholdState::NotTriggered,
+            MonthState::Triggered => return None,
+        }
+    };
+    Some(HouseholdSubsidy::empty(
+        status.index_month,
+        status.pay_month,
+        state,
+    ))
 }
 
 /// One household's subsidy for `index_month`, computed from scratch (the trigger test, the
