@@ -268,10 +268,14 @@ impl<'a> MonthView<'a> {
         vec![
             ("index_month", text(s.index_month.to_string())),
             ("pay_month", text(s.pay_month.to_string())),
-            ("triggered", bool_value(s.state.triggered())),
+            ("triggered", bool_value(s.triggered())),
             (
                 "trigger",
-                text(if determined { s.fired.name() } else { "" }),
+                text(if determined || s.fired.any() {
+                    s.fired.name()
+                } else {
+                    ""
+                }),
             ),
             ("cpi", plain(v.cpi)),
             ("food", plain(v.food)),
@@ -318,7 +322,7 @@ impl<'a> MonthView<'a> {
                         ),
                         (
                             "covered",
-                            bool_value(s.state.triggered().map(|t| t && base.is_some())),
+                            bool_value(s.triggered().map(|t| t && base.is_some())),
                         ),
                         (
                             "basis",
@@ -510,6 +514,14 @@ impl<'a> MonthView<'a> {
             (MonthState::NotTriggered, Lang::En) => "not triggered".into(),
             (MonthState::Missing, Lang::Zh) => "缺指数，待定".into(),
             (MonthState::Missing, Lang::En) => "no index row: undetermined".into(),
+            (MonthState::Incomplete(c), Lang::Zh) if s.fired.any() => {
+                format!("启动（{}），{} 为空，金额待定", s.fired.zh(), c.join("、"))
+            }
+            (MonthState::Incomplete(c), Lang::En) if s.fired.any() => format!(
+                "triggered ({}), {} empty: amount undetermined",
+                s.fired.name(),
+                c.join(", ")
+            ),
             (MonthState::Incomplete(c), Lang::Zh) => format!("{} 为空，待定", c.join("、")),
             (MonthState::Incomplete(c), Lang::En) => {
                 format!("{} empty: undetermined", c.join(", "))
@@ -759,9 +771,13 @@ impl<'a> MonthView<'a> {
         let months = to.since(from) + 1;
         match lang {
             Lang::Zh => eprintln!(
-                "jiuzhu subsidy 指数月份 {from}..{to}（{months} 个月）：启动 {} 个月（{}），未启动 {not} 个月，待定 {} 个月{}",
+                "jiuzhu subsidy 指数月份 {from}..{to}（{months} 个月）：启动 {} 个月{}，未启动 {not} 个月，待定 {} 个月{}",
                 triggered.len(),
-                triggered.join("、"),
+                if triggered.is_empty() {
+                    String::new()
+                } else {
+                    format!("（{}）", triggered.join("、"))
+                },
                 undetermined.len(),
                 if undetermined.is_empty() {
                     String::new()
@@ -770,9 +786,13 @@ impl<'a> MonthView<'a> {
                 }
             ),
             Lang::En => eprintln!(
-                "jiuzhu subsidy index months {from}..{to} ({months} months): {} triggered ({}), {not} not triggered, {} undetermined{}",
+                "jiuzhu subsidy index months {from}..{to} ({months} months): {} triggered{}, {not} not triggered, {} undetermined{}",
                 triggered.len(),
-                triggered.join(", "),
+                if triggered.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", triggered.join(", "))
+                },
                 undetermined.len(),
                 if undetermined.is_empty() {
                     String::new()

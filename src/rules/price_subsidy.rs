@@ -199,6 +199,17 @@ pub struct MonthStatus {
     pub steps: Vec<Step>,
 }
 
+impl MonthStatus {
+    /// Whether the month is triggered: `Some(true)` also when an index fired but a value the
+    /// amount needs is empty (triggered, amount undetermined); `None` when unknown.
+    pub fn triggered(&self) -> Option<bool> {
+        match self.state {
+            MonthState::Incomplete(_) if self.fired.any() => Some(true),
+            _ => self.state.triggered(),
+        }
+    }
+}
+
 fn index_zh(kind: IndexKind) -> &'static str {
     match kind {
         IndexKind::Cpi => "CPI",

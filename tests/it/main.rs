@@ -3,6 +3,7 @@
 mod check;
 mod payouts;
 mod source;
+mod subsidy;
 mod workdir;
 
 /// Money as the tool states it: two decimals.
