@@ -350,6 +350,13 @@ pub fn month_status_of(
         status.steps = tr.steps;
         return Ok(status);
     };
+    let line = status.index_line.unwrap_or(0);
+    tr.step("price_subsidy.index", &[], || {
+        (
+            format!("指数文件第 {line} 行：{index_month} {values}"),
+            format!("index file line {line}: {index_month} {values}"),
+        )
+    });
     let mut missing = Vec::new();
     let comparisons = [
         ("cpi", "CPI", values.cpi, &status.cpi_threshold),

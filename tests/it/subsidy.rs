@@ -808,3 +808,75 @@ fn per_area_series_use_the_areas_own_rows() {
         r.stdout
     );
 }
+
+#[test]
+fn explain_shows_the_price_subsidy_paid_in_the_month() {
+    let w = demo();
+    w.copy_repo_file("examples/roster.csv", "roster.csv");
+    let explain = |month: &str, lang: &str| {
+        w.run(&[
+            "explain",
+            "-p",
+            "policy.toml",
+            "roster.csv",
+            "--household",
+            "H003",
+            "--month",
+            month,
+            "--index",
+            "cpi.csv",
+            "--format",
+            "table",
+            "--lang",
+            lang,
+        ])
+    };
+    // paid in 2022-10 for index month 2022-09: 优抚 on the county's urban standard, 687 × 8.8%
+    let r = explain("2022-10", "zh");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("2022-10 发放，指数月份 2022-09"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("687.00 × CPI 食品 8.8% = 60.456"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("每人 60.00 元 × 4 人 = 240.00 元"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("指数文件第 22 行"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("ndrc-2022"),
+        "the threshold cites its source: {}",
+        r.stdout
+    );
+    let r = explain("2022-12", "en");
+    assert!(r.stdout.contains("not triggered"), "{}", r.stdout);
+    let r = w.run(&[
+        "explain",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--household",
+        "H003",
+        "--month",
+        "2022-10",
+        "--index",
+        "cpi.csv",
+        "--format",
+        "json",
+    ]);
+    let v = r.json();
+    assert_eq!(v["price_subsidy"]["amount"], "240.00");
+    assert_eq!(v["price_subsidy"]["group"], "youfu");
+    assert_eq!(v["price_subsidy"]["index_month"], "2022-09");
+    // a pay month whose index month has no row: undetermined, exit 1
+    let r = explain("2023-08", "zh");
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("待定"), "{}", r.stdout);
+}
