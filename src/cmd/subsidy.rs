@@ -1041,6 +1041,7 @@ impl Ctx<'_> {
             ];
             let mut groups = String::new();
             let mut total = Decimal::ZERO;
+            let mut all_decided = true;
             for &m in &self.months {
                 let s = self.subsidy(&h, m);
                 out.summary.add(&s);
@@ -1106,6 +1107,7 @@ impl Ctx<'_> {
                     }
                     _ => {
                         total += s.amount;
+                        all_decided &= s.state.is_decided();
                         cells.push(match s.state {
                             HouseholdState::Paid => fmt_money(s.amount),
                             HouseholdState::NotTriggered => "-".into(),
@@ -1120,7 +1122,12 @@ impl Ctx<'_> {
             }
             if self.format == Format::Table {
                 cells.insert(4, groups);
-                cells.push(fmt_money(total));
+                // A household with an undetermined month has no total yet.
+                cells.push(if all_decided {
+                    fmt_money(total)
+                } else {
+                    "?".into()
+                });
                 out.pivot.push(cells);
             }
         }

@@ -1788,4 +1788,70 @@ youfu = "urban"
             Some(m("2022-09"))
         );
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn tenth(n: i64) -> Decimal {
+            Decimal::new(n, 1)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+
+            /// Triggered exactly when an index reaches its threshold; then the amount is the
+            /// higher fired index × standard, to the yuan, never below the floor; and a higher
+            /// index never pays less.
+            #[test]
+            fn trigger_floor_and_monotonicity(
+                cpi in -50i64..150, food in -50i64..150, bump in 0i64..50, standard in 100i64..3000,
+            ) {
+                let p = policy(&standard.to_string(), "300", WINDOW);
+                let (c, f) = (tenth(cpi), tenth(food));
+                let rows = format!(
+                    "2022-01,{c},{f},\n2022-02,{},{},\n",
+                    tenth(cpi + bump),
+                    tenth(food + bump)
+                );
+                let idx = series(&rows);
+                let am = area_month(&p, &idx, 0, m("2022-01")).unwrap();
+                let fired = c >= dec!(3.5) || f >= dec!(6.0);
+                prop_assert_eq!(am.status.state == MonthState::Triggered, fired);
+                let amount = am.urban.as_ref().map(|a| a.amount).unwrap_or_default();
+                if fired {
+                    let x = [(c >= dec!(3.5), c), (f >= dec!(6.0), f)]
+                        .into_iter()
+                        .filter(|(on, _)| *on)
+                        .map(|(_, v)| v)
+                        .max()
+                        .unwrap();
+                    let expected = Rounding::Yuan
+                        .apply((Decimal::from(standard) * x / Decimal::ONE_HUNDRED).max(Decimal::ZERO))
+                        .max(dec!(10));
+                    prop_assert_eq!(amount, expected);
+                    prop_assert!(amount >= dec!(10));
+                    let later = area_month(&p, &idx, 0, m("2022-02")).unwrap();
+                    let later_amount = later.urban.as_ref().map(|a| a.amount).unwrap_or_default();
+                    prop_assert!(later_amount >= amount, "{} < {}", later_amount, amount);
+                } else {
+                    prop_assert!(am.urban.is_none());
+                }
+            }
+
+            /// A household is paid its highest covered group's per-person amount × members.
+            #[test]
+            fn household_is_per_person_times_members(members in 1u32..12, youfu in any::<bool>(), food in 60i64..150) {
+                let p = policy("914", "439", WINDOW);
+                let idx = series(&format!("2022-09,2.0,{},\n", tenth(food)));
+                let h = household(Status::Dibao, if youfu { "youfu" } else { "" }, members, 0);
+                let s = subsidy(&p, &idx, &h, "2022-09");
+                prop_assert_eq!(s.state, HouseholdState::Paid);
+                let am = area_month(&p, &idx, 0, m("2022-09")).unwrap();
+                let best = if youfu { am.urban.as_ref() } else { am.rural.as_ref() }.unwrap().amount;
+                prop_assert_eq!(s.per_person, best);
+                prop_assert_eq!(s.amount, best * Decimal::from(members));
+            }
+        }
+    }
 }
