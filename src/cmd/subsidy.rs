@@ -114,6 +114,9 @@ pub fn run(args: SubsidyArgs) -> Result<i32> {
             path: policy.path.clone()
         });
     };
+    if args.index == "-" && args.roster.as_deref() == Some("-") {
+        bail!("--index - and ROSTER - cannot both read stdin: give one of them as a file");
+    }
     let index = IndexSeries::load(&args.index)?;
     let (first, last) = index.span();
     let from = args.from.unwrap_or(first);
@@ -1140,6 +1143,8 @@ impl Ctx<'_> {
 
 /// Goes through the roster, writing one row per household and index month; returns the
 /// counts and totals.
+// The run's inputs (arguments, policy, table, view) and outputs are all needed here; bundling
+// them into a struct used once would only move the list.
 #[allow(clippy::too_many_arguments)]
 fn households(
     args: &SubsidyArgs,

@@ -880,3 +880,34 @@ fn explain_shows_the_price_subsidy_paid_in_the_month() {
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(r.stdout.contains("待定"), "{}", r.stdout);
 }
+
+#[test]
+fn the_index_can_come_from_stdin() {
+    let w = demo();
+    let series = w.read("cpi.csv");
+    let r = w.run_with_stdin(
+        &[
+            "subsidy",
+            "-p",
+            "policy.toml",
+            "--index",
+            "-",
+            "--from",
+            "2022-09",
+            "--to",
+            "2022-09",
+            "--format",
+            "csv",
+        ],
+        Some(series.as_bytes()),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("2022-09,2022-10,true,food,2.8,8.8"),
+        "{}",
+        r.stdout
+    );
+    let r = w.run(&["subsidy", "-p", "policy.toml", "--index", "-", "-"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("stdin"), "{}", r.stderr);
+}
