@@ -42,6 +42,8 @@ pub enum Command {
     Init(cmd::init::InitArgs),
     /// The payment schedule of a month range: lines, totals, approvals, ledger, bank file
     Payouts(cmd::payouts::PayoutsArgs),
+    /// The price-subsidy linkage (价格临时补贴): per index month, triggered or not, and the amounts
+    Subsidy(cmd::subsidy::SubsidyArgs),
 }
 
 /// `-p/--policy` and `--strict`.

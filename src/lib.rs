@@ -8,6 +8,7 @@ pub mod chart;
 pub mod cli;
 pub mod cmd;
 pub mod household;
+pub mod index;
 pub mod lang;
 pub mod ledger;
 pub mod money;

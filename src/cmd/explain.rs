@@ -4,13 +4,15 @@
 use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
 use crate::household::Household;
 use crate::household::columns::Column;
+use crate::index::IndexSeries;
 use crate::lang::Lang;
 use crate::money::fmt_money;
 use crate::month::Month;
 use crate::output::{self, Format, Output};
 use crate::pipeline::Row;
 use crate::policy::{Param, Policy};
-use crate::rules::{self, Evaluation};
+use crate::rules::price_subsidy::{self as ps_rules, HouseholdState, HouseholdSubsidy};
+use crate::rules::{self, Evaluation, Step};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use std::io::Write;
@@ -32,6 +34,10 @@ pub struct ExplainArgs {
     /// the month (YYYY-MM)
     #[arg(long, value_name = "YYYY-MM")]
     pub month: Month,
+    /// also show the price subsidy paid in MONTH (its index month is MONTH − index_lag), from
+    /// this price index series
+    #[arg(long, value_name = "FILE")]
+    pub index: Option<String>,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -76,6 +82,10 @@ pub fn run(args: ExplainArgs) -> Result<i32> {
             args.roster
         );
     };
+    let subsidy = match &args.index {
+        Some(file) => Some(price_subsidy(&policy, file, &h, args.month)?),
+        None => None,
+    };
     let format = Format::resolve(args.out.format, args.out.output.as_deref());
     let lang = args.out.lang;
     let mut out =
@@ -101,14 +111,24 @@ pub fn run(args: ExplainArgs) -> Result<i32> {
             v["reasons"] = super::check::reasons_cell(&h, &ev).into();
             v["message"] = rules::message(&policy, &h, &ev, lang).into();
             v["steps"] = steps.into();
+            if let Some(s) = &subsidy {
+                v["price_subsidy"] = subsidy_json(&policy, s, lang);
+            }
             serde_json::to_string_pretty(&v)? + "\n"
         }
-        Format::Table | Format::Csv => render_text(&policy, &h, &ev, args.month, lang),
+        Format::Table | Format::Csv => {
+            let mut text = render_text(&policy, &h, &ev, args.month, lang);
+            if let Some(s) = &subsidy {
+                text += &render_subsidy(&policy, s, args.index.as_deref().unwrap_or(""), lang);
+            }
+            text
+        }
         Format::Xlsx => bail!("explain writes text or json"),
     };
     output::ignore_broken_pipe(out.write_all(text.as_bytes()))?;
     out.commit()?;
-    Ok(if ev.decision.is_decided() {
+    let subsidy_decided = subsidy.as_ref().is_none_or(|s| s.state.is_decided());
+    Ok(if ev.decision.is_decided() && subsidy_decided {
         crate::EXIT_OK
     } else {
         crate::EXIT_ROWS
@@ -177,7 +197,24 @@ fn render_text(
     for e in &h.errors {
         s += &format!("  ✗ {}\n", e.describe(lang));
     }
-    for (i, step) in ev.steps.iter().enumerate() {
+    s += &render_steps(policy, &ev.steps, lang);
+    s += &format!(
+        "\n{}: {}\n{}: {}\n{}: {}\n",
+        lang.pick("认定", "decision"),
+        ev.decision.name(),
+        lang.pick("月合计", "monthly total"),
+        fmt_money(ev.monthly_total()),
+        lang.pick("说明", "message"),
+        rules::message(policy, h, ev, lang)
+    );
+    s
+}
+
+/// The steps of a computation, numbered, each parameter with its value, area, start month and
+/// source document.
+fn render_steps(policy: &Policy, steps: &[Step], lang: Lang) -> String {
+    let mut s = String::new();
+    for (i, step) in steps.iter().enumerate() {
         s += &format!(
             "{}. [{}] {}\n",
             i + 1,
@@ -217,14 +254,99 @@ fn render_text(
             s.push('\n');
         }
     }
-    s += &format!(
-        "\n{}: {}\n{}: {}\n{}: {}\n",
-        lang.pick("认定", "decision"),
-        ev.decision.name(),
-        lang.pick("月合计", "monthly total"),
-        fmt_money(ev.monthly_total()),
-        lang.pick("说明", "message"),
-        rules::message(policy, h, ev, lang)
-    );
     s
+}
+
+/// The price subsidy paid in `month` for the household: its index month is `month` −
+/// `index_lag`, and the trigger, formula, standard and the household's groups are those of
+/// the index month.
+fn price_subsidy(
+    policy: &Policy,
+    file: &str,
+    h: &Household,
+    month: Month,
+) -> Result<HouseholdSubsidy> {
+    let Some(ps) = policy.file.price_subsidy.as_ref() else {
+        bail!(ps_rules::SubsidyError::NoPriceSubsidy {
+            path: policy.path.clone()
+        });
+    };
+    let index = IndexSeries::load(file)?;
+    ps_rules::check_index_areas(policy, &index)?;
+    let index_month = month.plus(-ps.index_lag);
+    let lag = ps.index_lag;
+    let Some(area) = h.area else {
+        return Ok(HouseholdSubsidy::empty(
+            index_month,
+            month,
+            HouseholdState::Invalid,
+        ));
+    };
+    let am = ps_rules::area_month(policy, &index, area, index_month)?;
+    if let Some(mut s) = ps_rules::without_rules(&am, h) {
+        s.steps = am.status.steps.clone();
+        return Ok(s);
+    }
+    let params = policy.month_params(index_month).with_context(|| {
+        format!(
+            "price subsidy for index month {index_month} (paid {} months later)",
+            lag
+        )
+    })?;
+    let ev = rules::evaluate(policy, &params, h, false);
+    Ok(ps_rules::household_subsidy(policy, &am, h, &ev, true))
+}
+
+fn subsidy_json(policy: &Policy, s: &HouseholdSubsidy, lang: Lang) -> serde_json::Value {
+    serde_json::json!({
+        "index_month": s.index_month.to_string(),
+        "pay_month": s.pay_month.to_string(),
+        "outcome": s.state.name(),
+        "groups": s.groups.join(";"),
+        "group": s.group.unwrap_or(""),
+        "per_person": if s.state == HouseholdState::Paid { fmt_money(s.per_person) } else { String::new() },
+        "persons": s.persons.map(|p| p.to_string()).unwrap_or_default(),
+        "amount": if s.state.is_decided() { fmt_money(s.amount) } else { String::new() },
+        "missing": s.missing.iter().map(|c| c.name()).collect::<Vec<_>>().join(";"),
+        "steps": s.steps.iter().map(|st| serde_json::json!({
+            "rule": st.rule,
+            "text": lang.pick(&st.zh, &st.en),
+            "parameters": st.params.iter().map(|p| param_json(policy, p)).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn render_subsidy(policy: &Policy, s: &HouseholdSubsidy, file: &str, lang: Lang) -> String {
+    let mut out = match lang {
+        Lang::Zh => format!(
+            "\n价格临时补贴：{} 发放，指数月份 {}（指数文件 {file}）\n",
+            s.pay_month, s.index_month
+        ),
+        Lang::En => format!(
+            "\nprice subsidy paid in {} for index month {} (index file {file})\n",
+            s.pay_month, s.index_month
+        ),
+    };
+    out += &render_steps(policy, &s.steps, lang);
+    let amount = if s.state.is_decided() {
+        fmt_money(s.amount)
+    } else {
+        lang.pick("待定", "undetermined").to_string()
+    };
+    let missing = if s.missing.is_empty() {
+        String::new()
+    } else {
+        let cols: Vec<&str> = s.missing.iter().map(|c| c.name()).collect();
+        format!(" ({}{})", lang.pick("缺少 ", "missing "), cols.join(", "))
+    };
+    out += &format!(
+        "{}: {} {}{missing}\n",
+        lang.pick("价格临时补贴", "price subsidy"),
+        match lang {
+            Lang::Zh => s.state.zh(),
+            Lang::En => s.state.name(),
+        },
+        amount
+    );
+    out
 }

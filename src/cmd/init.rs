@@ -24,6 +24,10 @@ pub const FILES: &[(&str, &str)] = &[
     ),
     ("roster.csv", include_str!("../../examples/roster.csv")),
     ("cpi.csv", include_str!("../../examples/cpi.csv")),
+    (
+        "subsidy.toml",
+        include_str!("../../examples/subsidy-demo.toml"),
+    ),
 ];
 
 /// Runs `init`.
@@ -51,7 +55,7 @@ pub fn run(args: InitArgs) -> Result<i32> {
         eprintln!("wrote {}", path.display());
     }
     eprintln!(
-        "next: jiuzhu check -p {0}/policy.toml {0}/roster.csv --month 2022-12",
+        "next: jiuzhu check -p {0}/policy.toml {0}/roster.csv --month 2022-12\n      jiuzhu subsidy -p {0}/subsidy.toml --index {0}/cpi.csv --from 2022-01 --to 2022-12",
         args.dir.display()
     );
     Ok(crate::EXIT_OK)

@@ -7,6 +7,7 @@ pub mod compare;
 pub mod explain;
 pub mod init;
 pub mod payouts;
+pub mod subsidy;
 
 use crate::cli::{Command, InputArgs, PolicyArgs};
 use crate::household::RowParser;
@@ -24,6 +25,7 @@ pub fn dispatch(command: Command) -> Result<i32> {
         Command::Explain(a) => explain::run(a),
         Command::Init(a) => init::run(a),
         Command::Payouts(a) => payouts::run(a),
+        Command::Subsidy(a) => subsidy::run(a),
     }
 }
 

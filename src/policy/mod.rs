@@ -555,6 +555,7 @@ impl Policy {
                     return Err(self.err("price_subsidy.groups", unknown_group(g)));
                 }
             }
+            self.validate_price_subsidy(p)?;
         }
         let mut one_off_ids = BTreeSet::new();
         for (i, o) in f.one_off.iter().enumerate() {
@@ -664,6 +665,166 @@ impl Policy {
                     format!("aliases.{alias}"),
                     format!("\"{column}\" is not a roster column"),
                 ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The rules of `[price_subsidy]` beyond its types: each trigger gives a threshold, each
+    /// formula mode has exactly the keys it uses, bands ascend, amounts and floors are not
+    /// negative, every `fixed` formula has an amount for every kind of resident of every area.
+    fn validate_price_subsidy(&self, p: &model::PriceSubsidy) -> Result<(), PolicyError> {
+        use model::FormulaMode as M;
+        if !(0..=12).contains(&p.index_lag) {
+            return Err(self.err(
+                "price_subsidy.index_lag",
+                format!(
+                    "{} months: the subsidy is paid 0 to 12 months after its index month",
+                    p.index_lag
+                ),
+            ));
+        }
+        for (i, t) in p.trigger.iter().enumerate() {
+            let key = format!("price_subsidy.trigger[{i}]");
+            if t.cpi.is_none() && t.food.is_none() && t.scpi.is_none() {
+                return Err(self.err(
+                    key,
+                    "give at least one threshold (cpi, food or scpi): an entry without one never fires",
+                ));
+            }
+            for g in &t.extra_groups {
+                if !p.groups.contains_key(g) {
+                    return Err(self.err(
+                        format!("{key}.extra_groups"),
+                        format!(
+                            "group \"{g}\" is not listed in [price_subsidy.groups]: list it there with its base (own or urban)"
+                        ),
+                    ));
+                }
+            }
+        }
+        let negative =
+            |n: &Option<Number>| n.is_some_and(|n| n.0.is_sign_negative() && !n.0.is_zero());
+        for (i, fm) in p.formula.iter().enumerate() {
+            let key = format!("price_subsidy.formula[{i}]");
+            let mode = fm.mode.name();
+            let unused = |what: &str| {
+                self.err(
+                    format!("{key}.{what}"),
+                    format!(
+                        "`{what}` is not used by mode \"{mode}\": remove it or change the mode"
+                    ),
+                )
+            };
+            let needs = |what: &str| {
+                self.err(
+                    format!("{key}.{what}"),
+                    format!("mode \"{mode}\" needs `{what}`"),
+                )
+            };
+            let uses_bands = matches!(fm.mode, M::BandShare | M::FixedBand);
+            if uses_bands && fm.bands.is_empty() {
+                return Err(needs("bands"));
+            }
+            if !uses_bands && !fm.bands.is_empty() {
+                return Err(unused("bands"));
+            }
+            match (fm.mode == M::PerPoint, fm.per_point) {
+                (true, None) => return Err(needs("per_point")),
+                (true, Some(n)) if n.0 <= rust_decimal::Decimal::ZERO => {
+                    return Err(self.err(format!("{key}.per_point"), "must be above zero"));
+                }
+                (false, Some(_)) => return Err(unused("per_point")),
+                _ => {}
+            }
+            match (fm.mode == M::Fixed, &fm.amounts) {
+                (true, None) => return Err(needs("amounts")),
+                (false, Some(_)) => return Err(unused("amounts")),
+                _ => {}
+            }
+            if negative(&fm.floor) {
+                return Err(self.err(format!("{key}.floor"), "cannot be negative"));
+            }
+            if fm
+                .multiplier
+                .is_some_and(|m| m.0 <= rust_decimal::Decimal::ZERO)
+            {
+                return Err(self.err(format!("{key}.multiplier"), "must be above zero"));
+            }
+            for (j, b) in fm.bands.iter().enumerate() {
+                let bkey = format!("{key}.bands[{j}]");
+                if j > 0 && b.at.0 <= fm.bands[j - 1].at.0 {
+                    return Err(self.err(
+                        format!("{bkey}.at"),
+                        "bands must ascend: each `at` above the one before",
+                    ));
+                }
+                let ok = match fm.mode {
+                    M::BandShare => b.share.is_some() && b.urban.is_none() && b.rural.is_none(),
+                    _ => b.share.is_none() && b.urban.is_some() && b.rural.is_some(),
+                };
+                if !ok {
+                    return Err(self.err(
+                        bkey,
+                        if fm.mode == M::BandShare {
+                            "a band_share band gives `at` and `share` (e.g. { at = 3.0, share = \"1/12\" })"
+                        } else {
+                            "a fixed_band band gives `at`, `urban` and `rural` (e.g. { at = 3.5, urban = 30, rural = 27 })"
+                        },
+                    ));
+                }
+                if negative(&b.urban)
+                    || negative(&b.rural)
+                    || b.share.is_some_and(|s| s.num.is_sign_negative())
+                {
+                    return Err(self.err(bkey, "amounts and shares cannot be negative"));
+                }
+            }
+            if let Some(amounts) = &fm.amounts {
+                for (k, v) in amounts {
+                    if k != "urban" && k != "rural" && !self.file.areas.contains_key(k) {
+                        return Err(self.err(
+                            format!("{key}.amounts.{k}"),
+                            format!(
+                                "\"{k}\" is neither urban, rural nor an area id ({})",
+                                self.area_ids.join(", ")
+                            ),
+                        ));
+                    }
+                    if v.0.is_sign_negative() && !v.0.is_zero() {
+                        return Err(self.err(format!("{key}.amounts.{k}"), "cannot be negative"));
+                    }
+                }
+                // Areas this entry can apply to: its own, or every area.
+                let areas: Vec<&str> = match &fm.area {
+                    Some(a) => vec![a.as_str()],
+                    None => self.area_ids.iter().map(String::as_str).collect(),
+                };
+                for a in areas {
+                    let has = |k: &str| !k.is_empty() && amounts.contains_key(k);
+                    let urban = has(a) || has("urban");
+                    let rural = has("rural") || has(a);
+                    if !urban || !rural {
+                        return Err(self.err(
+                            format!("{key}.amounts"),
+                            format!(
+                                "no amount for {} residents{}: give `{}`{}",
+                                if urban { "rural" } else { "urban" },
+                                if a.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!(" of area {a}")
+                                },
+                                if urban { "rural" } else { "urban" },
+                                if a.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!(" or `{a}`")
+                                }
+                            ),
+                        ));
+                    }
+                }
             }
         }
         Ok(())

@@ -499,6 +499,18 @@ pub enum IndexKind {
     Triggering,
 }
 
+impl IndexKind {
+    /// The name as written in policy files.
+    pub fn name(self) -> &'static str {
+        match self {
+            IndexKind::Cpi => "cpi",
+            IndexKind::Food => "food",
+            IndexKind::Scpi => "scpi",
+            IndexKind::Triggering => "triggering",
+        }
+    }
+}
+
 /// `[[price_subsidy.trigger]]`
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -536,6 +548,19 @@ pub enum FormulaMode {
     FixedBand,
     /// fixed amounts by area or residence
     Fixed,
+}
+
+impl FormulaMode {
+    /// The name as written in policy files.
+    pub fn name(self) -> &'static str {
+        match self {
+            FormulaMode::Proportional => "proportional",
+            FormulaMode::BandShare => "band_share",
+            FormulaMode::PerPoint => "per_point",
+            FormulaMode::FixedBand => "fixed_band",
+            FormulaMode::Fixed => "fixed",
+        }
+    }
 }
 
 /// A band of `band_share` or `fixed_band`.

@@ -9,6 +9,7 @@ pub mod gradual_exit;
 pub mod groups;
 pub mod income;
 pub mod one_off;
+pub mod price_subsidy;
 pub mod tekun;
 pub mod temporary;
 

@@ -5,6 +5,7 @@ mod check;
 mod compare;
 mod payouts;
 mod source;
+mod subsidy;
 mod workdir;
 
 /// Money as the tool states it: two decimals.
