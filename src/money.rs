@@ -83,12 +83,23 @@ pub fn fmt_money(value: Decimal) -> String {
 /// [`fmt_money`] used by the streaming writers).
 pub fn write_money(out: &mut String, value: Decimal) {
     use fmt::Write;
-    let mut fen = Rounding::Fen.apply(value);
-    fen.rescale(2);
-    let m = fen.mantissa();
+    // Most amounts already have at most two decimals: then no rounding is needed.
+    let m = match value.scale() {
+        0 => value.mantissa().checked_mul(100),
+        1 => value.mantissa().checked_mul(10),
+        2 => Some(value.mantissa()),
+        _ => None,
+    };
+    let m = m.unwrap_or_else(|| {
+        let mut fen = Rounding::Fen.apply(value);
+        fen.rescale(2);
+        fen.mantissa()
+    });
     // Amounts fit a u64 of fen; printing it by hand is far cheaper than Decimal's Display.
     // Anything larger takes the general path.
     let Ok(abs) = u64::try_from(m.unsigned_abs()) else {
+        let mut fen = Rounding::Fen.apply(value);
+        fen.rescale(2);
         let _ = write!(out, "{fen}");
         return;
     };

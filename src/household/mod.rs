@@ -414,7 +414,7 @@ impl<'p> RowParser<'p> {
         h.head_id = cell(Column::HeadId).trim().to_string();
         h.bank_account = cell(Column::BankAccount).trim().to_string();
         if !h.head_id.is_empty()
-            && let Err(p) = idcard::parse_id(&h.head_id, self.today)
+            && let Err(p) = idcard::validate_id(&h.head_id, self.today)
         {
             h.warnings.push(RowError {
                 row,
