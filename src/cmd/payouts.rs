@@ -10,6 +10,7 @@
 use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
 use crate::household::columns::Column;
 use crate::household::{Household, RowParser, Status};
+use crate::index::IndexSeries;
 use crate::lang::Lang;
 use crate::ledger::{self, Ledger};
 use crate::money::{Rounding, fmt_money};
@@ -18,8 +19,11 @@ use crate::output::xlsx::{self, Cell, Sheet};
 use crate::output::{self, Format, Output, bank, table, text_cell};
 use crate::pipeline::{self, Row};
 use crate::policy::{MonthParams, Policy};
+use crate::rules::price_subsidy::{
+    self as ps_rules, HouseholdState, MonthState, SubsidyTable, group_zh,
+};
 use crate::rules::temporary::Kind;
-use crate::rules::{self, Decision, approval, groups, one_off, temporary};
+use crate::rules::{self, Decision, Evaluation, approval, groups, one_off, temporary};
 use crate::{EXIT_OK, EXIT_ROWS};
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
@@ -32,7 +36,7 @@ use std::path::{Path, PathBuf};
 /// Produce the payment schedule of a month range.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  jiuzhu payouts -p policies/lanzhou-2022.toml examples/roster.csv --from 2022-12 --to 2022-12\n  jiuzhu payouts -p policy.toml roster.csv --from 2022-05 --to 2022-12 --ledger paid.csv -o payouts.xlsx\n  jiuzhu payouts -p policy.toml roster.csv --from 2022-12 --to 2022-12 --ledger paid.csv -o 2022-12.csv --bank examples/bank-template.toml --split-by township\n\nWith --ledger, payments already in the ledger are skipped and the new ones are added after the outputs are written; run it again and it pays nothing twice. --dry-run reads the ledger but adds nothing."
+    after_help = "Examples:\n  jiuzhu payouts -p policies/lanzhou-2022.toml examples/roster.csv --from 2022-12 --to 2022-12\n  jiuzhu payouts -p policy.toml roster.csv --from 2022-05 --to 2022-12 --ledger paid.csv -o payouts.xlsx\n  jiuzhu payouts -p examples/subsidy-demo.toml examples/roster.csv --from 2022-08 --to 2022-10 --index examples/cpi.csv\n  jiuzhu payouts -p policy.toml roster.csv --from 2022-12 --to 2022-12 --ledger paid.csv -o 2022-12.csv --bank examples/bank-template.toml --split-by township\n\nWith --ledger, payments already in the ledger are skipped and the new ones are added after the outputs are written; run it again and it pays nothing twice. --dry-run reads the ledger but adds nothing. --from/--to name pay months: with --index, the price subsidy paid in a month is that of its index month (the month − index_lag)."
 )]
 pub struct PayoutsArgs {
     #[command(flatten)]
@@ -273,6 +277,20 @@ pub struct Config<'p> {
     pub months: Vec<MonthParams>,
     /// message language
     pub lang: Lang,
+    /// the price-subsidy item (with `--index`)
+    pub subsidy: Option<SubsidyRun>,
+}
+
+/// What the `price_subsidy` item needs, computed once per run: every area × index month of the
+/// pay range (pay month − `index_lag`), and the rules' parameters of the index months before
+/// the first pay month (the others are in [`Config::months`]).
+pub struct SubsidyRun {
+    /// the trigger test and per-person amounts of every area and index month
+    pub table: SubsidyTable,
+    /// parameters of index months before the first pay month: those some area triggered
+    /// (required), and those left undetermined when they are in force (to tell which
+    /// households the missing month concerns)
+    pub early: BTreeMap<Month, MonthParams>,
 }
 
 impl<'p> Config<'p> {
@@ -287,7 +305,54 @@ impl<'p> Config<'p> {
             policy,
             months,
             lang,
+            subsidy: None,
         })
+    }
+
+    /// Adds the `price_subsidy` item: builds the subsidy table over the index months of the
+    /// pay range (each pay month − `index_lag`) from `index`. Errors as `subsidy`'s: no
+    /// `[price_subsidy]` table, an index area the policy does not define, no trigger in force
+    /// in an index month, no formula or standard in force in a triggered one.
+    pub fn with_index(mut self, index: &IndexSeries) -> Result<Config<'p>> {
+        let policy = self.policy;
+        let (Some(first), Some(last)) = (self.months.first(), self.months.last()) else {
+            return Ok(self);
+        };
+        let (first, last) = (first.month, last.month);
+        let (Some(from), Some(to)) = (
+            SubsidyTable::index_month_for(policy, first),
+            SubsidyTable::index_month_for(policy, last),
+        ) else {
+            bail!(ps_rules::SubsidyError::NoPriceSubsidy {
+                path: policy.path.clone()
+            });
+        };
+        let table = SubsidyTable::build(policy, index, from, to)?;
+        let mut early = BTreeMap::new();
+        for im in table.index_months().take_while(|m| *m < first) {
+            let states: Vec<&MonthState> = table
+                .months
+                .iter()
+                .filter(|((m, _), _)| *m == im)
+                .map(|(_, am)| &am.status.state)
+                .collect();
+            if states.iter().any(|s| **s == MonthState::Triggered) {
+                // A household's groups in a triggered month depend on its means test there.
+                let params = policy.month_params(im).with_context(|| {
+                    format!(
+                        "price subsidy for index month {im} (paid in {})",
+                        im.plus(first.since(from))
+                    )
+                })?;
+                early.insert(im, params);
+            } else if states.iter().any(|s| !s.is_determined())
+                && let Ok(params) = policy.month_params(im)
+            {
+                early.insert(im, params);
+            }
+        }
+        self.subsidy = Some(SubsidyRun { table, early });
+        Ok(self)
     }
 }
 
@@ -334,9 +399,16 @@ pub fn schedule_household(cfg: &Config, h: &Household) -> HouseholdSchedule {
     }
     let mut temp_paid = [false; Kind::ALL.len()];
     let mut temp_missing: [Option<(Vec<Column>, Month)>; Kind::ALL.len()] = Default::default();
-    for params in &cfg.months {
+    // Every month's evaluation, kept: the price subsidy paid in a month reads the evaluation
+    // of its index month, which is an earlier month of the range unless the lag reaches back
+    // before it.
+    let evs: Vec<Evaluation> = cfg
+        .months
+        .iter()
+        .map(|p| rules::evaluate(policy, p, h, false))
+        .collect();
+    for (params, ev) in cfg.months.iter().zip(&evs) {
         let m = params.month;
-        let ev = rules::evaluate(policy, params, h, false);
         let Some(area) = h.area.and_then(|a| params.areas.get(a)) else {
             continue;
         };
@@ -371,7 +443,7 @@ pub fn schedule_household(cfg: &Config, h: &Household) -> HouseholdSchedule {
             }
             _ => {}
         }
-        let message = || rules::message(policy, h, &ev, lang);
+        let message = || rules::message(policy, h, ev, lang);
         match (h.status, ev.decision) {
             (Status::Tekun, Decision::Tekun) => {
                 let msg = message();
@@ -404,7 +476,7 @@ pub fn schedule_household(cfg: &Config, h: &Household) -> HouseholdSchedule {
         if ev.to_review(h) {
             note(NoticeKind::ToReview, message(), m);
         }
-        let groups = groups::household_groups(h, &ev);
+        let groups = groups::household_groups(h, ev);
         for (i, item) in policy.file.one_off.iter().enumerate() {
             if item.pay_month != m {
                 continue;
@@ -427,6 +499,15 @@ pub fn schedule_household(cfg: &Config, h: &Household) -> HouseholdSchedule {
                     m,
                 ),
                 one_off::Outcome::NotCovered => {}
+            }
+        }
+        if let Some(run) = &cfg.subsidy {
+            match price_subsidy(cfg, run, h, m, &evs) {
+                SubsidyLine::Pay(amount, reason) => {
+                    push(Item::PriceSubsidy, amount, approval::ROUTINE, reason)
+                }
+                SubsidyLine::Notice(kind, detail) => note(kind, detail, m),
+                SubsidyLine::Nothing => {}
             }
         }
         for (k, kind) in Kind::ALL.into_iter().enumerate() {
@@ -491,6 +572,139 @@ pub fn schedule_household(cfg: &Config, h: &Household) -> HouseholdSchedule {
         }
     }
     finish(payee, lines, notes)
+}
+
+/// What the price subsidy gives a household in one pay month.
+enum SubsidyLine {
+    /// a `price_subsidy` line: the amount and its reason
+    Pay(Decimal, String),
+    /// not paid, listed: undetermined (missing index or roster value) or invalid
+    Notice(NoticeKind, String),
+    /// nothing: the index month is not triggered, or none of the household's groups is covered
+    Nothing,
+}
+
+/// The price subsidy paid to `h` in `pay` — the library's reading, as `subsidy` gives it for
+/// the index month `pay − index_lag`: its trigger, formula and standard, and the household's
+/// groups judged by the rules of that index month (`evs` holds the evaluation of every month
+/// of the range; an index month before the range is evaluated here). The household is
+/// evaluated only when the outcome depends on it.
+fn price_subsidy(
+    cfg: &Config,
+    run: &SubsidyRun,
+    h: &Household,
+    pay: Month,
+    evs: &[Evaluation],
+) -> SubsidyLine {
+    let policy = cfg.policy;
+    let lang = cfg.lang;
+    let (Some(ps), Some(im)) = (
+        policy.file.price_subsidy.as_ref(),
+        SubsidyTable::index_month_for(policy, pay),
+    ) else {
+        return SubsidyLine::Nothing;
+    };
+    // A row whose region is in no area is already listed invalid by the regular items.
+    let Some(am) = h.area.and_then(|a| run.table.get(a, im)) else {
+        return SubsidyLine::Nothing;
+    };
+    let first = cfg.months.first().map_or(pay, |p| p.month);
+    let early;
+    let ev: Option<&Evaluation> = if im >= first {
+        evs.get(im.since(first) as usize)
+    } else {
+        early = run
+            .early
+            .get(&im)
+            .map(|p| rules::evaluate(policy, p, h, false));
+        early.as_ref()
+    };
+    let s = match (ps_rules::without_rules(am, h), ev) {
+        (Some(s), _) => s,
+        (None, Some(ev)) => run.table.household(policy, h, ev, im, false),
+        // `with_index` resolves the parameters of every triggered index month.
+        (None, None) => return SubsidyLine::Nothing,
+    };
+    let label = Item::PriceSubsidy.name(policy);
+    match s.state {
+        HouseholdState::Paid => {
+            let group = s.group.unwrap_or("");
+            let persons = s.persons.unwrap_or(0);
+            let per = fmt_money(s.per_person);
+            let fired = am.status.fired;
+            let several = s.covered.len() > 1;
+            let reason = match lang {
+                Lang::Zh => format!(
+                    "指数月份 {im} 启动（{}）：{} 每人 {per} 元 × {persons} 人{}",
+                    fired.zh(),
+                    group_zh(group),
+                    if several {
+                        "（同属多个类别，按最高标准发放一份）"
+                    } else {
+                        ""
+                    }
+                ),
+                Lang::En => format!(
+                    "index month {im} triggered ({}): {group} {per} per person × {persons}{}",
+                    fired.name(),
+                    if several {
+                        " (in several groups: paid once, at the highest)"
+                    } else {
+                        ""
+                    }
+                ),
+            };
+            SubsidyLine::Pay(s.amount, reason)
+        }
+        HouseholdState::NotTriggered | HouseholdState::NotCovered => SubsidyLine::Nothing,
+        HouseholdState::MissingIndex => {
+            // Listed only for a household the month could pay: one in a group the trigger in
+            // force covers (when the index month's rules are not in force, every household).
+            let could = ev.is_none_or(|ev| {
+                groups::household_groups(h, ev)
+                    .iter()
+                    .any(|g| ps_rules::covers(ps, &am.status.trigger, g).is_some())
+            });
+            if !could {
+                return SubsidyLine::Nothing;
+            }
+            let lag = ps.index_lag;
+            let detail = match &am.status.state {
+                MonthState::Incomplete(cols) => format!(
+                    "{label}: {}{}",
+                    lang.pick(
+                        "对应指数月份的指数值为空，待定未发放：",
+                        "the index month's values are empty, undetermined, not paid: "
+                    ),
+                    cols.join(", ")
+                ),
+                _ => match lang {
+                    Lang::Zh => format!(
+                        "{label}: 指数文件缺少对应指数月份（发放月份前 {lag} 个月）的数据，待定未发放"
+                    ),
+                    Lang::En => format!(
+                        "{label}: the index file has no row for the index month (pay month − {lag}), undetermined, not paid"
+                    ),
+                },
+            };
+            SubsidyLine::Notice(NoticeKind::Undetermined, detail)
+        }
+        HouseholdState::Undetermined => SubsidyLine::Notice(
+            NoticeKind::Undetermined,
+            format!(
+                "{label}: {}{}",
+                lang.pick("缺少：", "missing: "),
+                missing_text(&s.missing, lang)
+            ),
+        ),
+        HouseholdState::Invalid => SubsidyLine::Notice(
+            NoticeKind::Invalid,
+            format!(
+                "{label}: {}",
+                ev.map(|ev| ev.reasons.join(";")).unwrap_or_default()
+            ),
+        ),
+    }
 }
 
 fn finish(
@@ -761,19 +975,24 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
         (Some(_), None, _) => bail!("--bank needs --bank-out FILE (or -o FILE to name it after)"),
     };
     let (policy, _) = super::load_policy(&args.policy, args.to)?;
-    let cfg = Config::new(&policy, args.from, args.to, args.out.lang)?;
-    if args.index.is_some() {
-        // The price-subsidy item comes from the subsidy rules (rules::price_subsidy and the
-        // index reader); this build does not have them yet, and paying without them would be
-        // guessing.
-        bail!(
-            "--index: the price-subsidy linkage is not in this build yet; run without --index (价格临时补贴尚未接入)"
-        );
-    }
-    if policy.file.price_subsidy.is_some() {
-        eprintln!(
+    let mut cfg = Config::new(&policy, args.from, args.to, args.out.lang)?;
+    match &args.index {
+        Some(file) => {
+            if file == "-" && args.roster == "-" {
+                bail!("--index - and ROSTER - cannot both read stdin: give one of them as a file");
+            }
+            let index = IndexSeries::load(file)?;
+            cfg = cfg
+                .with_index(&index)
+                .with_context(|| format!("price subsidy from the index file {file}"))?;
+            if let Some(run) = &cfg.subsidy {
+                print_open_index_months(&policy, run, file, args.out.lang);
+            }
+        }
+        None if policy.file.price_subsidy.is_some() => eprintln!(
             "jiuzhu: note: no --index: price subsidies are not in this schedule (未提供物价指数，不含价格临时补贴)"
-        );
+        ),
+        None => {}
     }
     let ledger = match &args.ledger {
         Some(p) => Some(Ledger::open(Path::new(p), !args.dry_run, || {
@@ -880,6 +1099,42 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
     let problems = schedule.notices.iter().any(|n| n.kind.is_problem())
         || schedule.lines.iter().any(|l| l.status != LineStatus::Pay);
     Ok(if problems { EXIT_ROWS } else { EXIT_OK })
+}
+
+/// Says once, on stderr, which index months are undetermined (no row, or empty values): the
+/// price subsidies paid for them are listed per household as undetermined, not paid.
+fn print_open_index_months(policy: &Policy, run: &SubsidyRun, file: &str, lang: Lang) {
+    let mut open: BTreeMap<(Month, Month, &str), Vec<&str>> = BTreeMap::new();
+    for ((im, area), am) in &run.table.months {
+        if !am.status.state.is_determined() {
+            open.entry((*im, am.status.pay_month, am.status.state.name()))
+                .or_default()
+                .push(policy.area_key(*area).unwrap_or(""));
+        }
+    }
+    for ((im, pay, state), areas) in open {
+        // Named only when some areas have the month and others do not (an index file with
+        // an `area` column).
+        let areas = if areas.len() >= policy.area_ids.len() {
+            String::new()
+        } else {
+            format!(" [{}]", areas.join(","))
+        };
+        match (state, lang) {
+            ("missing", Lang::Zh) => eprintln!(
+                "jiuzhu: 指数文件 {file} 缺少指数月份 {im}{areas} 的数据：{pay} 发放的价格临时补贴待定，未发放"
+            ),
+            ("missing", Lang::En) => eprintln!(
+                "jiuzhu: the index file {file} has no row for index month {im}{areas}: the price subsidies paid in {pay} are undetermined, not paid"
+            ),
+            (_, Lang::Zh) => eprintln!(
+                "jiuzhu: 指数文件 {file} 中指数月份 {im}{areas} 的指数值为空：{pay} 发放的价格临时补贴待定，未发放"
+            ),
+            (_, Lang::En) => eprintln!(
+                "jiuzhu: the index file {file} has empty values for index month {im}{areas}: the price subsidies paid in {pay} are undetermined, not paid"
+            ),
+        }
+    }
 }
 
 /// Streams the roster through [`schedule_household`] on every core and collects the schedule.
@@ -1387,13 +1642,16 @@ fn print_summary(ctx: &Ctx, s: &Schedule, args: &PayoutsArgs, recorded: usize, w
     let paid: Vec<&Line> = s.paid().collect();
     let total: Decimal = paid.iter().map(|l| l.amount).sum();
     let held = s.lines.len() - paid.len();
-    let mut counts: BTreeMap<NoticeKind, usize> = BTreeMap::new();
+    // Households, not notices: one household may have several notices of a kind (its regular
+    // items and its price subsidy undetermined for different reasons).
+    let mut counts: BTreeMap<NoticeKind, std::collections::BTreeSet<usize>> = BTreeMap::new();
     for n in &s.notices {
-        *counts.entry(n.kind).or_default() += 1;
+        counts.entry(n.kind).or_default().insert(n.payee);
     }
     let lang = ctx.lang;
     let kinds: Vec<String> = counts
         .iter()
+        .map(|(k, c)| (k, c.len()))
         .map(|(k, c)| match lang {
             Lang::Zh => format!("{} {c} 户", k.zh()),
             Lang::En => format!("{} {c}", k.name()),

@@ -780,7 +780,7 @@ fn split_by_township_and_the_bank_file() {
 }
 
 #[test]
-fn the_price_subsidy_needs_the_subsidy_rules() {
+fn index_with_a_policy_without_price_subsidy_stops_and_writes_nothing() {
     let w = bundled();
     w.copy_repo_file("examples/cpi.csv", "cpi.csv");
     let r = payouts(
@@ -789,10 +789,321 @@ fn the_price_subsidy_needs_the_subsidy_rules() {
             "--from", "2022-12", "--to", "2022-12", "--index", "cpi.csv", "-o", "x.csv",
         ],
     );
-    assert_eq!(r.code, 2);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("[price_subsidy]"), "{}", r.stderr);
     assert!(!w.file("x.csv").exists(), "nothing written");
     let r = payouts(&w, &["--from", "2022-12", "--to", "2022-11"]);
     assert_eq!(r.code, 2);
+}
+
+/// The demonstration policy, the bundled index series and roster.
+fn subsidy_demo() -> Workdir {
+    let w = Workdir::new();
+    w.copy_repo_file("examples/subsidy-demo.toml", "policy.toml");
+    w.copy_repo_file("examples/roster.csv", "roster.csv");
+    w.copy_repo_file("examples/cpi.csv", "cpi.csv");
+    w
+}
+
+/// The amount of the `price_subsidy` line (paid or held) of a household and pay month.
+fn subsidy_line(rows: &Rows, household: &str, month: &str) -> Option<String> {
+    let found: Vec<&String> = rows
+        .iter()
+        .filter(|r| {
+            (r["status"] == "pay" || r["status"] == "held")
+                && r["household_id"] == household
+                && r["pay_month"] == month
+                && r["item"] == "price_subsidy"
+        })
+        .map(|r| &r["amount"])
+        .collect();
+    assert!(found.len() <= 1, "{household} {month}: {found:?}");
+    found.first().map(|a| a.to_string())
+}
+
+#[test]
+fn payouts_and_subsidy_give_the_same_amount_per_household_and_pay_month() {
+    let w = subsidy_demo();
+    // Pay months 2022-01..2023-03 are index months 2021-12..2023-02 (index_lag = 1).
+    let p = payouts(
+        &w,
+        &[
+            "--from", "2022-01", "--to", "2023-03", "--index", "cpi.csv", "--format", "csv",
+        ],
+    );
+    assert!(p.code <= 1, "{}", p.stderr);
+    let p = rows(&p);
+    let s = w.run(&[
+        "subsidy",
+        "-p",
+        "policy.toml",
+        "--index",
+        "cpi.csv",
+        "--from",
+        "2021-12",
+        "--to",
+        "2023-02",
+        "roster.csv",
+        "--format",
+        "csv",
+    ]);
+    assert!(s.code <= 1, "{}", s.stderr);
+    let s = rows(&s);
+    assert_eq!(s.len(), 12 * 15, "every household and index month");
+    let mut paid = 0;
+    for r in &s {
+        let (h, m) = (&r["household_id"], &r["pay_month"]);
+        let want = (r["outcome"] == "paid" && dec(&r["amount"]) > Decimal::ZERO)
+            .then(|| r["amount"].clone());
+        assert_eq!(subsidy_line(&p, h, m), want, "{h} paid in {m}: {r:?}");
+        paid += usize::from(want.is_some());
+    }
+    let lines = p
+        .iter()
+        .filter(|r| r["item"] == "price_subsidy" && r["status"] != "total")
+        .count();
+    assert_eq!(
+        lines, paid,
+        "no price_subsidy line that subsidy does not pay"
+    );
+    assert!(paid >= 30, "the demo pays in five months: {paid}");
+    // Hand-checked (docs/price-subsidy.md): index month 2022-09 fires on food 8.8%, paid 2022-10.
+    // H001 urban 低保 in the city: 914 × 8.8% = 80.432 → 80, × 3 = 240.
+    assert_eq!(
+        subsidy_line(&p, "H001", "2022-10").as_deref(),
+        Some("240.00")
+    );
+    // H003 rural 低保 and 优抚 in the county: 优抚 on the urban 687 × 8.8% → 60 beats rural
+    // 439 × 8.8% → 39; four persons once each at 60.
+    assert_eq!(
+        subsidy_line(&p, "H003", "2022-10").as_deref(),
+        Some("240.00")
+    );
+    // Index month 2022-11 is not triggered: nothing paid in 2022-12.
+    assert_eq!(subsidy_line(&p, "H001", "2022-12"), None);
+    assert_totals_reconcile(&p);
+    let total = p
+        .iter()
+        .find(|r| {
+            r["status"] == "total" && r["pay_month"] == "2022-10" && r["item"] == "price_subsidy"
+        })
+        .unwrap();
+    // subsidy's total for pay month 2022-10 is 1159.00, of which H007's 160.00 is held (its
+    // head_id has a wrong check digit): 999.00 paid.
+    assert_eq!(total["amount"], "999.00");
+}
+
+#[test]
+fn price_subsidy_lines_are_routine_with_stable_ids_and_the_index_month_in_the_reason() {
+    let w = subsidy_demo();
+    let args = [
+        "--from", "2022-10", "--to", "2022-10", "--index", "cpi.csv", "--format", "csv",
+    ];
+    let a = rows(&payouts(&w, &args));
+    let b = rows(&payouts(&w, &args));
+    let line = |rows: &Rows| {
+        rows.iter()
+            .find(|r| {
+                r["household_id"] == "H001"
+                    && r["pay_month"] == "2022-10"
+                    && r["item"] == "price_subsidy"
+            })
+            .cloned()
+            .unwrap()
+    };
+    let (la, lb) = (line(&a), line(&b));
+    assert_eq!(la["payment_id"], lb["payment_id"]);
+    // the first 16 hex digits of SHA-256("H001|2022-10|price_subsidy")
+    assert_eq!(la["payment_id"], "8c61a04ef89de026");
+    assert_eq!(la["approval"], "routine");
+    assert_eq!(la["status"], "pay");
+    assert!(la["reason"].contains("2022-09"), "{}", la["reason"]);
+}
+
+#[test]
+fn the_index_month_before_the_range_is_judged_by_its_own_rules() {
+    // Pay month 2022-08 pays index month 2022-07, a month before the range.
+    let w = subsidy_demo();
+    let r = payouts(
+        &w,
+        &[
+            "--from", "2022-08", "--to", "2022-09", "--index", "cpi.csv", "--format", "csv",
+        ],
+    );
+    let rows = rows(&r);
+    // 914 × 6.3% = 57.582 → 58, × 3.
+    assert_eq!(
+        subsidy_line(&rows, "H001", "2022-08").as_deref(),
+        Some("174.00")
+    );
+    // H006's exit starts 2022-09: in 2022-07 and 2022-08 it is enrolled, above the standard
+    // and not in its exit — to review, so not in the 低保 group then. From 2022-09 it is.
+    assert_eq!(subsidy_line(&rows, "H006", "2022-08"), None);
+    assert_eq!(subsidy_line(&rows, "H006", "2022-09"), None);
+    // H007 is 低保边缘, covered only while the 2022-08..2023-02 window is in force.
+    assert_eq!(subsidy_line(&rows, "H007", "2022-08"), None);
+    assert_eq!(
+        subsidy_line(&rows, "H007", "2022-09").as_deref(),
+        Some("112.00")
+    );
+}
+
+#[test]
+fn to_enrol_and_to_review_households_get_the_price_subsidy_of_the_groups_they_keep() {
+    let w = Workdir::new();
+    w.copy_repo_file("examples/subsidy-demo.toml", "policy.toml");
+    w.copy_repo_file("examples/cpi.csv", "cpi.csv");
+    w.write(
+        "roster.csv",
+        "household_id,region,residence,members,monthly_income,status,categories,township\n\
+         B1,620121,rural,2,0,none,youfu,T\n\
+         B2,620121,rural,3,1800,dibao,,T\n\
+         B3,620121,rural,3,900,dibao,,T\n\
+         B4,620102,urban,2,0,none,,T\n",
+    );
+    let r = payouts(
+        &w,
+        &[
+            "--from", "2022-10", "--to", "2022-10", "--index", "cpi.csv", "--format", "csv",
+        ],
+    );
+    assert_eq!(
+        r.code, 0,
+        "to_enrol and to_review are decisions: {}",
+        r.stderr
+    );
+    let rows = rows(&r);
+    let m = "2022-10";
+    // B1: not enrolled (status none) but eligible: to enrol. No 低保 group, but 优抚 on the
+    // county's urban standard: 687 × 8.8% = 60.456 → 60, × 2.
+    assert_eq!(subsidy_line(&rows, "B1", m).as_deref(), Some("120.00"));
+    assert!(
+        rows.iter()
+            .any(|r| r["household_id"] == "B1" && r["status"] == "to_enrol")
+    );
+    // B2: enrolled, 600 a head is above the rural 439 (below the edge 658.50): to review — it
+    // loses the 低保 group, and has no other.
+    assert_eq!(subsidy_line(&rows, "B2", m), None);
+    assert!(
+        rows.iter()
+            .any(|r| r["household_id"] == "B2" && r["status"] == "to_review")
+    );
+    // B3: enrolled and eligible: 439 × 8.8% = 38.632 → 39, × 3.
+    assert_eq!(subsidy_line(&rows, "B3", m).as_deref(), Some("117.00"));
+    // B4: eligible but not enrolled, no category: no group, no subsidy.
+    assert_eq!(subsidy_line(&rows, "B4", m), None);
+    // The same households through `subsidy` (index month 2022-09).
+    let s = w.run(&[
+        "subsidy",
+        "-p",
+        "policy.toml",
+        "--index",
+        "cpi.csv",
+        "--from",
+        "2022-09",
+        "--to",
+        "2022-09",
+        "roster.csv",
+        "--format",
+        "csv",
+    ]);
+    let s = self::rows(&s);
+    let amount = |h: &str| s.iter().find(|r| r["household_id"] == h).unwrap()["amount"].clone();
+    assert_eq!(
+        ["B1", "B2", "B3", "B4"].map(amount),
+        ["120.00", "0.00", "117.00", "0.00"]
+    );
+}
+
+#[test]
+fn a_missing_index_month_is_undetermined_and_paid_once_its_row_is_added() {
+    let w = Workdir::new();
+    w.copy_repo_file("examples/subsidy-demo.toml", "policy.toml");
+    let full = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/cpi.csv"),
+    )
+    .unwrap();
+    let gap: String = full
+        .lines()
+        .filter(|l| !l.starts_with("2022-08"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    w.write("cpi.csv", &gap);
+    w.write(
+        "roster.csv",
+        "household_id,region,residence,members,monthly_income,status,categories,township,bank_account\n\
+         A1,620102,urban,3,1000,dibao,,T,6228\n\
+         A2,620102,urban,2,0,none,,T,6229\n",
+    );
+    let args = [
+        "--from", "2022-09", "--to", "2022-09", "--index", "cpi.csv", "--format", "csv",
+        "--ledger", "paid.csv",
+    ];
+    let r = payouts(&w, &args);
+    assert_eq!(
+        r.code, 1,
+        "a missing index month is undetermined: {}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("2022-08"), "{}", r.stderr);
+    let first = rows(&r);
+    assert_eq!(
+        subsidy_line(&first, "A1", "2022-09"),
+        None,
+        "never paid as not triggered"
+    );
+    assert_eq!(
+        amount_of(&first, "A1", "2022-09", "dibao").as_deref(),
+        Some("1742.00"),
+        "the other items are paid"
+    );
+    let und: Vec<_> = with_status(&first, "undetermined");
+    assert_eq!(und.len(), 1, "{und:?}");
+    assert_eq!(und[0]["household_id"], "A1");
+    assert!(
+        und[0]["reason"].starts_with("price_subsidy"),
+        "{:?}",
+        und[0]
+    );
+    // A2 (to enrol, no group) could not be paid whatever the index: not listed as undetermined.
+    assert!(!w.read("paid.csv").contains("price_subsidy"));
+    // The row is published: the same run with the ledger pays exactly the subsidy now.
+    w.write("cpi.csv", &full);
+    let r = payouts(&w, &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let second = rows(&r);
+    let paid = with_status(&second, "pay");
+    assert_eq!(paid.len(), 1, "{paid:?}");
+    // index month 2022-08, food 6.1%: 914 × 6.1% = 55.754 → 56, × 3.
+    assert_eq!(
+        subsidy_line(&second, "A1", "2022-09").as_deref(),
+        Some("168.00")
+    );
+    // and once only.
+    let r = payouts(&w, &args);
+    assert_eq!(with_status(&rows(&r), "pay").len(), 0);
+    assert_eq!(w.read("paid.csv").matches("price_subsidy").count(), 1);
+}
+
+#[test]
+fn index_and_roster_cannot_both_be_stdin() {
+    let w = subsidy_demo();
+    let r = w.run_with_stdin(
+        &[
+            "payouts",
+            "-p",
+            "policy.toml",
+            "-",
+            "--from",
+            "2022-10",
+            "--to",
+            "2022-10",
+            "--index",
+            "-",
+        ],
+        Some(b"month,cpi,food\n2022-09,2.8,8.8\n"),
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
 }
 
 fn random_roster() -> impl Strategy<Value = String> {
@@ -844,6 +1155,29 @@ proptest! {
         let ids: Vec<&String> = rows1.iter().filter(|r| r["status"] == "pay" || r["status"] == "held").map(|r| &r["payment_id"]).collect();
         prop_assert_eq!(ids.iter().collect::<HashSet<_>>().len(), ids.len());
         assert_totals_reconcile(&rows1);
+        let ledger = w.read("paid.csv");
+        let r2 = payouts(&w, &args);
+        prop_assert_eq!(with_status(&rows(&r2), "pay").len(), 0);
+        prop_assert_eq!(w.read("paid.csv"), ledger);
+    }
+
+    #[test]
+    fn random_rosters_get_the_price_subsidy_of_subsidy_once(roster in random_roster()) {
+        let w = subsidy_demo();
+        w.write("roster.csv", &roster);
+        let args = ["--from", "2022-07", "--to", "2022-11", "--index", "cpi.csv", "--format", "csv", "--ledger", "paid.csv"];
+        let r1 = payouts(&w, &args);
+        prop_assert!(r1.code <= 1, "{}", r1.stderr);
+        let p = rows(&r1);
+        let ids: Vec<&String> = p.iter().filter(|r| r["status"] == "pay" || r["status"] == "held").map(|r| &r["payment_id"]).collect();
+        prop_assert_eq!(ids.iter().collect::<HashSet<_>>().len(), ids.len());
+        assert_totals_reconcile(&p);
+        let s = w.run(&["subsidy", "-p", "policy.toml", "--index", "cpi.csv", "--from", "2022-06", "--to", "2022-10", "roster.csv", "--format", "csv"]);
+        prop_assert!(s.code <= 1, "{}", s.stderr);
+        for r in rows(&s) {
+            let want = (r["outcome"] == "paid" && dec(&r["amount"]) > Decimal::ZERO).then(|| r["amount"].clone());
+            prop_assert_eq!(subsidy_line(&p, &r["household_id"], &r["pay_month"]), want, "{:?}", r);
+        }
         let ledger = w.read("paid.csv");
         let r2 = payouts(&w, &args);
         prop_assert_eq!(with_status(&rows(&r2), "pay").len(), 0);
