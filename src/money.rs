@@ -82,59 +82,68 @@ pub fn fmt_money(value: Decimal) -> String {
 /// Appends an amount stated to the fen, half up, to `out` (the allocation-free form of
 /// [`fmt_money`] used by the streaming writers).
 pub fn write_money(out: &mut String, value: Decimal) {
-    use fmt::Write;
+    let mut buf = [0u8; 48];
+    out.push_str(money_text(value, &mut buf));
+}
+
+/// The text of an amount stated to the fen, built in `buf`.
+fn money_text(value: Decimal, buf: &mut [u8; 48]) -> &str {
     // Most amounts already have at most two decimals: then no rounding is needed.
-    let m = match value.scale() {
+    let exact = match value.scale() {
         0 => value.mantissa().checked_mul(100),
         1 => value.mantissa().checked_mul(10),
         2 => Some(value.mantissa()),
         _ => None,
     };
-    let m = m.unwrap_or_else(|| {
+    let m = exact.unwrap_or_else(|| {
         let mut fen = Rounding::Fen.apply(value);
         fen.rescale(2);
         fen.mantissa()
     });
-    // Amounts fit a u64 of fen; printing it by hand is far cheaper than Decimal's Display.
-    // Anything larger takes the general path.
-    let Ok(abs) = u64::try_from(m.unsigned_abs()) else {
-        let mut fen = Rounding::Fen.apply(value);
-        fen.rescale(2);
-        let _ = write!(out, "{fen}");
-        return;
-    };
-    if m < 0 {
-        out.push('-');
-    }
-    let (mut n, frac) = (abs / 100, abs % 100);
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
+    // Decimal's 96-bit mantissa has at most 29 digits: the text always fits the buffer.
+    let mut i = buf.len();
+    let mut digits = 0;
+    let mut emit = |buf: &mut [u8; 48], d: u8| {
+        if digits == 2 {
+            i -= 1;
+            buf[i] = b'.';
+        }
         i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
+        buf[i] = b'0' + d;
+        digits += 1;
+        digits
+    };
+    // Dividing a u64 is far cheaper than a u128; only amounts beyond 10^17 yuan need the wide
+    // steps first.
+    let mut wide = m.unsigned_abs();
+    while wide > u128::from(u64::MAX) {
+        emit(buf, (wide % 10) as u8);
+        wide /= 10;
+    }
+    let mut n = wide as u64;
+    loop {
+        let written = emit(buf, (n % 10) as u8);
         n /= 10;
-        if n == 0 {
+        if n == 0 && written >= 3 {
             break;
         }
     }
-    for d in &digits[i..] {
-        out.push(char::from(*d));
+    if m < 0 {
+        i -= 1;
+        buf[i] = b'-';
     }
-    out.push('.');
-    out.push(char::from(b'0' + (frac / 10) as u8));
-    out.push(char::from(b'0' + (frac % 10) as u8));
+    std::str::from_utf8(&buf[i..]).unwrap_or("")
 }
 
-/// An amount that displays stated to the fen (`{}` of `Yuan(x)` is `fmt_money(x)` without the
-/// intermediate String).
+/// An amount that displays stated to the fen (`{}` of `Yuan(x)` is `fmt_money(x)` without
+/// allocating).
 #[derive(Debug, Clone, Copy)]
 pub struct Yuan(pub Decimal);
 
 impl fmt::Display for Yuan {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        let mut buf = String::with_capacity(24);
-        write_money(&mut buf, self.0);
-        f.write_str(&buf)
+        let mut buf = [0u8; 48];
+        f.write_str(money_text(self.0, &mut buf))
     }
 }
 
@@ -308,6 +317,17 @@ mod tests {
             "123456789012345678901234.56"
         );
         assert_eq!(fmt_money(dec!(439.000000000000000000000)), "439.00");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn money_text_matches_decimal_display(m in proptest::num::i128::ANY, scale in 0u32..=28) {
+            let m = m % 1_000_000_000_000_000_000_000_000i128;
+            let v = Decimal::from_i128_with_scale(m, scale);
+            let mut r = Rounding::Fen.apply(v);
+            r.rescale(2);
+            proptest::prop_assert_eq!(fmt_money(v), r.to_string());
+        }
     }
 
     #[test]

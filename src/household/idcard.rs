@@ -297,7 +297,9 @@ fn check_18(bytes: &[u8], today: NaiveDate) -> Result<(NaiveDate, bool), IdProbl
 /// place.
 pub fn validate_id(raw: &str, today: NaiveDate) -> Result<(), IdProblem> {
     let b = raw.trim().as_bytes();
-    let plain = b.len() == 18 && b[..17].iter().all(u8::is_ascii_digit) && (b[17].is_ascii_digit() || b[17] == b'X');
+    let plain = b.len() == 18
+        && b[..17].iter().all(u8::is_ascii_digit)
+        && (b[17].is_ascii_digit() || b[17] == b'X');
     if plain {
         check_18(b, today).map(|_| ())
     } else {
