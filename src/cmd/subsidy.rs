@@ -22,7 +22,6 @@ use crate::rules::price_subsidy::{
     self as ps_rules, AreaMonth, HouseholdState, HouseholdSubsidy, MonthState, SubsidyTable,
     basis_of, covers, group_zh,
 };
-use crate::rules::{self};
 use crate::{EXIT_OK, EXIT_ROWS};
 use anyhow::{Context, Result, bail};
 use clap::Args;
@@ -1099,26 +1098,7 @@ impl Ctx<'_> {
     /// The household's subsidy for one index month: the household's rules are evaluated only
     /// for a triggered month, with the parameters of that index month.
     fn subsidy(&self, h: &Household, month: Month) -> HouseholdSubsidy {
-        let lag = self
-            .policy
-            .file
-            .price_subsidy
-            .as_ref()
-            .map_or(1, |p| p.index_lag);
-        let Some(am) = h.area.and_then(|a| self.table.get(a, month)) else {
-            return HouseholdSubsidy::empty(month, month.plus(lag), HouseholdState::Invalid);
-        };
-        if let Some(s) = ps_rules::without_rules(am, h) {
-            return s;
-        }
-        match self.params.get(&month) {
-            Some(params) => {
-                let ev = rules::evaluate(self.policy, params, h, false);
-                ps_rules::household_subsidy(self.policy, am, h, &ev, false)
-            }
-            // `run` resolves the parameters of every triggered month before reading rows.
-            None => HouseholdSubsidy::empty(month, month.plus(lag), HouseholdState::Undetermined),
-        }
+        self.table.household_in(self.policy, self.params, h, month)
     }
 
     fn fields(&self, h: &Household, s: &HouseholdSubsidy) -> Vec<(&'static str, String)> {
@@ -1334,18 +1314,8 @@ fn households(
     to: Month,
 ) -> Result<Summary> {
     // The 低保 standard and the other rules' parameters in force in each triggered index
-    // month: a household's groups there depend on them. A month that is not triggered
-    // anywhere needs none.
-    let mut params = BTreeMap::new();
-    for m in table.index_months() {
-        let triggered = table
-            .months
-            .iter()
-            .any(|((mo, _), am)| *mo == m && am.status.state == MonthState::Triggered);
-        if triggered {
-            params.insert(m, policy.month_params(m)?);
-        }
-    }
+    // month: a household's groups there depend on them.
+    let params = table.triggered_params(policy)?;
     let (mut source, parser) = super::open_roster(roster, &args.input, policy)?;
     let lang = args.out.lang;
     let extra_headers: Vec<String> = parser
