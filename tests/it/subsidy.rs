@@ -953,10 +953,12 @@ fn the_chart_shades_each_triggered_month_against_the_thresholds_in_force() {
     // 2022-06..2023-02 is nine months; 2022-07..2022-10 and 2023-01 fired (food ≥ 6.0).
     let b = bands(&svg, TRIGGERED_FILL);
     assert_eq!(b.len(), 5, "one band per triggered month: {b:?}");
-    let width = b.iter().map(|(_, w)| *w).sum::<i64>() as f64 / b.len() as f64;
+    // Months from the first band: the offset over the mean band width, to the nearest whole
+    // month in integers (bands are 28 or 29 pixels wide).
+    let (widths, n) = (b.iter().map(|(_, w)| *w).sum::<i64>(), b.len() as i64);
     let months_from_first: Vec<i64> = b
         .iter()
-        .map(|(x, _)| ((x - b[0].0) as f64 / width).round() as i64)
+        .map(|(x, _)| (2 * (x - b[0].0) * n + widths) / (2 * widths))
         .collect();
     assert_eq!(
         months_from_first,
