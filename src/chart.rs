@@ -12,6 +12,7 @@ use crate::lang::Lang;
 use crate::month::Month;
 use anyhow::{Context, Result, bail};
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::collections::BTreeMap;
@@ -24,6 +25,7 @@ const MAX_BARS: i64 = 40;
 const LOSS: RGBColor = RGBColor(0xc0, 0x39, 0x2b);
 const GAIN: RGBColor = RGBColor(0x27, 0x8f, 0x4e);
 const TRIGGERED: RGBColor = RGBColor(0xf5, 0xc6, 0xc0);
+const MISSING: RGBColor = RGBColor(0xc8, 0xc8, 0xc8);
 const SERIES: [RGBColor; 4] = [
     RGBColor(0x1f, 0x5f, 0xa8),
     RGBColor(0xd3, 0x6b, 0x00),
@@ -184,7 +186,7 @@ pub struct IndexSeries<'a> {
 
 /// The price index against its trigger thresholds as an SVG document, for `subsidy --chart`:
 /// one solid line per index, its threshold as a dashed line of the same colour (thresholds
-/// change with the dated trigger entries), and the triggered months shaded.
+/// change with the dated trigger entries), and the triggered months shaded, one band per month.
 /// `months`, every series' `values` and `thresholds`, and `triggered` have the same length.
 pub fn index_chart(
     title: &str,
@@ -208,24 +210,36 @@ pub fn index_chart(
         .map(|d| to_f64(*d));
     let (lo, hi) = numbers.fold((0.0f64, 1.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let (lo, hi) = (lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.1);
-    // A segmented range over 0..k has k + 1 segments.
-    let last = i32::try_from(n.max(1) - 1).unwrap_or(0);
+    // A segmented range over 0..k has k + 1 segments; a single month gets an empty second
+    // segment beside it, since a range of one value has no width to draw on.
+    let last = i32::try_from(n.saturating_sub(1).max(1)).unwrap_or(1);
+    let step = label_step(n);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(draw_err)?;
+        let root = root
+            .margin(12, 0, 20, 20)
+            .titled(title, (FONT, title_size(title, SIZE.0 - 40)))
+            .map_err(draw_err)?;
+        // The legend has a column of its own on the right, so that it never covers a line or
+        // a shaded month, wherever the data lie.
+        let (plot, side) = root.split_horizontally(SIZE.0 - LEGEND_WIDTH);
         // One segment per month: points sit at its centre, a triggered month shades it whole.
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, (FONT, 20))
-            .margin(20)
-            .x_label_area_size(50)
-            .y_label_area_size(60)
+        let mut chart = ChartBuilder::on(&plot)
+            .margin(16)
+            .x_label_area_size(56)
+            .y_label_area_size(64)
             .build_cartesian_2d((0..last).into_segmented(), lo..hi)
             .map_err(draw_err)?;
+        // Every month has a tick; labels only on calendar-aligned months (every month, every
+        // quarter, January and July …) so that they never overlap.
         let label = |x: &SegmentValue<i32>| match x {
             SegmentValue::CenterOf(i) => usize::try_from(*i)
                 .ok()
                 .and_then(|i| months.get(i))
+                .filter(|m| (m.month() - 1) % step.min(12) == 0)
+                .filter(|m| step <= 12 || m.year().rem_euclid((step / 12) as i32) == 0)
                 .map(|m| m.to_string())
                 .unwrap_or_default(),
             _ => String::new(),
@@ -233,11 +247,16 @@ pub fn index_chart(
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .x_labels(n.clamp(2, 13))
+            .light_line_style(WHITE)
+            .bold_line_style(BLACK.mix(0.12))
+            .x_labels(n.max(2))
+            .y_labels(8)
             .x_label_formatter(&label)
+            .y_label_formatter(&|v: &f64| format!("{v:.1}"))
             .x_desc(lang.pick("指数月份", "index month"))
             .y_desc(lang.pick("同比涨幅（%）", "year-on-year change (%)"))
-            .label_style((FONT, 13))
+            .label_style((FONT, 16))
+            .axis_desc_style((FONT, 16))
             .draw()
             .map_err(draw_err)?;
         chart
@@ -256,11 +275,84 @@ pub fn index_chart(
                         )
                     }),
             )
-            .map_err(draw_err)?
-            .label(lang.pick("触发月份", "triggered month"))
-            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], TRIGGERED.filled()));
+            .map_err(draw_err)?;
+        // A month without any value (no row in the index file) is undetermined, not "not
+        // triggered": a grey band says so instead of a bare gap in the lines.
+        let missing = missing_months(series, n);
+        chart
+            .draw_series(missing.iter().map(|&i| {
+                Rectangle::new(
+                    [
+                        (SegmentValue::Exact(i), lo),
+                        (SegmentValue::Exact(i + 1), hi),
+                    ],
+                    MISSING.mix(0.5).filled(),
+                )
+            }))
+            .map_err(draw_err)?;
+        chart
+            .draw_series(missing.iter().map(|&i| {
+                EmptyElement::at((SegmentValue::CenterOf(i), hi))
+                    + Text::new(
+                        "?",
+                        (0, 4),
+                        (FONT, 18)
+                            .into_font()
+                            .color(&BLACK.mix(0.6))
+                            .pos(Pos::new(HPos::Center, VPos::Top)),
+                    )
+            }))
+            .map_err(draw_err)?;
+        // A hairline between two triggered months, so that a run of them still reads as so
+        // many months.
+        chart
+            .draw_series(
+                triggered
+                    .windows(2)
+                    .zip(1i32..)
+                    .filter(|(w, _)| w[0] && w[1])
+                    .map(|(_, i)| {
+                        PathElement::new(
+                            vec![(SegmentValue::Exact(i), lo), (SegmentValue::Exact(i), hi)],
+                            WHITE.stroke_width(1),
+                        )
+                    }),
+            )
+            .map_err(draw_err)?;
         for (k, s) in series.iter().enumerate() {
             let color = SERIES[k % SERIES.len()];
+            for run in runs(s.thresholds) {
+                // A threshold is in force for whole months: a step across each segment.
+                let steps: Vec<(SegmentValue<i32>, f64)> = run
+                    .iter()
+                    .flat_map(|&(i, y)| {
+                        [(SegmentValue::Exact(i), y), (SegmentValue::Exact(i + 1), y)]
+                    })
+                    .collect();
+                chart
+                    .draw_series(DashedLineSeries::new(steps, 8, 5, color.stroke_width(2)))
+                    .map_err(draw_err)?;
+            }
+            // The threshold's value where it starts and wherever it steps, just above the
+            // line: the axis alone does not tell 3.0 from 3.5 at a glance.
+            let mut previous = None;
+            for (t, i) in s.thresholds.iter().zip(0i32..) {
+                if let Some(t) = t
+                    && previous != Some(*t)
+                {
+                    let style = (FONT, 14)
+                        .into_font()
+                        .color(&color)
+                        .pos(Pos::new(HPos::Left, VPos::Bottom));
+                    chart
+                        .draw_series(std::iter::once(
+                            EmptyElement::at((SegmentValue::Exact(i), to_f64(*t)))
+                                + Text::new(format!("≥{}", fmt_pct(*t)), (4, -2), style),
+                        ))
+                        .map_err(draw_err)?;
+                }
+                previous = *t;
+            }
             for run in runs(s.values) {
                 let points: Vec<(SegmentValue<i32>, f64)> = run
                     .iter()
@@ -278,46 +370,148 @@ pub fn index_chart(
                     ))
                     .map_err(draw_err)?;
             }
-            chart
-                .draw_series(std::iter::empty::<Circle<(SegmentValue<i32>, f64), i32>>())
-                .map_err(draw_err)?
-                .label(s.name)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color));
-            let threshold_name = match lang {
-                Lang::Zh => format!("{} 触发线", s.name),
-                Lang::En => format!("{} threshold", s.name),
-            };
-            let mut first = true;
-            for run in runs(s.thresholds) {
-                // A threshold is in force for whole months: a step across each segment.
-                let steps: Vec<(SegmentValue<i32>, f64)> = run
-                    .iter()
-                    .flat_map(|&(i, y)| {
-                        [(SegmentValue::Exact(i), y), (SegmentValue::Exact(i + 1), y)]
-                    })
-                    .collect();
-                let drawn = chart
-                    .draw_series(DashedLineSeries::new(steps, 6, 4, color.stroke_width(1)))
-                    .map_err(draw_err)?;
-                if first {
-                    drawn.label(threshold_name.clone()).legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 6, y)], color.stroke_width(1))
-                    });
-                    first = false;
-                }
-            }
         }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font((FONT, 13))
-            .position(SeriesLabelPosition::UpperLeft)
-            .draw()
-            .map_err(draw_err)?;
+        legend(&side, series, triggered, missing.len(), lang)?;
         root.present().map_err(draw_err)?;
     }
     Ok(svg)
+}
+
+/// A percentage as bulletins print it: at least one decimal (`3.0`, `8.75`).
+fn fmt_pct(d: Decimal) -> String {
+    let n = d.normalize();
+    if n.scale() == 0 {
+        format!("{n}.0")
+    } else {
+        n.to_string()
+    }
+}
+
+/// Width of the legend column of the index chart, in SVG pixels.
+const LEGEND_WIDTH: u32 = 215;
+
+/// The legend of the index chart, in its own column: what the shading means (with the count
+/// of triggered months), then each index and its threshold.
+fn legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    series: &[IndexSeries<'_>],
+    triggered: &[bool],
+    missing: usize,
+    lang: Lang,
+) -> Result<()> {
+    let font = (FONT, 16).into_font();
+    let row = 30;
+    let (x, mut y) = (8, 70);
+    let text = |s: String, y: i32| Text::new(s, (x + 32, y - 8), font.clone());
+    let fired = triggered.iter().filter(|t| **t).count();
+    area.draw(&Rectangle::new(
+        [(x, y - 8), (x + 24, y + 8)],
+        TRIGGERED.mix(0.6).filled(),
+    ))
+    .map_err(draw_err)?;
+    area.draw(&text(
+        match lang {
+            Lang::Zh => format!("启动月份（{fired} 个月）"),
+            Lang::En => format!("triggered ({})", months_en(fired)),
+        },
+        y,
+    ))
+    .map_err(draw_err)?;
+    if missing > 0 {
+        y += row;
+        area.draw(&Rectangle::new(
+            [(x, y - 8), (x + 24, y + 8)],
+            MISSING.mix(0.5).filled(),
+        ))
+        .map_err(draw_err)?;
+        area.draw(&text(
+            match lang {
+                Lang::Zh => format!("缺指数，待定（{missing} 个月）"),
+                Lang::En => format!("no index ({})", months_en(missing)),
+            },
+            y,
+        ))
+        .map_err(draw_err)?;
+    }
+    for (k, s) in series.iter().enumerate() {
+        let color = SERIES[k % SERIES.len()];
+        y += row + 8;
+        area.draw(&PathElement::new(
+            vec![(x, y), (x + 24, y)],
+            color.stroke_width(2),
+        ))
+        .map_err(draw_err)?;
+        area.draw(&Circle::new((x + 12, y), 3, color.filled()))
+            .map_err(draw_err)?;
+        area.draw(&text(s.name.to_string(), y)).map_err(draw_err)?;
+        if s.thresholds.iter().any(Option::is_some) {
+            y += row;
+            for (a, b) in [(0, 9), (15, 24)] {
+                area.draw(&PathElement::new(
+                    vec![(x + a, y), (x + b, y)],
+                    color.stroke_width(2),
+                ))
+                .map_err(draw_err)?;
+            }
+            area.draw(&text(
+                match lang {
+                    Lang::Zh => format!("{} 启动条件", s.name),
+                    Lang::En => format!("{} threshold", s.name),
+                },
+                y,
+            ))
+            .map_err(draw_err)?;
+        }
+    }
+    Ok(())
+}
+
+/// "1 month", "5 months".
+fn months_en(n: usize) -> String {
+    if n == 1 {
+        "1 month".into()
+    } else {
+        format!("{n} months")
+    }
+}
+
+/// The months (as segment numbers) where no series has a value.
+fn missing_months(series: &[IndexSeries<'_>], n: usize) -> Vec<i32> {
+    (0..n)
+        .zip(0i32..)
+        .filter(|&(i, _)| {
+            !series.is_empty()
+                && series
+                    .iter()
+                    .all(|s| s.values.get(i).is_none_or(Option::is_none))
+        })
+        .map(|(_, i)| i)
+        .collect()
+}
+
+/// Months between two x-axis labels: 1, 2, 3, 6 or 12, or whole years, so that a range has
+/// at most 13 labels.
+fn label_step(months: usize) -> u32 {
+    let mut step = 1u32;
+    for s in [1u32, 2, 3, 6, 12, 24, 60, 120, 240, 600] {
+        step = s;
+        if months.div_ceil(s as usize) <= 13 {
+            break;
+        }
+    }
+    step
+}
+
+/// The caption's font size: 24, smaller for a long title so that it fits `width` pixels
+/// (a Chinese character is about one em wide, other characters about half).
+fn title_size(title: &str, width: u32) -> u32 {
+    // plotters sets text at about 0.8 of the size asked for.
+    let ems: f64 = title
+        .chars()
+        .map(|c| if c.is_ascii() { 0.55 } else { 1.0 })
+        .sum();
+    let fits = f64::from(width) / (ems.max(1.0) * 0.8);
+    (fits.floor() as u32).clamp(12, 24)
 }
 
 /// Consecutive months with a value, as (month index, value) points: a gap in the data breaks
@@ -420,5 +614,43 @@ mod tests {
         .unwrap();
         assert!(svg.contains("2022-08") && svg.contains("CPI threshold"));
         assert!(index_chart("x", &months, &[], &[true], Lang::En).is_err());
+    }
+
+    #[test]
+    fn month_labels_step_on_the_calendar_and_never_exceed_thirteen() {
+        assert_eq!(label_step(1), 1);
+        assert_eq!(label_step(13), 1);
+        assert_eq!(label_step(14), 2);
+        assert_eq!(label_step(30), 3);
+        assert_eq!(label_step(60), 6);
+        assert_eq!(label_step(120), 12);
+        assert_eq!(label_step(300), 24);
+    }
+
+    #[test]
+    fn a_month_is_missing_only_when_no_index_has_a_value() {
+        let a = [Some(dec!(1)), None, None];
+        let b = [None, Some(dec!(2)), None];
+        let thresholds = [Some(dec!(3.5)); 3];
+        let series = [
+            IndexSeries {
+                name: "a",
+                values: &a,
+                thresholds: &thresholds,
+            },
+            IndexSeries {
+                name: "b",
+                values: &b,
+                thresholds: &thresholds,
+            },
+        ];
+        assert_eq!(missing_months(&series, 3), vec![2]);
+    }
+
+    #[test]
+    fn long_titles_get_a_smaller_font() {
+        assert_eq!(title_size("CPI", 920), 24);
+        let long = "某某省某某市某某县城乡最低生活保障价格临时补贴联动机制：价格指数与启动条件（指数月份 2021-01..2023-06）";
+        assert!(title_size(long, 920) < 24);
     }
 }

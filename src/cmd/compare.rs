@@ -5,6 +5,10 @@
 //! results are joined per household and month. Nothing of the rules is repeated here: a
 //! reform is whatever the two policy files say.
 //!
+//! With `--index`, each side also pays its price subsidy (价格临时补贴) in the months compared:
+//! a [`SubsidyTable`] per policy over the index months those months pay for, and
+//! [`SubsidyTable::household_in`] per household, exactly as `subsidy` computes it.
+//!
 //! Rows stream through [`pipeline::stream`]; what is kept is the totals (a fixed number of
 //! tallies per month, area, decision pair and household size) and, for `--chart`, a count per
 //! whole-yuan difference, so memory does not grow with the roster.
@@ -12,12 +16,14 @@
 use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
 use crate::household::columns::Column;
 use crate::household::{Household, RowParser, cells};
+use crate::index::IndexSeries;
 use crate::lang::Lang;
 use crate::money::{Rounding, fmt_money};
 use crate::month::Month;
 use crate::output::{self, Format, Output, table, text_cell};
 use crate::pipeline::{self, Row};
 use crate::policy::{MonthParams, Policy};
+use crate::rules::price_subsidy::{HouseholdSubsidy, SubsidyTable};
 use crate::rules::{self, Decision, Evaluation};
 use crate::{EXIT_OK, EXIT_ROWS};
 use anyhow::{Context, Result, bail};
@@ -30,7 +36,7 @@ use std::io::Write;
 /// Compare a policy with an alternative on a roster: per household old vs new, and totals.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  jiuzhu compare -p policies/lanzhou-2022.toml --with reform.toml examples/roster.csv --month 2023-01\n  jiuzhu compare -p 2022.toml --with 2023.toml roster.csv --month 2023-01 --to 2023-12 --totals --format csv -o cost.csv\n  jiuzhu compare -p 2022.toml --with 2023.toml sample.csv --month 2023-01 --weight 权数 --chart change.svg"
+    after_help = "Examples:\n  jiuzhu compare -p policies/lanzhou-2022.toml --with reform.toml examples/roster.csv --month 2023-01\n  jiuzhu compare -p 2022.toml --with 2023.toml roster.csv --month 2023-01 --to 2023-12 --totals --format csv -o cost.csv\n  jiuzhu compare -p 2022.toml --with 2023.toml sample.csv --month 2023-01 --weight 权数 --chart change.svg\n  jiuzhu compare -p subsidy.toml --with lower-trigger.toml roster.csv --month 2022-08 --to 2023-03 --index cpi.csv --totals\n\nWith --index, each household's monthly amount under each policy includes the price subsidy paid in that month (index month = month − index_lag, judged with that policy's triggers, formula and groups); the subsidy is also shown in columns of its own."
 )]
 pub struct CompareArgs {
     #[command(flatten)]
@@ -54,6 +60,10 @@ pub struct CompareArgs {
     /// draw the distribution of gains and losses into FILE.svg
     #[arg(long, value_name = "FILE.svg")]
     pub chart: Option<String>,
+    /// the price index series (CSV: month,cpi,food[,scpi][,area]): add each policy's price
+    /// subsidy paid in the months compared (for index month = month − index_lag)
+    #[arg(long, value_name = "FILE")]
+    pub index: Option<String>,
     /// write only the totals and breakdowns (csv/table), not one line per household
     #[arg(long)]
     pub totals: bool,
@@ -150,6 +160,10 @@ pub struct Tally {
     pub no_longer_eligible: Decimal,
     /// not compared (undetermined, invalid, or an unreadable weight)
     pub undecided: Decimal,
+    /// the part of `base` that is price subsidy (with `--index`)
+    pub base_subsidy: Decimal,
+    /// the part of `alt` that is price subsidy
+    pub alt_subsidy: Decimal,
 }
 
 impl Tally {
@@ -161,6 +175,8 @@ impl Tally {
         }
         self.base += w * c.base;
         self.alt += w * c.alt;
+        self.base_subsidy += w * c.base_subsidy;
+        self.alt_subsidy += w * c.alt_subsidy;
         let diff = c.alt - c.base;
         if diff > Decimal::ZERO {
             self.gaining += w;
@@ -187,22 +203,32 @@ impl Tally {
         self.newly_eligible += o.newly_eligible;
         self.no_longer_eligible += o.no_longer_eligible;
         self.undecided += o.undecided;
+        self.base_subsidy += o.base_subsidy;
+        self.alt_subsidy += o.alt_subsidy;
     }
 
     /// The alternative's money less the base's.
     pub fn difference(&self) -> Decimal {
         self.alt - self.base
     }
+
+    /// The alternative's price subsidy less the base's.
+    pub fn subsidy_difference(&self) -> Decimal {
+        self.alt_subsidy - self.base_subsidy
+    }
 }
 
-/// One household compared in one month, or over the range.
-#[derive(Debug, Clone, Copy)]
+/// One household compared in one month, or over the range. `base` and `alt` are everything
+/// paid (regular amounts and, with `--index`, the price subsidy); `*_subsidy` the subsidy part.
+#[derive(Debug, Clone, Copy, Default)]
 struct Case {
     decided: bool,
     paid_base: bool,
     paid_alt: bool,
     base: Decimal,
     alt: Decimal,
+    base_subsidy: Decimal,
+    alt_subsidy: Decimal,
 }
 
 /// Households in the size breakdown are 1 … 5 persons, then 6 or more.
@@ -268,12 +294,91 @@ struct Side<'a> {
     policy: &'a Policy,
     params: &'a [MonthParams],
     parser: &'a RowParser<'a>,
+    /// with `--index` and a `[price_subsidy]` table: its subsidy
+    subsidy: Option<&'a SideSubsidy>,
+}
+
+/// One policy's price subsidy over the index months the compared months pay for.
+struct SideSubsidy {
+    table: SubsidyTable,
+    /// the parameters of every triggered index month (a household's groups depend on them)
+    params: BTreeMap<Month, MonthParams>,
+    index_lag: i32,
+}
+
+impl SideSubsidy {
+    /// Builds the table for the index months paid in `months` (each month − `index_lag`);
+    /// `None` when the policy has no `[price_subsidy]` table (it pays no subsidy).
+    fn build(policy: &Policy, index: &IndexSeries, months: &[Month]) -> Result<Option<Self>> {
+        let Some(ps) = policy.file.price_subsidy.as_ref() else {
+            return Ok(None);
+        };
+        let (Some(first), Some(last)) = (months.first(), months.last()) else {
+            return Ok(None);
+        };
+        let lag = ps.index_lag;
+        let (from, to) = (first.plus(-lag), last.plus(-lag));
+        let table = SubsidyTable::build(policy, index, from, to)
+            .with_context(|| format!("price subsidy for index months {from}..{to}"))?;
+        let params = table
+            .triggered_params(policy)
+            .with_context(|| format!("price subsidy for index months {from}..{to}"))?;
+        Ok(Some(SideSubsidy {
+            table,
+            params,
+            index_lag: lag,
+        }))
+    }
+}
+
+/// A household's price subsidy paid in `month` under one side, or none (no `--index`, or a
+/// policy without a price subsidy: nothing is paid, and that is decided).
+fn side_subsidy(side: &Side, h: &Household, month: Month) -> Option<HouseholdSubsidy> {
+    side.subsidy.map(|s| {
+        s.table
+            .household_in(side.policy, &s.params, h, month.plus(-s.index_lag))
+    })
+}
+
+fn subsidy_amount(s: &Option<HouseholdSubsidy>) -> Decimal {
+    s.as_ref().map_or(Decimal::ZERO, |s| s.amount)
+}
+
+fn subsidy_decided(s: &Option<HouseholdSubsidy>) -> bool {
+    s.as_ref().is_none_or(|s| s.state.is_decided())
+}
+
+/// The subsidy's part of a reasons cell: `price_subsidy:<outcome>` and the missing columns
+/// when it is not decided.
+fn subsidy_reasons(s: &Option<HouseholdSubsidy>) -> String {
+    match s {
+        Some(s) if !s.state.is_decided() => {
+            let mut r = format!("price_subsidy:{}", s.state.name());
+            for c in &s.missing {
+                r += &format!(";price_subsidy:missing:{}", c.name());
+            }
+            r
+        }
+        _ => String::new(),
+    }
+}
+
+fn join_reasons(a: String, b: String) -> String {
+    match (a.is_empty(), b.is_empty()) {
+        (_, true) => a,
+        (true, false) => b,
+        (false, false) => format!("{a};{b}"),
+    }
 }
 
 struct Ctx<'a> {
     base: Side<'a>,
     alt: Side<'a>,
     months: Vec<String>,
+    /// the months compared (pay months of the price subsidy)
+    month_values: Vec<Month>,
+    /// `--index` was given: subsidy columns are written
+    with_index: bool,
     weight: Option<(usize, String)>,
     lang: Lang,
     format: Format,
@@ -300,6 +405,29 @@ pub const COLUMNS: &[&str] = &[
     "total_alt",
     "difference",
     "change",
+];
+
+/// [`COLUMNS`] with `--index`: each side's regular amount and price subsidy beside its total
+/// (their sum), and the subsidy's outcome (`paid`, `not_triggered`, `not_covered`, ...).
+pub const INDEX_COLUMNS: &[&str] = &[
+    "household_id",
+    "month",
+    "area",
+    "residence",
+    "members",
+    "status",
+    "decision_base",
+    "regular_base",
+    "subsidy_base",
+    "total_base",
+    "decision_alt",
+    "regular_alt",
+    "subsidy_alt",
+    "total_alt",
+    "difference",
+    "change",
+    "subsidy_outcome_base",
+    "subsidy_outcome_alt",
 ];
 
 fn evaluate_side(side: &Side, row: &Row) -> (Household, Vec<Evaluation>) {
@@ -383,25 +511,32 @@ impl Ctx<'_> {
         let size = hb.members.map(|m| m.min(SIZE_CAP)).unwrap_or(0);
         let mut whole = Case {
             decided: weight_ok,
-            paid_base: false,
-            paid_alt: false,
-            base: Decimal::ZERO,
-            alt: Decimal::ZERO,
+            ..Case::default()
         };
+        let mut reported = false;
         for (m, (b, a)) in evb.iter().zip(&eva).enumerate() {
-            let decided = weight_ok && b.decision.is_decided() && a.decision.is_decided();
+            let month = self.month_values.get(m).copied();
+            let sb = month.and_then(|mo| side_subsidy(&self.base, &hb, mo));
+            let sa = month.and_then(|mo| side_subsidy(&self.alt, &ha, mo));
+            let base_known = b.decision.is_decided() && subsidy_decided(&sb);
+            let alt_known = a.decision.is_decided() && subsidy_decided(&sa);
+            let decided = weight_ok && base_known && alt_known;
             let case = Case {
                 decided,
                 paid_base: pays(b.decision),
                 paid_alt: pays(a.decision),
-                base: b.monthly_total(),
-                alt: a.monthly_total(),
+                base: b.monthly_total() + subsidy_amount(&sb),
+                alt: a.monthly_total() + subsidy_amount(&sa),
+                base_subsidy: subsidy_amount(&sb),
+                alt_subsidy: subsidy_amount(&sa),
             };
             whole.decided &= decided;
             whole.paid_base |= case.paid_base;
             whole.paid_alt |= case.paid_alt;
             whole.base += case.base;
             whole.alt += case.alt;
+            whole.base_subsidy += case.base_subsidy;
+            whole.alt_subsidy += case.alt_subsidy;
             let s = &mut out.summary;
             if let Some(t) = s.months.get_mut(m) {
                 t.add(w, &case);
@@ -412,25 +547,51 @@ impl Ctx<'_> {
                 .or_default()
                 .add(w, &case);
             s.by_size.entry(size).or_default().add(w, &case);
+            let sides = Sides {
+                h: &hb,
+                b,
+                a,
+                sb: &sb,
+                sa: &sa,
+            };
             if self.households {
-                self.write_case(out, row, &hb, b, a, m, &area, &case, &weight);
+                self.write_case(out, row, &sides, m, &area, &case, &weight);
             }
-            if m == 0 && !decided && weight_ok {
-                let which = if b.decision.is_decided() { &ha } else { &hb };
-                let ev = if b.decision.is_decided() { a } else { b };
-                let reasons = super::check::reasons_cell(which, ev);
+            // One line per household on stderr: its first month not compared.
+            if !decided && weight_ok && !reported {
+                reported = true;
+                let (which, ev, sub) = if base_known {
+                    (&ha, a, &sa)
+                } else {
+                    (&hb, b, &sb)
+                };
+                // The reasons of what is undecided: the rules', or else the subsidy's.
+                let reasons = if ev.decision.is_decided() {
+                    subsidy_reasons(sub)
+                } else {
+                    super::check::reasons_cell(which, ev)
+                };
+                let month = self.months.get(m).map(String::as_str).unwrap_or("");
+                let what = if ev.decision.is_decided() {
+                    match (sub, self.lang) {
+                        (Some(s), Lang::Zh) => format!("{month} 价格临时补贴{}", s.state.zh()),
+                        (Some(s), Lang::En) => format!("{month} price subsidy {}", s.state.name()),
+                        (None, _) => String::new(),
+                    }
+                } else {
+                    match self.lang {
+                        Lang::Zh => ev.decision.zh().to_string(),
+                        Lang::En => ev.decision.name().to_string(),
+                    }
+                };
                 out.summary.problem(match self.lang {
                     Lang::Zh => format!(
-                        "第 {} 行（户 {}）：{}，未比较（{reasons}）",
-                        row.line,
-                        hb.id,
-                        ev.decision.zh()
+                        "第 {} 行（户 {}）：{what}，未比较（{reasons}）",
+                        row.line, hb.id
                     ),
                     Lang::En => format!(
-                        "row {} (household {}): {}, not compared ({reasons})",
-                        row.line,
-                        hb.id,
-                        ev.decision.name()
+                        "row {} (household {}): {what}, not compared ({reasons})",
+                        row.line, hb.id
                     ),
                 });
             }
@@ -451,14 +612,13 @@ impl Ctx<'_> {
         &self,
         out: &mut ChunkOut,
         row: &Row,
-        h: &Household,
-        b: &Evaluation,
-        a: &Evaluation,
+        sides: &Sides,
         m: usize,
         area: &str,
         case: &Case,
         weight: &Result<Decimal, String>,
     ) {
+        let Sides { h, b, a, sb, sa } = *sides;
         let change = Change::of(
             case.decided,
             case.paid_base,
@@ -468,6 +628,16 @@ impl Ctx<'_> {
         let money = |v: Decimal, decided: bool| {
             if decided { fmt_money(v) } else { String::new() }
         };
+        // A side's total is known when its regular amounts and its subsidy both are.
+        let base_known = b.decision.is_decided() && subsidy_decided(sb);
+        let alt_known = a.decision.is_decided() && subsidy_decided(sa);
+        let subsidy = |s: &Option<HouseholdSubsidy>| money(subsidy_amount(s), subsidy_decided(s));
+        let outcome = |s: &Option<HouseholdSubsidy>| {
+            s.as_ref().map_or(String::new(), |s| match self.format {
+                Format::Table => self.lang.pick(s.state.zh(), s.state.name()).to_string(),
+                _ => s.state.name().to_string(),
+            })
+        };
         let month = self.months.get(m).map(String::as_str).unwrap_or("");
         let members = h.members.map(|n| n.to_string()).unwrap_or_default();
         let residence = h.residence.map(|r| r.name()).unwrap_or("");
@@ -476,18 +646,31 @@ impl Ctx<'_> {
                 Lang::Zh => (b.decision.zh(), a.decision.zh()),
                 Lang::En => (b.decision.name(), a.decision.name()),
             };
-            out.table.push(vec![
+            let mut cells = vec![
                 h.row.to_string(),
                 h.id.clone(),
                 month.to_string(),
                 area.to_string(),
                 members,
                 format!("{db} → {da}"),
-                money(case.base, b.decision.is_decided()),
-                money(case.alt, a.decision.is_decided()),
+            ];
+            if self.with_index {
+                cells.extend([
+                    money(b.monthly_total(), b.decision.is_decided()),
+                    subsidy(sb),
+                    money(case.base, base_known),
+                    money(a.monthly_total(), a.decision.is_decided()),
+                    subsidy(sa),
+                    money(case.alt, alt_known),
+                ]);
+            } else {
+                cells.extend([money(case.base, base_known), money(case.alt, alt_known)]);
+            }
+            cells.extend([
                 money(case.alt - case.base, case.decided),
                 self.lang.pick(change.zh(), change.name()).to_string(),
             ]);
+            out.table.push(cells);
             return;
         }
         let mut fields: Vec<(&str, String)> = vec![
@@ -498,21 +681,54 @@ impl Ctx<'_> {
             ("members", members),
             ("status", h.status.name().to_string()),
             ("decision_base", b.decision.name().to_string()),
-            ("total_base", money(case.base, b.decision.is_decided())),
+        ];
+        if self.with_index {
+            fields.extend([
+                (
+                    "regular_base",
+                    money(b.monthly_total(), b.decision.is_decided()),
+                ),
+                ("subsidy_base", subsidy(sb)),
+            ]);
+        }
+        fields.extend([
+            ("total_base", money(case.base, base_known)),
             ("decision_alt", a.decision.name().to_string()),
-            ("total_alt", money(case.alt, a.decision.is_decided())),
+        ]);
+        if self.with_index {
+            fields.extend([
+                (
+                    "regular_alt",
+                    money(a.monthly_total(), a.decision.is_decided()),
+                ),
+                ("subsidy_alt", subsidy(sa)),
+            ]);
+        }
+        fields.extend([
+            ("total_alt", money(case.alt, alt_known)),
             ("difference", money(case.alt - case.base, case.decided)),
             ("change", change.name().to_string()),
-        ];
+        ]);
+        if self.with_index {
+            fields.extend([
+                ("subsidy_outcome_base", outcome(sb)),
+                ("subsidy_outcome_alt", outcome(sa)),
+            ]);
+        }
         if self.weight.is_some() {
             fields.push((
                 "weight",
                 weight.as_ref().map(|w| count(*w)).unwrap_or_default(),
             ));
         }
-        fields.push(("reasons_base", super::check::reasons_cell(h, b)));
-        let h_alt_reasons = super::check::reasons_cell(h, a);
-        fields.push(("reasons_alt", h_alt_reasons));
+        fields.push((
+            "reasons_base",
+            join_reasons(super::check::reasons_cell(h, b), subsidy_reasons(sb)),
+        ));
+        fields.push((
+            "reasons_alt",
+            join_reasons(super::check::reasons_cell(h, a), subsidy_reasons(sa)),
+        ));
         fields.push(("row", row.line.to_string()));
         if self.format == Format::Json {
             if !out.bytes.is_empty() {
@@ -526,6 +742,17 @@ impl Ctx<'_> {
             let _ = w.flush();
         }
     }
+}
+
+/// One household's results in one month under both policies.
+#[derive(Clone, Copy)]
+struct Sides<'a> {
+    /// the household as the base policy reads it
+    h: &'a Household,
+    b: &'a Evaluation,
+    a: &'a Evaluation,
+    sb: &'a Option<HouseholdSubsidy>,
+    sa: &'a Option<HouseholdSubsidy>,
 }
 
 /// Loads one policy for every month of the range; warns (or refuses with `--strict`) when
@@ -568,6 +795,10 @@ pub const TOTAL_COLUMNS: &[&str] = &[
     "undecided",
 ];
 
+/// Added to [`TOTAL_COLUMNS`] with `--index`: the price subsidy inside `base_total` and
+/// `alt_total`, and its difference.
+pub const INDEX_TOTAL_COLUMNS: &[&str] = &["base_subsidy", "alt_subsidy", "subsidy_difference"];
+
 fn total_lines(s: &Summary, months: &[Month]) -> Vec<TotalLine> {
     let mut lines = Vec::new();
     for (m, t) in months.iter().zip(&s.months) {
@@ -596,6 +827,8 @@ fn total_lines(s: &Summary, months: &[Month]) -> Vec<TotalLine> {
         tally: Tally {
             base: s.range.base * twelve / n,
             alt: s.range.alt * twelve / n,
+            base_subsidy: s.range.base_subsidy * twelve / n,
+            alt_subsidy: s.range.alt_subsidy * twelve / n,
             ..Tally::default()
         },
     });
@@ -641,11 +874,11 @@ fn section_name(section: &str, lang: Lang) -> &str {
     lang.pick(zh, section)
 }
 
-fn line_cells(l: &TotalLine) -> Vec<String> {
+fn line_cells(l: &TotalLine, with_index: bool) -> Vec<String> {
     let t = &l.tally;
     let per_year = l.section == "per_year";
     let c = |d: Decimal| if per_year { String::new() } else { count(d) };
-    vec![
+    let mut cells = vec![
         l.section.to_string(),
         l.key.clone(),
         c(t.cases),
@@ -658,7 +891,24 @@ fn line_cells(l: &TotalLine) -> Vec<String> {
         c(t.newly_eligible),
         c(t.no_longer_eligible),
         c(t.undecided),
-    ]
+    ];
+    if with_index {
+        cells.extend([
+            fmt_money(t.base_subsidy),
+            fmt_money(t.alt_subsidy),
+            fmt_money(t.subsidy_difference()),
+        ]);
+    }
+    cells
+}
+
+/// The totals' columns: [`TOTAL_COLUMNS`], then [`INDEX_TOTAL_COLUMNS`] with `--index`.
+fn total_columns(with_index: bool) -> Vec<&'static str> {
+    let mut cols = TOTAL_COLUMNS.to_vec();
+    if with_index {
+        cols.extend_from_slice(INDEX_TOTAL_COLUMNS);
+    }
+    cols
 }
 
 /// Runs `compare`.
@@ -689,6 +939,35 @@ pub fn run(args: CompareArgs) -> Result<i32> {
     {
         bail!("--chart {c}: charts are written as .svg (图表只输出 SVG 格式)");
     }
+    // The price subsidy of each side, over the index months the compared months pay for.
+    let (base_subsidy, alt_subsidy) = match &args.index {
+        None => (None, None),
+        Some(file) => {
+            if file == "-" && args.roster == "-" {
+                bail!("--index - and ROSTER - cannot both read stdin: give one of them as a file");
+            }
+            if base.file.price_subsidy.is_none() && alt.file.price_subsidy.is_none() {
+                bail!(
+                    "--index {file}: neither {} nor {} has a [price_subsidy] table, so there is no price subsidy to compare (两个政策文件均未规定价格临时补贴)",
+                    base.path,
+                    alt.path
+                );
+            }
+            let index = IndexSeries::load(file)?;
+            let b = SideSubsidy::build(&base, &index, &months)?;
+            let a = SideSubsidy::build(&alt, &index, &months)
+                .with_context(|| format!("--with {}", args.with))?;
+            for (p, side) in [(&base, &b), (&alt, &a)] {
+                if side.is_none() {
+                    eprintln!(
+                        "jiuzhu: note: {} has no [price_subsidy] table: it pays no price subsidy (该政策未规定价格临时补贴，按不发放计)",
+                        p.path
+                    );
+                }
+            }
+            (b, a)
+        }
+    };
     let headers = source.headers().to_vec();
     let weight = match &args.weight {
         Some(name) => match super::find_header(&headers, &[name.as_str()]) {
@@ -705,13 +984,17 @@ pub fn run(args: CompareArgs) -> Result<i32> {
             policy: &base,
             params: &base_params,
             parser: &base_parser,
+            subsidy: base_subsidy.as_ref(),
         },
         alt: Side {
             policy: &alt,
             params: &alt_params,
             parser: &alt_parser,
+            subsidy: alt_subsidy.as_ref(),
         },
         months: months.iter().map(|m| m.to_string()).collect(),
+        month_values: months.clone(),
+        with_index: args.index.is_some(),
         weight,
         lang: args.out.lang,
         format,
@@ -722,7 +1005,11 @@ pub fn run(args: CompareArgs) -> Result<i32> {
     match format {
         Format::Csv if ctx.households => {
             let mut w = output::csv_writer(Vec::new());
-            let mut cols: Vec<&str> = COLUMNS.to_vec();
+            let mut cols: Vec<&str> = if ctx.with_index {
+                INDEX_COLUMNS.to_vec()
+            } else {
+                COLUMNS.to_vec()
+            };
             if ctx.weight.is_some() {
                 cols.push("weight");
             }
@@ -738,6 +1025,13 @@ pub fn run(args: CompareArgs) -> Result<i32> {
                     serde_json::json!({ "policy": alt.name(), "policy_sha256": alt.sha256 }),
                 );
                 o.insert("months".into(), ctx.months.clone().into());
+                o.insert(
+                    "index_file".into(),
+                    args.index
+                        .as_ref()
+                        .map(|f| serde_json::Value::from(f.clone()))
+                        .unwrap_or(serde_json::Value::Null),
+                );
                 o.insert(
                     "weight".into(),
                     ctx.weight
@@ -787,12 +1081,13 @@ pub fn run(args: CompareArgs) -> Result<i32> {
             let objects: Vec<serde_json::Value> = lines
                 .iter()
                 .map(|l| {
-                    let cells = line_cells(l);
-                    let map: serde_json::Map<String, serde_json::Value> = TOTAL_COLUMNS
-                        .iter()
-                        .zip(cells)
-                        .map(|(k, v)| ((*k).to_string(), v.into()))
-                        .collect();
+                    let cells = line_cells(l, ctx.with_index);
+                    let map: serde_json::Map<String, serde_json::Value> =
+                        total_columns(ctx.with_index)
+                            .iter()
+                            .zip(cells)
+                            .map(|(k, v)| ((*k).to_string(), v.into()))
+                            .collect();
                     serde_json::Value::Object(map)
                 })
                 .collect();
@@ -801,46 +1096,59 @@ pub fn run(args: CompareArgs) -> Result<i32> {
         }
         Format::Csv if !ctx.households => {
             let mut w = output::csv_writer(Vec::new());
-            w.write_record(TOTAL_COLUMNS)?;
+            w.write_record(total_columns(ctx.with_index))?;
             for l in &lines {
-                w.write_record(line_cells(l).iter().map(|c| text_cell(c).into_owned()))?;
+                w.write_record(
+                    line_cells(l, ctx.with_index)
+                        .iter()
+                        .map(|c| text_cell(c).into_owned()),
+                )?;
             }
             out.write_all(&w.into_inner().unwrap_or_default())?;
         }
         Format::Table => {
             if ctx.households {
-                let headers = match lang {
-                    Lang::Zh => [
-                        "行",
-                        "户编号",
-                        "月份",
-                        "地区",
-                        "人口",
-                        "认定（原 → 新）",
-                        "原月额",
-                        "新月额",
-                        "差额",
-                        "变化",
-                    ],
-                    Lang::En => [
+                let mut headers: Vec<&str> = match lang {
+                    Lang::Zh => vec!["行", "户编号", "月份", "地区", "人口", "认定（原 → 新）"],
+                    Lang::En => vec![
                         "row",
                         "household",
                         "month",
                         "area",
                         "members",
                         "decision (base → alt)",
-                        "base",
-                        "alt",
-                        "difference",
-                        "change",
                     ],
                 };
+                let money: Vec<&str> = match (lang, ctx.with_index) {
+                    (Lang::Zh, false) => vec!["原月额", "新月额", "差额"],
+                    (Lang::En, false) => vec!["base", "alt", "difference"],
+                    (Lang::Zh, true) => vec![
+                        "原保障金",
+                        "原价格补贴",
+                        "原合计",
+                        "新保障金",
+                        "新价格补贴",
+                        "新合计",
+                        "差额",
+                    ],
+                    (Lang::En, true) => vec![
+                        "base regular",
+                        "base subsidy",
+                        "base total",
+                        "alt regular",
+                        "alt subsidy",
+                        "alt total",
+                        "difference",
+                    ],
+                };
+                headers.extend(money.iter().copied());
+                headers.push(lang.pick("变化", "change"));
                 output::ignore_broken_pipe(
-                    out.write_all(table::render(&headers, &table_rows, &headers[6..9]).as_bytes()),
+                    out.write_all(table::render(&headers, &table_rows, &money).as_bytes()),
                 )?;
             }
-            let headers = match lang {
-                Lang::Zh => [
+            let mut headers: Vec<&str> = match lang {
+                Lang::Zh => vec![
                     "类别",
                     "项",
                     "户次",
@@ -854,7 +1162,7 @@ pub fn run(args: CompareArgs) -> Result<i32> {
                     "不再符合",
                     "无法比较",
                 ],
-                Lang::En => [
+                Lang::En => vec![
                     "section",
                     "key",
                     "cases",
@@ -869,10 +1177,16 @@ pub fn run(args: CompareArgs) -> Result<i32> {
                     "undecided",
                 ],
             };
+            if ctx.with_index {
+                headers.extend(match lang {
+                    Lang::Zh => ["其中原价格补贴", "其中新价格补贴", "价格补贴差额"],
+                    Lang::En => ["base subsidy", "alt subsidy", "subsidy difference"],
+                });
+            }
             let rows: Vec<Vec<String>> = lines
                 .iter()
                 .map(|l| {
-                    let mut cells = line_cells(l);
+                    let mut cells = line_cells(l, ctx.with_index);
                     cells[0] = section_name(l.section, lang).to_string();
                     cells
                 })
@@ -915,7 +1229,14 @@ pub fn run(args: CompareArgs) -> Result<i32> {
         )?;
         crate::chart::save(path, &svg)?;
     }
-    print_summary(&summary, &months, base.name(), alt.name(), lang);
+    print_summary(
+        &summary,
+        &months,
+        base.name(),
+        alt.name(),
+        ctx.with_index,
+        lang,
+    );
     Ok(if summary.range.undecided.is_zero() {
         EXIT_OK
     } else {
@@ -932,8 +1253,35 @@ fn signed(d: Decimal) -> String {
 }
 
 /// The summary on stderr: cost per month, for the range and per year; who gains and loses.
-fn print_summary(s: &Summary, months: &[Month], base: &str, alt: &str, lang: Lang) {
+fn print_summary(
+    s: &Summary,
+    months: &[Month],
+    base: &str,
+    alt: &str,
+    with_index: bool,
+    lang: Lang,
+) {
     let r = &s.range;
+    // With --index, the subsidy's part of a line of money.
+    let part = |t: &Tally| {
+        if !with_index {
+            return String::new();
+        }
+        match lang {
+            Lang::Zh => format!(
+                "，其中价格临时补贴 {} → {}（{}）",
+                fmt_money(t.base_subsidy),
+                fmt_money(t.alt_subsidy),
+                signed(t.subsidy_difference())
+            ),
+            Lang::En => format!(
+                ", of which price subsidy {} -> {} ({})",
+                fmt_money(t.base_subsidy),
+                fmt_money(t.alt_subsidy),
+                signed(t.subsidy_difference())
+            ),
+        }
+    };
     let n = Decimal::from(months.len().max(1));
     let per_year = r.difference() * Decimal::from(12) / n;
     let span = match (months.first(), months.last()) {
@@ -950,18 +1298,20 @@ fn print_summary(s: &Summary, months: &[Month], base: &str, alt: &str, lang: Lan
             );
             for (m, t) in months.iter().zip(&s.months) {
                 eprintln!(
-                    "  {m} 月支出 {} → {}（{}）",
+                    "  {m} 月支出 {} → {}（{}）{}",
                     fmt_money(t.base),
                     fmt_money(t.alt),
-                    signed(t.difference())
+                    signed(t.difference()),
+                    part(t)
                 );
             }
             if months.len() > 1 {
                 eprintln!(
-                    "  区间合计 {} → {}（{}）",
+                    "  区间合计 {} → {}（{}）{}",
                     fmt_money(r.base),
                     fmt_money(r.alt),
-                    signed(r.difference())
+                    signed(r.difference()),
+                    part(r)
                 );
             }
             eprintln!("  年化（平均月 × 12）{}", signed(per_year));
@@ -983,18 +1333,20 @@ fn print_summary(s: &Summary, months: &[Month], base: &str, alt: &str, lang: Lan
             );
             for (m, t) in months.iter().zip(&s.months) {
                 eprintln!(
-                    "  {m} cost {} -> {} ({})",
+                    "  {m} cost {} -> {} ({}){}",
                     fmt_money(t.base),
                     fmt_money(t.alt),
-                    signed(t.difference())
+                    signed(t.difference()),
+                    part(t)
                 );
             }
             if months.len() > 1 {
                 eprintln!(
-                    "  range total {} -> {} ({})",
+                    "  range total {} -> {} ({}){}",
                     fmt_money(r.base),
                     fmt_money(r.alt),
-                    signed(r.difference())
+                    signed(r.difference()),
+                    part(r)
                 );
             }
             eprintln!("  per year (average month x 12) {}", signed(per_year));
@@ -1051,6 +1403,8 @@ mod tests {
             paid_alt: true,
             base: dec!(100),
             alt: dec!(136),
+            base_subsidy: dec!(0),
+            alt_subsidy: dec!(20),
         };
         let undecided = Case {
             decided: false,
@@ -1062,5 +1416,10 @@ mod tests {
         assert_eq!(t.gaining, dec!(2.5));
         assert_eq!(t.undecided, dec!(1));
         assert_eq!(t.difference(), dec!(90));
+        assert_eq!(
+            t.subsidy_difference(),
+            dec!(50),
+            "2.5 × 20, undecided left out"
+        );
     }
 }

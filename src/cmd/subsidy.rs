@@ -6,6 +6,7 @@
 //! The rules are in [`rules::price_subsidy`]; this module reads the files, runs them over the
 //! range and writes the results.
 
+use crate::chart;
 use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
 use crate::household::columns::Column;
 use crate::household::{Household, Residence, RowParser};
@@ -21,7 +22,6 @@ use crate::rules::price_subsidy::{
     self as ps_rules, AreaMonth, HouseholdState, HouseholdSubsidy, MonthState, SubsidyTable,
     basis_of, covers, group_zh,
 };
-use crate::rules::{self};
 use crate::{EXIT_OK, EXIT_ROWS};
 use anyhow::{Context, Result, bail};
 use clap::Args;
@@ -33,7 +33,7 @@ use std::io::Write;
 /// The price-subsidy linkage: per index month, triggered or not, and the amounts.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  jiuzhu subsidy -p examples/subsidy-demo.toml --index examples/cpi.csv --from 2022-01 --to 2022-12\n  jiuzhu subsidy -p policy.toml --index cpi.csv --from 2022-07 --to 2022-10 roster.csv --format csv -o subsidy.csv --totals totals.csv\n\n--from/--to name index months (the months the prices are about); each month's subsidy is paid index_lag months later. The trigger, the formula and the 低保 standard are those in force in the index month. An index month without a row in the index file is undetermined (exit 1), never \"not triggered\"."
+    after_help = "Examples:\n  jiuzhu subsidy -p examples/subsidy-demo.toml --index examples/cpi.csv --from 2022-01 --to 2022-12\n  jiuzhu subsidy -p policy.toml --index cpi.csv --from 2022-07 --to 2022-10 roster.csv --format csv -o subsidy.csv --totals totals.csv\n  jiuzhu subsidy -p policy.toml --index cpi.csv --from 2022-01 --to 2023-06 --chart cpi.svg\n\n--from/--to name index months (the months the prices are about); each month's subsidy is paid index_lag months later. The trigger, the formula and the 低保 standard are those in force in the index month. An index month without a row in the index file is undetermined (exit 1), never \"not triggered\"."
 )]
 pub struct SubsidyArgs {
     #[command(flatten)]
@@ -53,6 +53,10 @@ pub struct SubsidyArgs {
     /// with a roster, also write the totals per pay month and group to FILE (CSV)
     #[arg(long, value_name = "FILE", requires = "roster")]
     pub totals: Option<String>,
+    /// draw the index against its thresholds, triggered months shaded, into FILE.svg (one
+    /// file per area, FILE-<area>.svg, when areas are judged differently)
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<String>,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -127,6 +131,14 @@ pub fn run(args: SubsidyArgs) -> Result<i32> {
     if to.since(from) >= 1200 {
         bail!("--from {from} --to {to}: a range of at most 100 years, please");
     }
+    if let Some(c) = &args.chart
+        && !c.to_ascii_lowercase().ends_with(".svg")
+    {
+        // Refused before anything is written, like every other usage error.
+        bail!(
+            "--chart {c}: charts are written as .svg (open them in a browser, WPS or Office); name the file *.svg (图表只输出 SVG 格式)"
+        );
+    }
     if let Some(w) = policy.check_verified(to, args.policy.strict)? {
         eprintln!("jiuzhu: warning: {w}");
     }
@@ -141,6 +153,12 @@ pub fn run(args: SubsidyArgs) -> Result<i32> {
         .months
         .values()
         .all(|am| am.status.state.is_determined());
+    // Drawn before any output is written: a chart that cannot be drawn stops the run with
+    // nothing written, and the files are saved only after the main output is committed.
+    let charts = match &args.chart {
+        Some(path) => charts(&policy, &view, path, from, to, lang)?,
+        None => Vec::new(),
+    };
     let mut out =
         Output::open(args.out.output.as_deref()).context("cannot create the output file")?;
     let code = match &args.roster {
@@ -176,7 +194,164 @@ pub fn run(args: SubsidyArgs) -> Result<i32> {
             }
         }
     };
+    for (path, svg) in &charts {
+        chart::save(path, svg)?;
+    }
+    if charts.len() > 1 {
+        let names: Vec<&str> = charts.iter().map(|(p, _)| p.as_str()).collect();
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("各地区启动情况不同，按地区分别作图：{}", names.join("、")),
+                Lang::En => format!(
+                    "the areas are judged differently: one chart per area: {}",
+                    names.join(", ")
+                ),
+            }
+        );
+    }
     Ok(code)
+}
+
+/// One area's index months as a chart reads them, taken from the trigger tests already made
+/// ([`SubsidyTable`]): the published values, the thresholds in force in each month (they step
+/// where a dated trigger entry starts or ends), and whether the month fired.
+#[derive(Debug, PartialEq)]
+struct ChartData {
+    months: Vec<Month>,
+    cpi: Vec<Option<Decimal>>,
+    food: Vec<Option<Decimal>>,
+    scpi: Vec<Option<Decimal>>,
+    cpi_threshold: Vec<Option<Decimal>>,
+    food_threshold: Vec<Option<Decimal>>,
+    scpi_threshold: Vec<Option<Decimal>>,
+    triggered: Vec<bool>,
+    /// the formula read SCPI in some triggered month
+    formula_reads_scpi: bool,
+}
+
+impl ChartData {
+    fn of(table: &SubsidyTable, area: usize) -> ChartData {
+        let mut d = ChartData {
+            months: Vec::new(),
+            cpi: Vec::new(),
+            food: Vec::new(),
+            scpi: Vec::new(),
+            cpi_threshold: Vec::new(),
+            food_threshold: Vec::new(),
+            scpi_threshold: Vec::new(),
+            triggered: Vec::new(),
+            formula_reads_scpi: false,
+        };
+        for am in table.months.values().filter(|am| am.status.area == area) {
+            let s = &am.status;
+            let v = s.values.unwrap_or_default();
+            let value = |p: &Option<crate::policy::Param>| p.as_ref().map(|p| p.value);
+            d.months.push(s.index_month);
+            d.cpi.push(v.cpi);
+            d.food.push(v.food);
+            d.scpi.push(v.scpi);
+            d.cpi_threshold.push(value(&s.cpi_threshold));
+            d.food_threshold.push(value(&s.food_threshold));
+            d.scpi_threshold.push(value(&s.scpi_threshold));
+            // Shaded when an index reached its threshold, also when the amount is undetermined
+            // for an empty value the formula reads (the month did fire).
+            d.triggered.push(s.triggered() == Some(true));
+            d.formula_reads_scpi |= matches!(
+                s.formula_index,
+                Some((crate::policy::model::IndexKind::Scpi, _))
+            );
+        }
+        d
+    }
+
+    /// The series drawn: CPI and food always; SCPI when it has a threshold in the range or the
+    /// formula reads it (an SCPI the mechanism does not use would only crowd the chart).
+    fn series(&self, lang: Lang) -> Vec<chart::IndexSeries<'_>> {
+        let mut out = vec![
+            chart::IndexSeries {
+                name: "CPI",
+                values: &self.cpi,
+                thresholds: &self.cpi_threshold,
+            },
+            chart::IndexSeries {
+                name: lang.pick("食品 CPI", "CPI food"),
+                values: &self.food,
+                thresholds: &self.food_threshold,
+            },
+        ];
+        if self.formula_reads_scpi || self.scpi_threshold.iter().any(Option::is_some) {
+            out.push(chart::IndexSeries {
+                name: "SCPI",
+                values: &self.scpi,
+                thresholds: &self.scpi_threshold,
+            });
+        }
+        out
+    }
+
+    fn svg(&self, title: &str, lang: Lang) -> Result<String> {
+        chart::index_chart(
+            title,
+            &self.months,
+            &self.series(lang),
+            &self.triggered,
+            lang,
+        )
+    }
+}
+
+/// The charts of `--chart PATH`, as (file, SVG): one chart when every area is judged alike in
+/// every month (one national series and trigger), else one per area, `PATH` with `-<area id>`
+/// before `.svg`.
+fn charts(
+    policy: &Policy,
+    view: &MonthView,
+    path: &str,
+    from: Month,
+    to: Month,
+    lang: Lang,
+) -> Result<Vec<(String, String)>> {
+    let data: Vec<(usize, ChartData)> = (0..policy.area_ids.len())
+        .map(|a| (a, ChartData::of(view.table, a)))
+        .collect();
+    let span = if from == to {
+        from.to_string()
+    } else {
+        format!("{from}..{to}")
+    };
+    let title = |area: Option<&str>| {
+        let area = area.map(|a| format!(" · {a}")).unwrap_or_default();
+        match lang {
+            Lang::Zh => format!(
+                "{}{area}：价格指数与启动条件（指数月份 {span}）",
+                policy.name()
+            ),
+            Lang::En => format!(
+                "{}{area}: price index and trigger thresholds (index months {span})",
+                policy.name()
+            ),
+        }
+    };
+    let alike = data.windows(2).all(|w| w[0].1 == w[1].1);
+    if alike {
+        let Some((_, d)) = data.first() else {
+            return Ok(Vec::new());
+        };
+        return Ok(vec![(path.to_string(), d.svg(&title(None), lang)?)]);
+    }
+    let stem = &path[..path.len() - ".svg".len()];
+    data.iter()
+        .map(|(a, d)| {
+            let id = policy.area_key(*a).unwrap_or("all");
+            let name = policy
+                .file
+                .areas
+                .get(id)
+                .map_or(id, |area| area.name.as_str());
+            Ok((format!("{stem}-{id}.svg"), d.svg(&title(Some(name)), lang)?))
+        })
+        .collect()
 }
 
 /// The month-by-month view: what the rules found for every index month and area.
@@ -923,26 +1098,7 @@ impl Ctx<'_> {
     /// The household's subsidy for one index month: the household's rules are evaluated only
     /// for a triggered month, with the parameters of that index month.
     fn subsidy(&self, h: &Household, month: Month) -> HouseholdSubsidy {
-        let lag = self
-            .policy
-            .file
-            .price_subsidy
-            .as_ref()
-            .map_or(1, |p| p.index_lag);
-        let Some(am) = h.area.and_then(|a| self.table.get(a, month)) else {
-            return HouseholdSubsidy::empty(month, month.plus(lag), HouseholdState::Invalid);
-        };
-        if let Some(s) = ps_rules::without_rules(am, h) {
-            return s;
-        }
-        match self.params.get(&month) {
-            Some(params) => {
-                let ev = rules::evaluate(self.policy, params, h, false);
-                ps_rules::household_subsidy(self.policy, am, h, &ev, false)
-            }
-            // `run` resolves the parameters of every triggered month before reading rows.
-            None => HouseholdSubsidy::empty(month, month.plus(lag), HouseholdState::Undetermined),
-        }
+        self.table.household_in(self.policy, self.params, h, month)
     }
 
     fn fields(&self, h: &Household, s: &HouseholdSubsidy) -> Vec<(&'static str, String)> {
@@ -1158,18 +1314,8 @@ fn households(
     to: Month,
 ) -> Result<Summary> {
     // The 低保 standard and the other rules' parameters in force in each triggered index
-    // month: a household's groups there depend on them. A month that is not triggered
-    // anywhere needs none.
-    let mut params = BTreeMap::new();
-    for m in table.index_months() {
-        let triggered = table
-            .months
-            .iter()
-            .any(|((mo, _), am)| *mo == m && am.status.state == MonthState::Triggered);
-        if triggered {
-            params.insert(m, policy.month_params(m)?);
-        }
-    }
+    // month: a household's groups there depend on them.
+    let params = table.triggered_params(policy)?;
     let (mut source, parser) = super::open_roster(roster, &args.input, policy)?;
     let lang = args.out.lang;
     let extra_headers: Vec<String> = parser

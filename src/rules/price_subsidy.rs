@@ -29,7 +29,7 @@ use crate::money::{Rounding, fmt_money, fmt_plain};
 use crate::month::Month;
 use crate::policy::dated::in_force;
 use crate::policy::model::{Band, Base, Formula, FormulaMode, IndexKind, PriceSubsidy, Trigger};
-use crate::policy::{AreaIndex, Param, Policy, PolicyError};
+use crate::policy::{AreaIndex, MonthParams, Param, Policy, PolicyError};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -938,6 +938,65 @@ impl SubsidyTable {
     /// The index months of the range, in order.
     pub fn index_months(&self) -> impl Iterator<Item = Month> {
         self.from.through(self.to)
+    }
+
+    /// The parameters in force in every index month of the table that is triggered in some
+    /// area: a household's groups there depend on its means test, which needs them (an
+    /// enrolled 低保 household the rules find ineligible loses the 低保 group). A month that is
+    /// triggered nowhere needs none, so a month before the first 低保 standard is fine as long
+    /// as it did not fire.
+    pub fn triggered_params(
+        &self,
+        policy: &Policy,
+    ) -> Result<BTreeMap<Month, MonthParams>, PolicyError> {
+        let mut params = BTreeMap::new();
+        for ((m, _), am) in &self.months {
+            if am.status.state == MonthState::Triggered && !params.contains_key(m) {
+                params.insert(*m, policy.month_params(*m)?);
+            }
+        }
+        Ok(params)
+    }
+
+    /// One household's subsidy for `index_month`, for commands going through a roster: the
+    /// outcomes that do not depend on the household ([`without_rules`]) need no evaluation;
+    /// in a triggered month the household's rules are evaluated with the index month's
+    /// parameters from `params` ([`SubsidyTable::triggered_params`]) and
+    /// [`SubsidyTable::household`] decides.
+    pub fn household_in(
+        &self,
+        policy: &Policy,
+        params: &BTreeMap<Month, MonthParams>,
+        h: &Household,
+        index_month: Month,
+    ) -> HouseholdSubsidy {
+        let lag = policy
+            .file
+            .price_subsidy
+            .as_ref()
+            .map_or(1, |ps| ps.index_lag);
+        let Some(am) = h.area.and_then(|a| self.get(a, index_month)) else {
+            return HouseholdSubsidy::empty(
+                index_month,
+                index_month.plus(lag),
+                HouseholdState::Invalid,
+            );
+        };
+        if let Some(s) = without_rules(am, h) {
+            return s;
+        }
+        match params.get(&index_month) {
+            Some(p) => {
+                let ev = super::evaluate(policy, p, h, false);
+                self.household(policy, h, &ev, index_month, false)
+            }
+            // `triggered_params` holds every triggered month; without them nothing is known.
+            None => HouseholdSubsidy::empty(
+                index_month,
+                index_month.plus(lag),
+                HouseholdState::Undetermined,
+            ),
+        }
     }
 
     /// The index month whose subsidy is paid in `pay_month`.

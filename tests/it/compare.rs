@@ -1,7 +1,7 @@
 //! `jiuzhu compare` end to end: a reform whose cost is worked out by hand, and a policy
 //! compared with itself.
 
-use crate::workdir::Workdir;
+use crate::workdir::{Run, Workdir};
 
 /// Lanzhou 2022 with the five districts' urban standard raised from 914 to 950 a month.
 fn reform_policy(w: &Workdir) {
@@ -327,4 +327,319 @@ fn an_unreadable_weight_leaves_the_household_undecided() {
         ("161.00", "1"),
         "2.5 × 50 + 36; A not compared"
     );
+}
+
+/// The price-subsidy demo (Lanzhou 2022 standards, the national trigger, standard × the
+/// triggering index to the yuan, floor 10) and the same policy with the 2022-08..2023-02
+/// window's food threshold lowered from 6.0 to 4.5.
+fn subsidy_workdir() -> Workdir {
+    let w = Workdir::new();
+    w.copy_repo_file("examples/subsidy-demo.toml", "demo.toml");
+    w.copy_repo_file("examples/cpi.csv", "cpi.csv");
+    w.copy_repo_file("examples/roster.csv", "example.csv");
+    w.write("roster.csv", ROSTER);
+    let demo = w.read("demo.toml");
+    let window = "until = \"2023-02\"\ncpi = 3.0\nfood = 6.0\n";
+    assert!(demo.contains(window), "the demo's 2022 window");
+    w.write(
+        "lower.toml",
+        demo.replace(window, "until = \"2023-02\"\ncpi = 3.0\nfood = 4.5\n")
+            .replace(
+                "name = \"价格临时补贴演示（兰州 2022 标准）\"",
+                "name = \"食品启动条件降至 4.5%\"",
+            ),
+    );
+    w
+}
+
+fn compare_index(w: &Workdir, base: &str, with: &str, roster: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "compare", "-p", base, "--with", with, roster, "--index", "cpi.csv",
+    ];
+    args.extend_from_slice(extra);
+    w.run(&args)
+}
+
+/// By hand. Pay months 2022-12..2023-02 pay for index months 2022-11..2023-01, whose food
+/// index is 3.7, 4.8, 6.2 (CPI stays below 3.0).
+/// - Base (food ≥ 6.0): only index month 2023-01 fires, paid 2023-02: city urban 914 × 6.2% =
+///   56.668 → 57, rural 439 × 6.2% = 27.218 → 27 (the county's rural standard is 5268 / 12 =
+///   439 too). A 57 × 3 = 171, C 57, D 27 × 2 = 54, E 27 × 2 = 54: 336. B (not enrolled,
+///   edge by income but status none) and F (none) are in no group.
+/// - Lowered (food ≥ 4.5): index month 2022-12 fires as well, paid 2023-01: 914 × 4.8% =
+///   43.872 → 44, 439 × 4.8% = 21.072 → 21. A 132, C 44, D 42, E 42: +260 in 2023-01, nothing
+///   else changes (2023-02 is 336 under both, 2022-12 nothing under either).
+///
+/// Regular amounts are 4012 a month under both.
+#[test]
+fn lowering_the_trigger_pays_the_newly_triggered_month_as_worked_by_hand() {
+    let w = subsidy_workdir();
+    let range = ["--month", "2022-12", "--to", "2023-02", "--format", "csv"];
+    let r = compare_index(&w, "demo.toml", "lower.toml", "roster.csv", &range);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = r.csv();
+    let col = |name: &str| rows[0].iter().position(|c| c == name).unwrap();
+    let cell = |id: &str, month: &str, name: &str| {
+        rows.iter()
+            .find(|r| r[0] == id && r[1] == month)
+            .unwrap_or_else(|| panic!("no {id} {month}"))[col(name)]
+        .clone()
+    };
+    let january: Vec<(&str, &str)> = vec![
+        ("A", "132.00"),
+        ("B", "0.00"),
+        ("C", "44.00"),
+        ("D", "42.00"),
+        ("E", "42.00"),
+        ("F", "0.00"),
+    ];
+    for (id, paid) in &january {
+        assert_eq!(cell(id, "2023-01", "subsidy_base"), "0.00", "{id}");
+        assert_eq!(cell(id, "2023-01", "subsidy_alt"), *paid, "{id}");
+        assert_eq!(cell(id, "2023-01", "difference"), *paid, "{id}");
+        assert_eq!(
+            cell(id, "2023-01", "regular_base"),
+            cell(id, "2023-01", "regular_alt")
+        );
+        for m in ["2022-12", "2023-02"] {
+            assert_eq!(cell(id, m, "difference"), "0.00", "{id} {m}");
+        }
+    }
+    assert_eq!(cell("A", "2023-01", "total_base"), "1742.00");
+    assert_eq!(cell("A", "2023-01", "total_alt"), "1874.00", "1742 + 132");
+    assert_eq!(cell("A", "2023-01", "change"), "gain");
+    assert_eq!(
+        cell("A", "2023-01", "subsidy_outcome_base"),
+        "not_triggered"
+    );
+    assert_eq!(cell("A", "2023-01", "subsidy_outcome_alt"), "paid");
+    assert_eq!(cell("A", "2023-02", "subsidy_base"), "171.00");
+    assert_eq!(cell("F", "2023-01", "subsidy_outcome_alt"), "not_covered");
+    assert_eq!(rows.len(), 1 + 6 * 3);
+
+    let mut totals_args = range.to_vec();
+    totals_args.push("--totals");
+    let t = compare_index(&w, "demo.toml", "lower.toml", "roster.csv", &totals_args);
+    assert_eq!(t.code, 0, "{}", t.stderr);
+    let rows = totals(&t);
+    assert_eq!(
+        rows[0][12..],
+        ["base_subsidy", "alt_subsidy", "subsidy_difference"]
+    );
+    let month = |m: &str| total(&rows, "month", m)[2..].to_vec();
+    assert_eq!(
+        month("2022-12"),
+        [
+            "6", "4012.00", "4012.00", "0.00", "0", "0", "6", "0", "0", "0", "0.00", "0.00", "0.00"
+        ]
+    );
+    assert_eq!(
+        month("2023-01"),
+        [
+            "6", "4012.00", "4272.00", "260.00", "4", "0", "2", "0", "0", "0", "0.00", "260.00",
+            "260.00"
+        ]
+    );
+    assert_eq!(
+        month("2023-02"),
+        [
+            "6", "4348.00", "4348.00", "0.00", "0", "0", "6", "0", "0", "0", "336.00", "336.00",
+            "0.00"
+        ]
+    );
+    let range_line = total(&rows, "range", "2022-12..2023-02");
+    assert_eq!(
+        (range_line[5].as_str(), range_line[14].as_str()),
+        ("260.00", "260.00")
+    );
+    assert_eq!(total(&rows, "area", "county")[14], "42.00");
+    assert!(
+        t.stderr
+            .contains("其中价格临时补贴 0.00 → 260.00（+260.00）"),
+        "{}",
+        t.stderr
+    );
+}
+
+#[test]
+fn a_policy_compared_with_itself_with_the_index_changes_nothing_anywhere() {
+    let w = subsidy_workdir();
+    // Pay months 2022-08..2023-03: index months 2022-07..2023-02, five of them triggered.
+    let range = ["--month", "2022-08", "--to", "2023-03", "--format", "csv"];
+    let r = compare_index(&w, "demo.toml", "demo.toml", "example.csv", &range);
+    assert_eq!(
+        r.code, 1,
+        "the example's undetermined and invalid rows: {}",
+        r.stderr
+    );
+    let rows = r.csv();
+    let col = |name: &str| rows[0].iter().position(|c| c == name).unwrap();
+    assert_eq!(rows.len(), 1 + 12 * 8, "every household once a month");
+    let mut paid = 0;
+    for row in &rows[1..] {
+        for (b, a) in [
+            ("decision_base", "decision_alt"),
+            ("regular_base", "regular_alt"),
+            ("subsidy_base", "subsidy_alt"),
+            ("total_base", "total_alt"),
+            ("subsidy_outcome_base", "subsidy_outcome_alt"),
+        ] {
+            assert_eq!(row[col(b)], row[col(a)], "{b} {row:?}");
+        }
+        assert!(
+            ["0.00", ""].contains(&row[col("difference")].as_str()),
+            "{row:?}"
+        );
+        assert!(
+            ["unchanged", "undecided"].contains(&row[col("change")].as_str()),
+            "{row:?}"
+        );
+        paid += usize::from(row[col("subsidy_outcome_base")] == "paid");
+    }
+    assert!(paid > 10, "the range has subsidies to compare: {paid}");
+
+    let mut totals_args = range.to_vec();
+    totals_args.push("--totals");
+    let t = compare_index(&w, "demo.toml", "demo.toml", "example.csv", &totals_args);
+    let rows = totals(&t);
+    for row in &rows[1..] {
+        assert_eq!(row[3], row[4], "{row:?}");
+        assert_eq!(row[5], "0.00", "{row:?}");
+        assert_eq!(row[12], row[13], "{row:?}");
+        assert_eq!(row[14], "0.00", "{row:?}");
+        for c in [6, 7, 9, 10] {
+            assert!(["0", ""].contains(&row[c].as_str()), "{row:?}");
+        }
+    }
+    assert_ne!(total(&rows, "month", "2022-10")[12], "0.00");
+}
+
+#[test]
+fn the_subsidy_in_compare_is_the_one_subsidy_pays() {
+    let w = subsidy_workdir();
+    // subsidy --from/--to name index months; compare --month/--to the months paid.
+    let s = w.run(&[
+        "subsidy",
+        "-p",
+        "demo.toml",
+        "--index",
+        "cpi.csv",
+        "--from",
+        "2022-07",
+        "--to",
+        "2023-02",
+        "roster.csv",
+        "--format",
+        "csv",
+        "-o",
+        "rows.csv",
+        "--totals",
+        "totals.csv",
+    ]);
+    assert_eq!(s.code, 0, "{}", s.stderr);
+    let t = compare_index(
+        &w,
+        "demo.toml",
+        "lower.toml",
+        "roster.csv",
+        &[
+            "--month", "2022-08", "--to", "2023-03", "--format", "csv", "--totals",
+        ],
+    );
+    assert_eq!(t.code, 0, "{}", t.stderr);
+    let rows = totals(&t);
+    let paid: Vec<Vec<String>> = csv::Reader::from_reader(w.read("totals.csv").as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    for m in 2022 * 12 + 7..2023 * 12 + 3 {
+        let month = format!("{}-{:02}", m / 12, m % 12 + 1);
+        let expected = paid
+            .iter()
+            .find(|r| r[0] == month && r[1] == "all")
+            .map_or("0.00", |r| r[4].as_str());
+        assert_eq!(total(&rows, "month", &month)[12], expected, "{month}");
+    }
+}
+
+#[test]
+fn the_index_with_policies_without_a_price_subsidy() {
+    let w = subsidy_workdir();
+    w.copy_repo_file("policies/lanzhou-2022.toml", "lanzhou.toml");
+    // Neither pays a subsidy: nothing to compare, nothing written.
+    let r = compare_index(
+        &w,
+        "lanzhou.toml",
+        "lanzhou.toml",
+        "roster.csv",
+        &["--month", "2022-12", "-o", "out.csv"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("[price_subsidy]"), "{}", r.stderr);
+    assert!(!w.file("out.csv").exists());
+    // One does: the other pays none, and says so. Index month 2023-01 is paid in 2023-02.
+    let r = compare_index(
+        &w,
+        "lanzhou.toml",
+        "demo.toml",
+        "roster.csv",
+        &["--month", "2023-02", "--format", "csv", "--totals"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("lanzhou.toml has no [price_subsidy]"),
+        "{}",
+        r.stderr
+    );
+    let rows = totals(&r);
+    let month = total(&rows, "month", "2023-02");
+    assert_eq!(
+        (month[12].as_str(), month[13].as_str(), month[5].as_str()),
+        ("0.00", "336.00", "336.00")
+    );
+}
+
+#[test]
+fn a_month_without_an_index_row_leaves_the_subsidy_and_the_comparison_undecided() {
+    let w = subsidy_workdir();
+    let series: String = w
+        .read("cpi.csv")
+        .lines()
+        .filter(|l| !l.starts_with("2022-12"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    w.write("cpi.csv", series);
+    let r = compare_index(
+        &w,
+        "demo.toml",
+        "lower.toml",
+        "roster.csv",
+        &["--month", "2023-01", "--to", "2023-02", "--format", "csv"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let rows = r.csv();
+    let col = |name: &str| rows[0].iter().position(|c| c == name).unwrap();
+    let a = rows
+        .iter()
+        .find(|r| r[0] == "A" && r[1] == "2023-01")
+        .unwrap();
+    assert_eq!(a[col("subsidy_base")], "");
+    assert_eq!(a[col("total_base")], "");
+    assert_eq!(
+        a[col("regular_base")],
+        "1742.00",
+        "the regular amount is known"
+    );
+    assert_eq!(a[col("change")], "undecided");
+    assert!(a[col("reasons_base")].contains("price_subsidy:missing_index"));
+    let a = rows
+        .iter()
+        .find(|r| r[0] == "A" && r[1] == "2023-02")
+        .unwrap();
+    assert_eq!(
+        a[col("change")],
+        "unchanged",
+        "2023-02 pays for 2023-01, which has a row"
+    );
+    assert!(r.stderr.contains("缺指数"), "{}", r.stderr);
 }

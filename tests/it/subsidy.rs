@@ -911,3 +911,178 @@ fn the_index_can_come_from_stdin() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("stdin"), "{}", r.stderr);
 }
+
+/// The shaded bands of an index chart, as (x, width) in SVG pixels, left to right: rectangles
+/// of `fill` as tall as the plot (the legend's swatch of the same colour is a few pixels high).
+fn bands(svg: &str, fill: &str) -> Vec<(i64, i64)> {
+    let attr = |rect: &str, name: &str| -> i64 {
+        let start = rect.find(&format!(" {name}=\"")).expect(name) + name.len() + 3;
+        rect[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    let mut out: Vec<(i64, i64)> = svg
+        .split("<rect")
+        .skip(1)
+        .filter(|r| r.contains(&format!("fill=\"{fill}\"")) && attr(r, "height") > 100)
+        .map(|r| (attr(r, "x"), attr(r, "width")))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Whether the SVG has a text element reading exactly `text`.
+fn has_text(svg: &str, text: &str) -> bool {
+    svg.lines().any(|l| l.trim() == text)
+}
+
+const TRIGGERED_FILL: &str = "#F5C6C0";
+const MISSING_FILL: &str = "#C8C8C8";
+
+#[test]
+fn the_chart_shades_each_triggered_month_against_the_thresholds_in_force() {
+    let w = demo();
+    let r = subsidy(
+        &w,
+        &[
+            "--from", "2022-06", "--to", "2023-02", "--chart", "cpi.svg", "-o", "out.csv",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(w.file("out.csv").exists());
+    let svg = w.read("cpi.svg");
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    // 2022-06..2023-02 is nine months; 2022-07..2022-10 and 2023-01 fired (food ≥ 6.0).
+    let b = bands(&svg, TRIGGERED_FILL);
+    assert_eq!(b.len(), 5, "one band per triggered month: {b:?}");
+    // Months from the first band: the offset over the mean band width, to the nearest whole
+    // month in integers (bands are 28 or 29 pixels wide).
+    let (widths, n) = (b.iter().map(|(_, w)| *w).sum::<i64>(), b.len() as i64);
+    let months_from_first: Vec<i64> = b
+        .iter()
+        .map(|(x, _)| (2 * (x - b[0].0) * n + widths) / (2 * widths))
+        .collect();
+    assert_eq!(
+        months_from_first,
+        [0, 1, 2, 3, 6],
+        "2022-07..10 side by side, then 2023-01: {b:?}"
+    );
+    assert!(bands(&svg, MISSING_FILL).is_empty());
+    for name in [
+        "CPI",
+        "食品 CPI",
+        "CPI 启动条件",
+        "食品 CPI 启动条件",
+        "启动月份（5 个月）",
+    ] {
+        assert!(has_text(&svg, name), "legend {name}");
+    }
+    // The CPI threshold steps from 3.5 to 3.0 with the 2022-08 window; food stays at 6.0.
+    for step in ["≥3.5", "≥3.0", "≥6.0"] {
+        assert!(has_text(&svg, step), "threshold label {step}");
+    }
+    assert!(svg.contains("2022-06..2023-02"), "the range in the title");
+    // No SCPI line: the demo's triggers and formula do not use it.
+    assert!(!has_text(&svg, "SCPI"));
+
+    let r = subsidy(
+        &w,
+        &[
+            "--from", "2022-06", "--to", "2023-02", "--chart", "en.svg", "--lang", "en", "-o",
+            "out.csv",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let svg = w.read("en.svg");
+    for name in [
+        "CPI food",
+        "CPI threshold",
+        "CPI food threshold",
+        "triggered (5 months)",
+    ] {
+        assert!(has_text(&svg, name), "legend {name}");
+    }
+}
+
+#[test]
+fn the_chart_draws_an_scpi_the_formula_reads_and_comes_with_a_roster() {
+    let w = Workdir::new();
+    w.copy_repo_file("policies/rizhao-2019.toml", "policy.toml");
+    w.write(
+        "cpi.csv",
+        "month,cpi,food,scpi\n2019-06,2.7,5.9,3.0\n2019-07,2.8,9.1,4.2\n2019-08,2.8,10.0,4.0\n",
+    );
+    w.write(
+        "roster.csv",
+        format!("{ROSTER_HEADER}R1,371102,urban,2,100,dibao,\n"),
+    );
+    let r = subsidy(&w, &["--chart", "rz.svg", "--format", "csv", "roster.csv"]);
+    assert!(r.code <= 1, "{}", r.stderr);
+    let svg = w.read("rz.svg");
+    assert!(has_text(&svg, "SCPI"), "the formula reads SCPI");
+    assert!(
+        !has_text(&svg, "SCPI 启动条件"),
+        "SCPI has no threshold here"
+    );
+    assert_eq!(bands(&svg, TRIGGERED_FILL).len(), 2, "2019-07 and 2019-08");
+}
+
+#[test]
+fn a_month_without_an_index_row_is_shaded_grey_not_left_as_not_triggered() {
+    let w = demo();
+    let series: String = w
+        .read("cpi.csv")
+        .lines()
+        .filter(|l| !l.starts_with("2022-10"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    w.write("cpi.csv", series);
+    let r = subsidy(
+        &w,
+        &[
+            "--from", "2022-09", "--to", "2022-11", "--chart", "gap.svg", "-o", "out.csv",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let svg = w.read("gap.svg");
+    assert_eq!(bands(&svg, TRIGGERED_FILL).len(), 1, "2022-09 only");
+    assert_eq!(bands(&svg, MISSING_FILL).len(), 1, "2022-10");
+    assert!(has_text(&svg, "缺指数，待定（1 个月）"));
+}
+
+#[test]
+fn areas_judged_differently_get_a_chart_each() {
+    let w = demo();
+    // County food 6.5 fires there only.
+    w.write(
+        "cpi.csv",
+        "month,cpi,food,area\n2022-09,2.8,5.0,\n2022-09,2.8,6.5,county\n",
+    );
+    let r = subsidy(&w, &["--chart", "cpi.svg", "-o", "out.csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!w.file("cpi.svg").exists());
+    let city = w.read("cpi-city.svg");
+    let county = w.read("cpi-county.svg");
+    assert!(city.contains("五区") && county.contains("三县"));
+    assert_eq!(bands(&city, TRIGGERED_FILL).len(), 0);
+    assert_eq!(bands(&county, TRIGGERED_FILL).len(), 1);
+    assert!(r.stderr.contains("cpi-city.svg") && r.stderr.contains("cpi-county.svg"));
+
+    // One national series: one chart for every area.
+    let w = demo();
+    let r = subsidy(
+        &w,
+        &[
+            "--from", "2022-09", "--to", "2022-09", "--chart", "one.svg", "-o", "out.csv",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(w.file("one.svg").exists() && !w.file("one-city.svg").exists());
+}
+
+#[test]
+fn a_chart_that_is_not_svg_is_refused_before_anything_is_written() {
+    let w = demo();
+    let r = subsidy(&w, &["--chart", "cpi.png", "-o", "out.csv"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains(".svg"), "{}", r.stderr);
+    assert!(!w.file("out.csv").exists() && !w.file("cpi.png").exists());
+}
