@@ -8,7 +8,8 @@
 #   gen     jiuzhu-gen writing the roster
 #   bare    jiuzhu-bare: csv-crate read and write of every row, the floor for check
 #   check   jiuzhu check -p policies/lanzhou-2022.toml ... --month 2022-12 --format csv
-#   check1  the same with RAYON_NUM_THREADS=1
+#   check1  the same with RAYON_NUM_THREADS=1 (one worker; the reader thread still runs)
+#   core1   the same pinned to one core with taskset (the whole process on one core)
 # then prints a table: command, rows, seconds, rows/s, MB/s (roster size / seconds; for gen,
 # bytes written), peak RSS. A command that fails is marked in the table, the end of its log is
 # shown, and the rest go on; the script then exits 1. Logs and outputs stay in bench/out/
@@ -168,7 +169,7 @@ for size in "${sizes[@]}"; do
   # Start every timed read with the roster on disk, not half of it still in dirty pages.
   sync
 
-  rm -f "$out/bare-$size.csv" "$out/check-$size.csv" "$out/check1-$size.csv"
+  rm -f "$out/bare-$size.csv" "$out/check-$size.csv" "$out/check1-$size.csv" "$out/core1-$size.csv"
 
   echo "== $size: bare csv pass" >&2
   timed "$out/bare-$size.log" "$bin/jiuzhu-bare" "$roster" -o "$out/bare-$size.csv"
@@ -184,7 +185,15 @@ for size in "${sizes[@]}"; do
     "$roster" --month "$month" --format csv -o "$out/check1-$size.csv"
   record "check1 $size" "$rows" "$bytes" "$out/check1-$size.log"
 
-  for output in bare check check1; do
+  # One core for the whole process (reader thread included), where taskset exists.
+  if command -v taskset >/dev/null; then
+    echo "== $size: jiuzhu check pinned to one core" >&2
+    timed "$out/core1-$size.log" taskset -c 0 "$bin/jiuzhu" check -p "$policy" \
+      "$roster" --month "$month" --format csv -o "$out/core1-$size.csv"
+    record "core1 $size" "$rows" "$bytes" "$out/core1-$size.log"
+  fi
+
+  for output in bare check check1 core1; do
     file=$out/$output-$size.csv
     if [[ -f $file ]] && written=$(data_rows "$file") && ((written != rows)); then
       echo "run.sh: warning: $file has $written rows, expected $rows" >&2
