@@ -619,12 +619,10 @@ fn price_subsidy(
             .map(|p| rules::evaluate(policy, p, h, false));
         early.as_ref()
     };
-    let s = match (ps_rules::without_rules(am, h), ev) {
-        (Some(s), _) => s,
-        (None, Some(ev)) => run.table.household(policy, h, ev, im, false),
-        // `with_index` resolves the parameters of every triggered index month.
-        (None, None) => return SubsidyLine::Nothing,
-    };
+    // `with_index` resolves the parameters of every triggered index month before the range,
+    // and `evs` covers the range (the lag is never negative), so a triggered month always
+    // finds its evaluation.
+    let s = run.table.household_with(policy, h, im, || ev);
     let label = Item::PriceSubsidy.name(policy);
     match s.state {
         HouseholdState::Paid => {

@@ -31,6 +31,7 @@ use crate::policy::dated::in_force;
 use crate::policy::model::{Band, Base, Formula, FormulaMode, IndexKind, PriceSubsidy, Trigger};
 use crate::policy::{AreaIndex, MonthParams, Param, Policy, PolicyError};
 use rust_decimal::Decimal;
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 /// Why a price subsidy cannot be computed at all (the run stops; nothing is written).
@@ -970,6 +971,25 @@ impl SubsidyTable {
         h: &Household,
         index_month: Month,
     ) -> HouseholdSubsidy {
+        // `triggered_params` holds every triggered month; without them nothing is known.
+        self.household_with(policy, h, index_month, || {
+            params
+                .get(&index_month)
+                .map(|p| super::evaluate(policy, p, h, false))
+        })
+    }
+
+    /// [`SubsidyTable::household_in`] for a command that holds the household's evaluations
+    /// itself: `evaluation` gives the household's evaluation under the index month's rules and
+    /// is called only in a triggered month, where the outcome depends on it. `None` there (the
+    /// month's rules are not known) leaves the household [`HouseholdState::Undetermined`].
+    pub fn household_with<E: Borrow<Evaluation>>(
+        &self,
+        policy: &Policy,
+        h: &Household,
+        index_month: Month,
+        evaluation: impl FnOnce() -> Option<E>,
+    ) -> HouseholdSubsidy {
         let lag = policy
             .file
             .price_subsidy
@@ -985,12 +1005,8 @@ impl SubsidyTable {
         if let Some(s) = without_rules(am, h) {
             return s;
         }
-        match params.get(&index_month) {
-            Some(p) => {
-                let ev = super::evaluate(policy, p, h, false);
-                self.household(policy, h, &ev, index_month, false)
-            }
-            // `triggered_params` holds every triggered month; without them nothing is known.
+        match evaluation() {
+            Some(ev) => self.household(policy, h, ev.borrow(), index_month, false),
             None => HouseholdSubsidy::empty(
                 index_month,
                 index_month.plus(lag),
