@@ -1052,7 +1052,7 @@ pub fn run(args: CompareArgs) -> Result<i32> {
         ..Summary::default()
     };
     let mut table_rows = Vec::new();
-    let mut first_json = true;
+    let mut chunks = output::ChunkWriter::new(format, b",");
     let id_field = base_parser.header_map().get(Column::HouseholdId);
     pipeline::stream(
         source.as_mut(),
@@ -1060,13 +1060,7 @@ pub fn run(args: CompareArgs) -> Result<i32> {
         |rows| ctx.work(rows),
         |chunk| {
             summary.merge(chunk.summary);
-            if format == Format::Json && !chunk.bytes.is_empty() {
-                if !first_json {
-                    out.write_all(b",")?;
-                }
-                first_json = false;
-            }
-            output::ignore_broken_pipe(out.write_all(&chunk.bytes))?;
+            chunks.write(&mut out, &chunk.bytes)?;
             table_rows.extend(chunk.table);
             Ok(())
         },

@@ -1205,30 +1205,13 @@ impl Ctx<'_> {
                 let s = self.subsidy(&h, m);
                 out.summary.add(&s);
                 if s.state == HouseholdState::Undetermined {
-                    out.summary.problem(match self.lang {
-                        Lang::Zh => format!(
-                            "第 {} 行（户 {}）{}：缺少 {}",
-                            h.row,
-                            h.id,
-                            s.index_month,
-                            s.missing
-                                .iter()
-                                .map(|c| c.zh())
-                                .collect::<Vec<_>>()
-                                .join("、")
-                        ),
-                        Lang::En => format!(
-                            "row {} (household {}) {}: missing {}",
-                            h.row,
-                            h.id,
-                            s.index_month,
-                            s.missing
-                                .iter()
-                                .map(|c| c.name())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    });
+                    out.summary.problem(output::missing_problem(
+                        h.row,
+                        &h.id,
+                        Some(s.index_month),
+                        &s.missing,
+                        self.lang,
+                    ));
                 }
                 if groups.is_empty() && !s.groups.is_empty() {
                     groups = s
@@ -1355,7 +1338,7 @@ fn households(
     }
     let mut summary = Summary::default();
     let mut pivot = Vec::new();
-    let mut first_json = true;
+    let mut chunks = output::ChunkWriter::new(format, b",\n");
     let id_field = parser.header_map().get(Column::HouseholdId);
     pipeline::stream(
         source.as_mut(),
@@ -1363,13 +1346,7 @@ fn households(
         |rows| ctx.work(rows),
         |chunk| {
             summary.merge(chunk.summary);
-            if format == Format::Json && !chunk.bytes.is_empty() {
-                if !first_json {
-                    out.write_all(b",\n")?;
-                }
-                first_json = false;
-            }
-            output::ignore_broken_pipe(out.write_all(&chunk.bytes))?;
+            chunks.write(out, &chunk.bytes)?;
             pivot.extend(chunk.pivot);
             Ok(())
         },

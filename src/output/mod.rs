@@ -5,6 +5,9 @@ pub mod table;
 pub mod xlsx;
 
 use crate::household::cells::guard_formula;
+use crate::household::columns::Column;
+use crate::lang::Lang;
+use crate::month::Month;
 use clap::ValueEnum;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -141,6 +144,68 @@ pub fn ignore_broken_pipe(r: io::Result<()>) -> io::Result<()> {
     }
 }
 
+/// Writes the chunks a streaming command produces ([`crate::pipeline::stream`]), in order. In
+/// JSON the chunks are the items of one array, so every non-empty chunk after the first is
+/// preceded by `separator`; other formats are written as they come. A closed pipe while
+/// writing a chunk is not an error ([`ignore_broken_pipe`]).
+pub struct ChunkWriter {
+    json: bool,
+    separator: &'static [u8],
+    first: bool,
+}
+
+impl ChunkWriter {
+    /// A writer for `format`, the JSON items separated by `separator`.
+    pub fn new(format: Format, separator: &'static [u8]) -> ChunkWriter {
+        ChunkWriter {
+            json: format == Format::Json,
+            separator,
+            first: true,
+        }
+    }
+
+    /// Writes one chunk's bytes to `out`.
+    pub fn write<W: Write + ?Sized>(&mut self, out: &mut W, bytes: &[u8]) -> io::Result<()> {
+        if self.json && !bytes.is_empty() {
+            if !self.first {
+                out.write_all(self.separator)?;
+            }
+            self.first = false;
+        }
+        ignore_broken_pipe(out.write_all(bytes))
+    }
+}
+
+/// The problem sentence of a row left undetermined for lack of roster values, as the run
+/// summaries list it: `row 7 (household H7): missing members`, with the month after the
+/// household (`row 7 (household H7) 2024-03: ...`) when the problem is of one month.
+pub fn missing_problem(
+    row: u64,
+    id: &str,
+    month: Option<Month>,
+    missing: &[Column],
+    lang: Lang,
+) -> String {
+    let names: Vec<&str> = missing
+        .iter()
+        .map(|c| match lang {
+            Lang::Zh => c.zh(),
+            Lang::En => c.name(),
+        })
+        .collect();
+    match (lang, month) {
+        (Lang::Zh, None) => format!("第 {row} 行（户 {id}）：缺少 {}", names.join("、")),
+        (Lang::Zh, Some(m)) => format!("第 {row} 行（户 {id}）{m}：缺少 {}", names.join("、")),
+        (Lang::En, None) => format!("row {row} (household {id}): missing {}", names.join(", ")),
+        (Lang::En, Some(m)) => {
+            format!(
+                "row {row} (household {id}) {m}: missing {}",
+                names.join(", ")
+            )
+        }
+    }
+}
+
 /// A CSV writer over any byte sink, with the settings every command uses.
 pub fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
     csv::WriterBuilder::new()
@@ -180,4 +245,47 @@ pub fn json_header(policy: &crate::policy::Policy) -> serde_json::Value {
         "policy": policy.name(),
         "policy_sha256": policy.sha256,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_chunks_are_separated_and_empty_ones_skipped() {
+        let mut out = Vec::new();
+        let mut w = ChunkWriter::new(Format::Json, b",\n");
+        for chunk in [&b""[..], b"{\"a\":1}", b"", b"{\"b\":2}"] {
+            w.write(&mut out, chunk).unwrap();
+        }
+        assert_eq!(out, b"{\"a\":1},\n{\"b\":2}");
+        let mut out = Vec::new();
+        let mut w = ChunkWriter::new(Format::Csv, b",");
+        for chunk in [&b"a\n"[..], b"b\n"] {
+            w.write(&mut out, chunk).unwrap();
+        }
+        assert_eq!(out, b"a\nb\n");
+    }
+
+    #[test]
+    fn missing_problem_names_the_columns_in_the_language() {
+        let cols = [Column::Members, Column::Residence];
+        let m: Month = "2024-03".parse().unwrap();
+        assert_eq!(
+            missing_problem(7, "H7", None, &cols, Lang::En),
+            "row 7 (household H7): missing members, residence"
+        );
+        assert_eq!(
+            missing_problem(7, "H7", Some(m), &cols, Lang::En),
+            "row 7 (household H7) 2024-03: missing members, residence"
+        );
+        assert_eq!(
+            missing_problem(7, "H7", Some(m), &cols, Lang::Zh),
+            format!(
+                "第 7 行（户 H7）2024-03：缺少 {}、{}",
+                cols[0].zh(),
+                cols[1].zh()
+            )
+        );
+    }
 }
