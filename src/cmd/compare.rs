@@ -1256,25 +1256,34 @@ fn print_summary(
     lang: Lang,
 ) {
     let r = &s.range;
-    // With --index, the subsidy's part of a line of money.
-    let part = |t: &Tally| {
-        if !with_index {
-            return String::new();
+    // Every line of money reads `label base → alt (difference)`.
+    let change = |label: &str, base: Decimal, alt: Decimal, difference: Decimal| match lang {
+        Lang::Zh => format!(
+            "{label} {} → {}（{}）",
+            fmt_money(base),
+            fmt_money(alt),
+            signed(difference)
+        ),
+        Lang::En => format!(
+            "{label} {} -> {} ({})",
+            fmt_money(base),
+            fmt_money(alt),
+            signed(difference)
+        ),
+    };
+    // A month's or the range's spending, with --index the subsidy's part after it.
+    let line = |label: &str, t: &Tally| {
+        let mut text = format!("  {}", change(label, t.base, t.alt, t.difference()));
+        if with_index {
+            text += lang.pick("，", ", ");
+            text += &change(
+                lang.pick("其中价格临时补贴", "of which price subsidy"),
+                t.base_subsidy,
+                t.alt_subsidy,
+                t.subsidy_difference(),
+            );
         }
-        match lang {
-            Lang::Zh => format!(
-                "，其中价格临时补贴 {} → {}（{}）",
-                fmt_money(t.base_subsidy),
-                fmt_money(t.alt_subsidy),
-                signed(t.subsidy_difference())
-            ),
-            Lang::En => format!(
-                ", of which price subsidy {} -> {} ({})",
-                fmt_money(t.base_subsidy),
-                fmt_money(t.alt_subsidy),
-                signed(t.subsidy_difference())
-            ),
-        }
+        text
     };
     let n = Decimal::from(months.len().max(1));
     let per_year = r.difference() * Decimal::from(12) / n;
@@ -1284,30 +1293,29 @@ fn print_summary(
         _ => String::new(),
     };
     match lang {
+        Lang::Zh => eprintln!(
+            "jiuzhu compare {span}：{base} → {alt}，{} 户（行 {}）",
+            count(r.cases),
+            s.rows
+        ),
+        Lang::En => eprintln!(
+            "jiuzhu compare {span}: {base} -> {alt}, {} households ({} rows)",
+            count(r.cases),
+            s.rows
+        ),
+    }
+    for (m, t) in months.iter().zip(&s.months) {
+        let label = match lang {
+            Lang::Zh => format!("{m} 月支出"),
+            Lang::En => format!("{m} cost"),
+        };
+        eprintln!("{}", line(&label, t));
+    }
+    if months.len() > 1 {
+        eprintln!("{}", line(lang.pick("区间合计", "range total"), r));
+    }
+    match lang {
         Lang::Zh => {
-            eprintln!(
-                "jiuzhu compare {span}：{base} → {alt}，{} 户（行 {}）",
-                count(r.cases),
-                s.rows
-            );
-            for (m, t) in months.iter().zip(&s.months) {
-                eprintln!(
-                    "  {m} 月支出 {} → {}（{}）{}",
-                    fmt_money(t.base),
-                    fmt_money(t.alt),
-                    signed(t.difference()),
-                    part(t)
-                );
-            }
-            if months.len() > 1 {
-                eprintln!(
-                    "  区间合计 {} → {}（{}）{}",
-                    fmt_money(r.base),
-                    fmt_money(r.alt),
-                    signed(r.difference()),
-                    part(r)
-                );
-            }
             eprintln!("  年化（平均月 × 12）{}", signed(per_year));
             eprintln!(
                 "  增加 {} 户，减少 {} 户，不变 {} 户；新增符合 {} 户，不再符合 {} 户；无法比较 {} 户",
@@ -1320,29 +1328,6 @@ fn print_summary(
             );
         }
         Lang::En => {
-            eprintln!(
-                "jiuzhu compare {span}: {base} -> {alt}, {} households ({} rows)",
-                count(r.cases),
-                s.rows
-            );
-            for (m, t) in months.iter().zip(&s.months) {
-                eprintln!(
-                    "  {m} cost {} -> {} ({}){}",
-                    fmt_money(t.base),
-                    fmt_money(t.alt),
-                    signed(t.difference()),
-                    part(t)
-                );
-            }
-            if months.len() > 1 {
-                eprintln!(
-                    "  range total {} -> {} ({}){}",
-                    fmt_money(r.base),
-                    fmt_money(r.alt),
-                    signed(r.difference()),
-                    part(r)
-                );
-            }
             eprintln!("  per year (average month x 12) {}", signed(per_year));
             eprintln!(
                 "  gaining {}, losing {}, unchanged {}; newly eligible {}, no longer eligible {}; undecided {}",

@@ -947,36 +947,33 @@ impl<'a> MonthView<'a> {
             }
         }
         let months = to.since(from) + 1;
+        // The months of a count, after it in brackets (with a note), when there are any.
+        let listed = |items: &[String], zh_note: &str, en_note: &str| {
+            if items.is_empty() {
+                String::new()
+            } else {
+                match lang {
+                    Lang::Zh => format!("（{}{zh_note}）", items.join("、")),
+                    Lang::En => format!(" ({}{en_note})", items.join(", ")),
+                }
+            }
+        };
+        let triggered_list = listed(&triggered, "", "");
+        let undetermined_list = listed(
+            &undetermined,
+            "：指数缺失或为空",
+            ": index row missing or empty",
+        );
         match lang {
             Lang::Zh => eprintln!(
-                "jiuzhu subsidy 指数月份 {from}..{to}（{months} 个月）：启动 {} 个月{}，未启动 {not} 个月，待定 {} 个月{}",
+                "jiuzhu subsidy 指数月份 {from}..{to}（{months} 个月）：启动 {} 个月{triggered_list}，未启动 {not} 个月，待定 {} 个月{undetermined_list}",
                 triggered.len(),
-                if triggered.is_empty() {
-                    String::new()
-                } else {
-                    format!("（{}）", triggered.join("、"))
-                },
                 undetermined.len(),
-                if undetermined.is_empty() {
-                    String::new()
-                } else {
-                    format!("（{}：指数缺失或为空）", undetermined.join("、"))
-                }
             ),
             Lang::En => eprintln!(
-                "jiuzhu subsidy index months {from}..{to} ({months} months): {} triggered{}, {not} not triggered, {} undetermined{}",
+                "jiuzhu subsidy index months {from}..{to} ({months} months): {} triggered{triggered_list}, {not} not triggered, {} undetermined{undetermined_list}",
                 triggered.len(),
-                if triggered.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", triggered.join(", "))
-                },
                 undetermined.len(),
-                if undetermined.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({}: index row missing or empty)", undetermined.join(", "))
-                }
             ),
         }
     }
