@@ -126,24 +126,13 @@ mod tests {
     use rust_decimal::dec;
 
     fn policy(temporary: &str) -> Policy {
-        let text = format!(
-            r#"
-[policy]
-name = "t"
-[areas.city]
-name = "city"
-regions = ["350582"]
-[areas.other]
-name = "other"
-regions = ["350583"]
-[[dibao.standard]]
-from = "2022-01"
-urban = 914
-rural = 439
-{temporary}
-"#
-        );
-        Policy::parse(&text, "t.toml").unwrap()
+        crate::rules::fixtures::policy_with_areas(
+            &[("city", "350582"), ("other", "350583")],
+            "2022-01",
+            914,
+            439,
+            temporary,
+        )
     }
 
     fn level(p: &Policy, month: &str, region: &str, amount: Decimal) -> String {

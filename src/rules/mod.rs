@@ -13,6 +13,9 @@ pub mod price_subsidy;
 pub mod tekun;
 pub mod temporary;
 
+#[cfg(test)]
+mod fixtures;
+
 use crate::household::columns::Column;
 use crate::household::{Household, Residence, Status};
 use crate::lang::Lang;

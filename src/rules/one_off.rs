@@ -125,24 +125,13 @@ mod tests {
     use rust_decimal::dec;
 
     fn policy(one_off: &str) -> Policy {
-        let text = format!(
-            r#"
-[policy]
-name = "t"
-[areas.city]
-name = "city"
-regions = ["1"]
-[areas.county]
-name = "county"
-regions = ["2"]
-[[dibao.standard]]
-from = "2019-01"
-urban = 590
-rural = 470
-{one_off}
-"#
-        );
-        Policy::parse(&text, "t.toml").unwrap()
+        crate::rules::fixtures::policy_with_areas(
+            &[("city", "1"), ("county", "2")],
+            "2019-01",
+            590,
+            470,
+            one_off,
+        )
     }
 
     fn household(residence: Residence, members: u32) -> Household {

@@ -277,21 +277,7 @@ mod tests {
     use rust_decimal::dec;
 
     fn policy(temporary: &str) -> Policy {
-        let text = format!(
-            r#"
-[policy]
-name = "t"
-[areas.city]
-name = "city"
-regions = ["1"]
-[[dibao.standard]]
-from = "2022-01"
-urban = 914
-rural = 439
-{temporary}
-"#
-        );
-        Policy::parse(&text, "t.toml").unwrap()
+        crate::rules::fixtures::policy_with_areas(&[("city", "1")], "2022-01", 914, 439, temporary)
     }
 
     fn household() -> Household {

@@ -1,0 +1,22 @@
+//! Policies the rules' unit tests are built on.
+
+use crate::policy::Policy;
+
+/// A policy named `t` with the areas `(id, region)` (each named as its id), one 低保
+/// standard (`urban`, `rural`) from `from`, and `body` after it.
+pub(crate) fn policy_with_areas(
+    areas: &[(&str, &str)],
+    from: &str,
+    urban: u32,
+    rural: u32,
+    body: &str,
+) -> Policy {
+    let mut text = String::from("[policy]\nname = \"t\"\n");
+    for (id, region) in areas {
+        text += &format!("[areas.{id}]\nname = \"{id}\"\nregions = [\"{region}\"]\n");
+    }
+    text += &format!(
+        "[[dibao.standard]]\nfrom = \"{from}\"\nurban = {urban}\nrural = {rural}\n{body}\n"
+    );
+    Policy::parse(&text, "t.toml").unwrap_or_else(|e| panic!("{e}"))
+}
