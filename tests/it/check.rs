@@ -2,13 +2,6 @@
 
 use crate::workdir::Workdir;
 
-fn bundled() -> Workdir {
-    let w = Workdir::new();
-    w.copy_repo_file("policies/lanzhou-2022.toml", "policy.toml");
-    w.copy_repo_file("examples/roster.csv", "roster.csv");
-    w
-}
-
 fn row<'a>(rows: &'a [Vec<String>], id: &str) -> &'a Vec<String> {
     rows.iter()
         .find(|r| r[0] == id)
@@ -17,7 +10,7 @@ fn row<'a>(rows: &'a [Vec<String>], id: &str) -> &'a Vec<String> {
 
 #[test]
 fn bundled_roster_gives_hand_checked_decisions_and_amounts() {
-    let w = bundled();
+    let w = Workdir::bundled();
     let r = w.run(&[
         "check",
         "-p",
@@ -87,7 +80,7 @@ fn bundled_roster_gives_hand_checked_decisions_and_amounts() {
 
 #[test]
 fn json_totals_equal_the_sum_of_the_rows_and_money_is_text() {
-    let w = bundled();
+    let w = Workdir::bundled();
     let r = w.run(&[
         "check",
         "-p",
@@ -122,7 +115,7 @@ fn json_totals_equal_the_sum_of_the_rows_and_money_is_text() {
 
 #[test]
 fn english_messages_with_lang_en() {
-    let w = bundled();
+    let w = Workdir::bundled();
     let r = w.run(&[
         "check",
         "-p",
@@ -147,7 +140,7 @@ fn english_messages_with_lang_en() {
 
 #[test]
 fn output_file_is_written_whole_or_not_at_all() {
-    let w = bundled();
+    let w = Workdir::bundled();
     let r = w.run(&[
         "check",
         "-p",
@@ -189,7 +182,7 @@ fn output_file_is_written_whole_or_not_at_all() {
 
 #[test]
 fn a_misspelt_policy_key_is_refused_naming_its_path() {
-    let w = bundled();
+    let w = Workdir::bundled();
     let text = w.read("policy.toml").replace("urban = 914", "urbn = 914");
     w.write("typo.toml", text);
     let r = w.run(&[
@@ -213,7 +206,7 @@ fn a_misspelt_policy_key_is_refused_naming_its_path() {
 
 #[test]
 fn ambiguous_dated_entries_are_refused() {
-    let w = bundled();
+    let w = Workdir::bundled();
     let text = w.read("policy.toml").replace(
         "[dibao]\n",
         "[[dibao.standard]]\nfrom = \"2022-01\"\narea = \"city\"\nurban = 900\nrural = 400\n\n[dibao]\n",
@@ -233,7 +226,7 @@ fn ambiguous_dated_entries_are_refused() {
 
 #[test]
 fn stale_policy_warns_and_strict_refuses() {
-    let w = bundled();
+    let w = Workdir::bundled();
     let r = w.run(&[
         "check",
         "-p",
@@ -261,7 +254,7 @@ fn stale_policy_warns_and_strict_refuses() {
 
 #[test]
 fn roster_from_stdin_with_chinese_headers_and_values() {
-    let w = bundled();
+    let w = Workdir::bundled();
     let roster = "户编号,区划代码,城乡类别,家庭人口,家庭月收入,保障类别\nC1,620102,城市,3,\"1,000.00\",低保\nC2,620121,农村,1,１００元,无\n";
     let r = w.run_with_stdin(
         &[
@@ -286,7 +279,7 @@ fn roster_from_stdin_with_chinese_headers_and_values() {
 
 #[test]
 fn duplicate_household_ids_are_invalid_after_the_first() {
-    let w = bundled();
+    let w = Workdir::bundled();
     w.write("dup.csv", "household_id,region,residence,members,monthly_income\nA,620102,urban,1,100\nA,620102,urban,1,100\n");
     let r = w.run(&[
         "check",
@@ -307,7 +300,7 @@ fn duplicate_household_ids_are_invalid_after_the_first() {
 
 #[test]
 fn missing_required_column_is_fatal() {
-    let w = bundled();
+    let w = Workdir::bundled();
     w.write(
         "bad.csv",
         "household_id,region,monthly_income\nA,620102,100\n",
@@ -330,7 +323,7 @@ fn missing_required_column_is_fatal() {
 
 #[test]
 fn usage_errors_exit_2() {
-    let w = bundled();
+    let w = Workdir::bundled();
     assert_eq!(w.run(&["check", "-p", "policy.toml", "roster.csv"]).code, 2);
     assert_eq!(
         w.run(&[
@@ -360,7 +353,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn explain_cites_every_parameter_with_its_source() {
-    let w = bundled();
+    let w = Workdir::bundled();
     let r = w.run(&[
         "explain",
         "-p",
@@ -533,7 +526,7 @@ mod properties {
 /// dropped when the reader finished before the workers.
 #[test]
 fn a_roster_of_several_batches_comes_out_whole() {
-    let w = bundled();
+    let w = Workdir::bundled();
     let generated = std::process::Command::new(env!("CARGO_BIN_EXE_jiuzhu-gen"))
         .args(["--rows", "40000", "--seed", "7", "-o"])
         .arg(w.file("big.csv"))

@@ -10,13 +10,6 @@ use std::str::FromStr;
 
 const BIN: &str = env!("CARGO_BIN_EXE_jiuzhu");
 
-fn bundled() -> Workdir {
-    let w = Workdir::new();
-    w.copy_repo_file("policies/lanzhou-2022.toml", "policy.toml");
-    w.copy_repo_file("examples/roster.csv", "roster.csv");
-    w
-}
-
 fn payouts(w: &Workdir, extra: &[&str]) -> Run {
     let mut args = vec!["payouts", "-p", "policy.toml", "roster.csv"];
     args.extend_from_slice(extra);
@@ -78,7 +71,7 @@ fn assert_totals_reconcile(rows: &Rows) {
 
 #[test]
 fn bundled_roster_december_is_hand_checked_and_reconciles() {
-    let w = bundled();
+    let w = Workdir::bundled();
     let r = payouts(
         &w,
         &["--from", "2022-12", "--to", "2022-12", "--format", "csv"],
@@ -166,7 +159,7 @@ fn bundled_roster_december_is_hand_checked_and_reconciles() {
 
 #[test]
 fn the_gradual_exit_tapers_month_by_month_then_goes_to_review() {
-    let w = bundled();
+    let w = Workdir::bundled();
     let r = payouts(
         &w,
         &["--from", "2022-08", "--to", "2023-03", "--format", "csv"],
@@ -206,7 +199,7 @@ fn the_gradual_exit_tapers_month_by_month_then_goes_to_review() {
 
 #[test]
 fn payment_ids_are_stable_and_unique() {
-    let w = bundled();
+    let w = Workdir::bundled();
     let a = rows(&payouts(
         &w,
         &["--from", "2022-01", "--to", "2022-03", "--format", "csv"],
@@ -456,7 +449,7 @@ fn a_malformed_head_id_holds_every_line_of_the_household() {
 
 #[test]
 fn the_ledger_makes_a_rerun_pay_nothing_and_dry_run_records_nothing() {
-    let w = bundled();
+    let w = Workdir::bundled();
     let args = [
         "--from", "2022-01", "--to", "2022-02", "--format", "csv", "--ledger", "paid.csv",
     ];
@@ -506,7 +499,7 @@ fn the_ledger_makes_a_rerun_pay_nothing_and_dry_run_records_nothing() {
 
 #[test]
 fn a_run_killed_while_writing_the_ledger_leaves_it_as_it_was() {
-    let w = bundled();
+    let w = Workdir::bundled();
     let first = payouts(
         &w,
         &[
@@ -570,7 +563,7 @@ fn a_run_killed_while_writing_the_ledger_leaves_it_as_it_was() {
 
 #[test]
 fn a_run_waits_for_the_ledger_lock_and_skips_what_the_holder_paid() {
-    let w = bundled();
+    let w = Workdir::bundled();
     let lock = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -625,7 +618,7 @@ fn a_run_waits_for_the_ledger_lock_and_skips_what_the_holder_paid() {
 
 #[test]
 fn two_runs_at_once_never_both_pay_an_id() {
-    let w = bundled();
+    let w = Workdir::bundled();
     let spawn = |out: &str| {
         Command::new(BIN)
             .args([
@@ -675,7 +668,7 @@ fn two_runs_at_once_never_both_pay_an_id() {
 
 #[test]
 fn json_and_xlsx_carry_the_policy_header() {
-    let w = bundled();
+    let w = Workdir::bundled();
     let r = payouts(
         &w,
         &["--from", "2022-01", "--to", "2022-02", "--format", "json"],
@@ -737,7 +730,7 @@ fn json_and_xlsx_carry_the_policy_header() {
 
 #[test]
 fn split_by_township_and_the_bank_file() {
-    let w = bundled();
+    let w = Workdir::bundled();
     w.copy_repo_file("examples/bank-template.toml", "bank.toml");
     let r = payouts(
         &w,
@@ -781,7 +774,7 @@ fn split_by_township_and_the_bank_file() {
 
 #[test]
 fn index_with_a_policy_without_price_subsidy_stops_and_writes_nothing() {
-    let w = bundled();
+    let w = Workdir::bundled();
     w.copy_repo_file("examples/cpi.csv", "cpi.csv");
     let r = payouts(
         &w,
@@ -1146,7 +1139,7 @@ proptest! {
 
     #[test]
     fn random_rosters_never_repeat_an_id_and_a_rerun_adds_nothing(roster in random_roster()) {
-        let w = bundled();
+        let w = Workdir::bundled();
         w.write("roster.csv", &roster);
         let args = ["--from", "2022-01", "--to", "2022-06", "--format", "csv", "--ledger", "paid.csv"];
         let r1 = payouts(&w, &args);

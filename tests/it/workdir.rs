@@ -53,6 +53,15 @@ impl Workdir {
         }
     }
 
+    /// A folder with the bundled Lanzhou 2022 policy as `policy.toml` and the example roster
+    /// as `roster.csv`, the inputs most end-to-end cases start from.
+    pub fn bundled() -> Workdir {
+        let w = Workdir::new();
+        w.copy_repo_file("policies/lanzhou-2022.toml", "policy.toml");
+        w.copy_repo_file("examples/roster.csv", "roster.csv");
+        w
+    }
+
     /// The folder.
     pub fn path(&self) -> &Path {
         self.dir.path()
