@@ -2,8 +2,9 @@
 //! command's own arguments live beside its `run()` in `cmd/`.
 
 use crate::cmd;
+use crate::household::reader::InputEncoding;
 use crate::lang::Lang;
-use crate::output::Format;
+use crate::output::{CsvEncoding, Format};
 use clap::{Args, Parser, Subcommand};
 
 /// jiuzhu (救助): decides China's basic-living assistance (低保, 特困, 低保边缘, 渐退期, price
@@ -44,6 +45,9 @@ pub enum Command {
     Payouts(cmd::payouts::PayoutsArgs),
     /// The price-subsidy linkage (价格临时补贴): per index month, triggered or not, and the amounts
     Subsidy(cmd::subsidy::SubsidyArgs),
+    /// Check a policy and rosters without computing payments: every problem with file, row,
+    /// column and how to fix it
+    Validate(cmd::validate::ValidateArgs),
 }
 
 /// `-p/--policy` and `--strict`.
@@ -66,6 +70,16 @@ pub struct InputArgs {
     /// a local header name for a column: `--alias 保障人口=members` (repeatable)
     #[arg(long, value_name = "HEADER=COLUMN")]
     pub alias: Vec<String>,
+    /// the CSV roster's encoding (default: detected: a BOM, else UTF-8, else GBK/GB18030)
+    #[arg(long, value_enum, value_name = "ENCODING")]
+    pub encoding: Option<InputEncoding>,
+    /// the sheet of an .xlsx/.xls/.ods roster (default: the first)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// a members file, one row per person, joined by household_id: group counts, ages and
+    /// categories come from it
+    #[arg(long, value_name = "FILE")]
+    pub members: Option<String>,
 }
 
 /// `--format`, `-o`, `--lang`.
@@ -80,4 +94,11 @@ pub struct OutputArgs {
     /// language of messages
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: Lang,
+    /// encoding of CSV output (default: utf8-bom in a file written with -o, so that Excel and
+    /// WPS show Chinese correctly; utf8 on stdout, for scripts); gb18030 for old Excel
+    #[arg(long, value_enum, value_name = "ENCODING")]
+    pub csv_encoding: Option<CsvEncoding>,
+    /// mask ID and account numbers in output files too (tables always mask them)
+    #[arg(long)]
+    pub mask: bool,
 }

@@ -365,6 +365,7 @@ fn write_csv_row<W: Write>(
 pub fn run(args: CheckArgs) -> Result<i32> {
     let (policy, params) = super::load_policy(&args.policy, args.month)?;
     let (mut source, parser) = super::open_roster(&args.roster, &args.input, &policy)?;
+    let parser = super::attach_members(parser, &args.input, &policy, &params)?;
     let format = Format::resolve(args.out.format, args.out.output.as_deref());
     if format == Format::Xlsx {
         bail!("check writes table, csv or json; .xlsx workbooks are written by payouts");
@@ -384,8 +385,7 @@ pub fn run(args: CheckArgs) -> Result<i32> {
         format,
         extra_headers,
     };
-    let mut out =
-        Output::open(args.out.output.as_deref()).context("cannot create the output file")?;
+    let mut out = Output::create(&args.out, format).context("cannot create the output file")?;
     match format {
         Format::Csv => {
             let mut w = output::csv_writer(Vec::new());
@@ -506,7 +506,8 @@ pub fn run(args: CheckArgs) -> Result<i32> {
     }
     out.commit().context("cannot write the output")?;
     print_summary(&summary, args.month, args.out.lang);
-    Ok(if summary.all_decided() {
+    let members_clean = super::report_members(&parser, args.out.lang);
+    Ok(if summary.all_decided() && members_clean {
         EXIT_OK
     } else {
         EXIT_ROWS

@@ -8,10 +8,13 @@ pub mod explain;
 pub mod init;
 pub mod payouts;
 pub mod subsidy;
+pub mod validate;
 
 use crate::cli::{Command, InputArgs, PolicyArgs};
 use crate::household::RowParser;
+use crate::household::members::{Members, MembersJoin};
 use crate::household::reader::{self, ReadOptions, RecordSource};
+use crate::lang::Lang;
 use crate::month::Month;
 use crate::policy::{MonthParams, Policy};
 use anyhow::{Context, Result, bail};
@@ -19,14 +22,41 @@ use anyhow::{Context, Result, bail};
 /// Runs a parsed command; returns the exit code.
 pub fn dispatch(command: Command) -> Result<i32> {
     match command {
-        Command::Audit(a) => audit::run(a),
+        Command::Audit(a) => {
+            refuse_members("audit", &a.input)?;
+            audit::run(a)
+        }
         Command::Check(a) => check::run(a),
-        Command::Compare(a) => compare::run(a),
-        Command::Explain(a) => explain::run(a),
+        Command::Compare(a) => {
+            refuse_members("compare", &a.input)?;
+            compare::run(a)
+        }
+        Command::Explain(a) => {
+            refuse_members("explain", &a.input)?;
+            explain::run(a)
+        }
         Command::Init(a) => init::run(a),
-        Command::Payouts(a) => payouts::run(a),
-        Command::Subsidy(a) => subsidy::run(a),
+        Command::Payouts(a) => {
+            refuse_members("payouts", &a.input)?;
+            payouts::run(a)
+        }
+        Command::Subsidy(a) => {
+            refuse_members("subsidy", &a.input)?;
+            subsidy::run(a)
+        }
+        Command::Validate(a) => validate::run(a),
     }
+}
+
+/// A command that does not join a members file yet refuses `--members` rather than ignoring
+/// it (the group counts would silently come from the roster instead).
+fn refuse_members(command: &str, input: &InputArgs) -> Result<()> {
+    if input.members.is_some() {
+        bail!(
+            "{command} does not read --members yet: run check (or validate) with --members, or give the group counts in the roster ({command} 暂不支持 --members)"
+        );
+    }
+    Ok(())
 }
 
 /// Loads the policy, refuses a stale one with `--strict` (else warns on stderr), and resolves
@@ -40,14 +70,13 @@ pub fn load_policy(args: &PolicyArgs, month: Month) -> Result<(Policy, MonthPara
     Ok((policy, params))
 }
 
-/// Opens a roster and builds the row parser for it.
-pub fn open_roster<'p>(
-    path: &str,
-    input: &InputArgs,
-    policy: &'p Policy,
-) -> Result<(Box<dyn RecordSource>, RowParser<'p>)> {
+/// The reading options of `--alias`, `--encoding`, `--sheet` and the policy's `[aliases]`.
+pub fn read_options(input: &InputArgs, policy: &Policy) -> Result<ReadOptions> {
     let mut opts = ReadOptions {
         aliases: policy.file.aliases.clone(),
+        encoding: input.encoding,
+        sheet: input.sheet.clone(),
+        report: true,
     };
     for a in &input.alias {
         let Some((header, column)) = a.split_once('=') else {
@@ -59,6 +88,17 @@ pub fn open_roster<'p>(
         opts.aliases
             .insert(header.trim().to_string(), column.trim().to_string());
     }
+    Ok(opts)
+}
+
+/// Opens a roster and builds the row parser for it. Skipped title and total rows are reported
+/// on stderr as they are met.
+pub fn open_roster<'p>(
+    path: &str,
+    input: &InputArgs,
+    policy: &'p Policy,
+) -> Result<(Box<dyn RecordSource>, RowParser<'p>)> {
+    let opts = read_options(input, policy)?;
     let source = reader::open(path, &opts)?;
     let today = chrono::Local::now().date_naive();
     let parser = RowParser::new(
@@ -81,4 +121,54 @@ pub fn find_header(headers: &[String], names: &[&str]) -> Option<usize> {
         let n = normalize_header(n);
         headers.iter().position(|h| normalize_header(h) == n)
     })
+}
+
+/// Joins `--members` (when given) to the parser for `month`: from then on a household's group
+/// counts, ages and categories come from its person rows. The file is read whole (see
+/// [`crate::household::members`] for the memory it takes).
+pub fn attach_members<'p>(
+    parser: RowParser<'p>,
+    input: &InputArgs,
+    policy: &'p Policy,
+    params: &MonthParams,
+) -> Result<RowParser<'p>> {
+    let Some(path) = &input.members else {
+        return Ok(parser);
+    };
+    let mut opts = read_options(input, policy)?;
+    // the roster's --sheet names a sheet of the roster's workbook, not of the members file
+    opts.sheet = None;
+    let today = chrono::Local::now().date_naive();
+    let members =
+        Members::load(path, &opts, today).with_context(|| format!("members file {path}"))?;
+    let join = MembersJoin::new(members, policy, Some(params), params.month, true);
+    Ok(parser.with_members(std::sync::Arc::new(join)))
+}
+
+/// After a run with `--members`: lists on stderr the person rows that belong to no household
+/// of the roster (and rows without a household id). Returns whether there were none.
+pub fn report_members(parser: &RowParser, lang: Lang) -> bool {
+    let Some(join) = parser.members() else {
+        return true;
+    };
+    let problems = join.orphan_problems();
+    for p in problems.iter().take(20) {
+        eprintln!("  {} {}", join.members().path, p.describe(lang));
+    }
+    if problems.len() > 20 {
+        eprintln!(
+            "  {}",
+            match lang {
+                Lang::Zh => format!(
+                    "…… 成员名单另有 {} 个问题（用 jiuzhu validate 查看全部）",
+                    problems.len() - 20
+                ),
+                Lang::En => format!(
+                    "... and {} more problems in the members file (jiuzhu validate lists them all)",
+                    problems.len() - 20
+                ),
+            }
+        );
+    }
+    problems.is_empty()
 }

@@ -25,6 +25,8 @@ pub enum CellError {
     NotYesNo,
     /// The number is well formed but too large (or too precise) to be held exactly.
     OutOfRange,
+    /// The cell is not a recognisable date in the supported range.
+    NotDate,
 }
 
 impl CellError {
@@ -41,6 +43,9 @@ impl CellError {
             }
             CellError::NotYesNo => "不是有效的是/否：请填写“是”或“否”",
             CellError::OutOfRange => "数值过大或小数位过多，无法准确处理：请核对是否多填了数字",
+            CellError::NotDate => {
+                "不是有效的日期：请按 1950-03-15 或 1950年3月15日 的格式填写，年份须在 1900–2200 之间"
+            }
         }
     }
 
@@ -61,6 +66,9 @@ impl CellError {
             CellError::OutOfRange => {
                 "The number is too large or has too many decimal places to be handled exactly: check for extra digits"
             }
+            CellError::NotDate => {
+                "Not a valid date: write it as 1950-03-15 or 1950年3月15日, with a year between 1900 and 2200"
+            }
         }
     }
 
@@ -73,6 +81,7 @@ impl CellError {
             CellError::NotMonth => "not_month",
             CellError::NotYesNo => "not_yes_no",
             CellError::OutOfRange => "out_of_range",
+            CellError::NotDate => "not_date",
         }
     }
 }
@@ -457,6 +466,58 @@ pub fn parse_month(raw: &str) -> Result<Option<(i32, u32)>, CellError> {
     parsed.map(Some).ok_or(CellError::NotMonth)
 }
 
+/// A date such as a birth date: `YYYY-MM-DD`, `YYYY/M/D`, `YYYY.MM.DD`, `YYYYMMDD`,
+/// `YYYY年M月D日`, optionally followed by Excel's time of day; a year and month alone
+/// (`1950-03`, `1950年3月`, `195003`) stands for the first of the month, which is how 出生年月
+/// columns are written. Empty gives `Ok(None)`.
+pub fn parse_date(raw: &str) -> Result<Option<chrono::NaiveDate>, CellError> {
+    let cell = normalize_numeric(raw);
+    let s = cell.as_ref();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let date = match s.split_once(' ') {
+        Some((d, t)) if is_time_of_day(t.trim()) => d,
+        Some(_) => return Err(CellError::NotDate),
+        None => s,
+    };
+    let parts: Vec<&str> = if date.contains('年') {
+        let Some(body) = date.strip_suffix('日').or_else(|| date.strip_suffix('月')) else {
+            return Err(CellError::NotDate);
+        };
+        body.split(['年', '月']).map(str::trim).collect()
+    } else if all_digits(date) {
+        match date.len() {
+            8 => vec![&date[..4], &date[4..6], &date[6..]],
+            6 => vec![&date[..4], &date[4..]],
+            _ => return Err(CellError::NotDate),
+        }
+    } else {
+        let Some(sep) = date.chars().find(|c| !c.is_ascii_digit()) else {
+            return Err(CellError::NotDate);
+        };
+        if !matches!(sep, '-' | '/' | '.' | '／') {
+            return Err(CellError::NotDate);
+        }
+        date.split(sep).collect()
+    };
+    let (year, month, day) = match parts.as_slice() {
+        [y, m] => (digits(y, 4, 4), digits(m, 1, 2), Some(1)),
+        [y, m, d] => (digits(y, 4, 4), digits(m, 1, 2), digits(d, 1, 2)),
+        _ => return Err(CellError::NotDate),
+    };
+    let (Some(year), Some(month), Some(day)) = (year, month, day) else {
+        return Err(CellError::NotDate);
+    };
+    let year = i32::try_from(year).map_err(|_| CellError::NotDate)?;
+    if !(1900..=2200).contains(&year) {
+        return Err(CellError::NotDate);
+    }
+    chrono::NaiveDate::from_ymd_opt(year, month, day)
+        .map(Some)
+        .ok_or(CellError::NotDate)
+}
+
 /// True for an optional sign, digits, and an optional `.digits` part.
 fn is_plain_signed_number(s: &str) -> bool {
     let unsigned = s.strip_prefix(['-', '+']).unwrap_or(s);
@@ -620,6 +681,26 @@ mod tests {
     }
 
     #[test]
+    fn date_spellings() {
+        let want = chrono::NaiveDate::from_ymd_opt(1950, 3, 5);
+        for raw in cells(
+            "1950-03-05|1950/3/5|1950.03.05|19500305|1950年3月5日|１９５０－０３－０５|1950-03-05 00:00:00",
+        ) {
+            assert_eq!(parse_date(raw), Ok(want), "{raw}");
+        }
+        let first = chrono::NaiveDate::from_ymd_opt(1950, 3, 1);
+        for raw in cells("1950-03|1950年3月|195003") {
+            assert_eq!(parse_date(raw), Ok(first), "{raw}");
+        }
+        assert_eq!(parse_date(" "), Ok(None));
+        for raw in
+            cells("1950-02-30|1899-12-31|50-3-5|1950|1950-03-05-1|March|1950年3|1950-03-05 noon")
+        {
+            assert_eq!(parse_date(raw), Err(CellError::NotDate), "{raw}");
+        }
+    }
+
+    #[test]
     fn guard_formula_prefixes_dangerous_text_only() {
         for raw in cells("=SUM(A1)|@cmd|+86 138|-|-1+2|\tx|\rx|-12.") {
             assert_eq!(guard_formula(raw), format!("'{raw}"));
@@ -636,7 +717,7 @@ mod tests {
     fn error_codes_are_distinct_snake_case() {
         use CellError::*;
         let all = [
-            NotMoney, Negative, NotInteger, NotMonth, NotYesNo, OutOfRange,
+            NotMoney, Negative, NotInteger, NotMonth, NotYesNo, OutOfRange, NotDate,
         ];
         let codes: std::collections::HashSet<_> = all.iter().map(CellError::code).collect();
         assert_eq!(codes.len(), all.len());
@@ -654,7 +735,7 @@ mod tests {
         #[test]
         fn arbitrary_strings_never_panic(s in "\\PC*|[0-9０-９.．,，+＋\\-－¥￥元年月日/／:() 　]{0,24}") {
             let _ = (normalize_numeric(&s), is_blank(&s), parse_money(&s), parse_count(&s));
-            let _ = (parse_yes_no(&s), parse_month(&s));
+            let _ = (parse_yes_no(&s), parse_month(&s), parse_date(&s));
             prop_assert!(guard_formula(&s).ends_with(s.as_str()));
         }
 

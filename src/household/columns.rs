@@ -62,6 +62,8 @@ pub enum Column {
     HeadId,
     /// 银行账号
     BankAccount,
+    /// 户月保障金额: the monthly amount the household is paid now (read, carried for audits)
+    MonthlyGrant,
 }
 
 /// Every column with its SPEC.md name (in the enum's order: `Column as usize` indexes it) and the headers that mean it (compared after
@@ -70,17 +72,49 @@ pub const COLUMNS: &[(Column, &str, &[&str])] = &[
     (
         Column::HouseholdId,
         "household_id",
-        &["户编号", "户号", "家庭编号", "低保证号", "救助证号", "id"],
+        &[
+            "户编号",
+            "户号",
+            "家庭编号",
+            "家庭编码",
+            "户编码",
+            "低保证号",
+            "低保证编号",
+            "救助证号",
+            "救助证编号",
+            "保障证号",
+            "特困证号",
+            "id",
+        ],
     ),
     (
         Column::Region,
         "region",
-        &["区划代码", "行政区划代码", "区划", "region_code"],
+        &[
+            "区划代码",
+            "行政区划代码",
+            "行政区划",
+            "区划",
+            "区划编码",
+            "行政区划编码",
+            "所属区划",
+            "region_code",
+        ],
     ),
     (
         Column::Residence,
         "residence",
-        &["城乡类别", "城乡", "户籍类别", "城乡属性"],
+        &[
+            "城乡类别",
+            "城乡",
+            "户籍类别",
+            "城乡属性",
+            "城乡标识",
+            "城乡类型",
+            "户籍性质",
+            "城市/农村",
+            "城乡别",
+        ],
     ),
     (
         Column::Members,
@@ -92,72 +126,143 @@ pub const COLUMNS: &[(Column, &str, &[&str])] = &[
             "共同生活人数",
             "户人口",
             "人口数",
+            "保障人口",
+            "保障人口数",
+            "享受人数",
+            "在保人数",
+            "家庭人口数",
+            "家庭成员人数",
+            "共同生活家庭成员人数",
         ],
     ),
     (
         Column::MonthlyIncome,
         "monthly_income",
-        &["家庭月收入", "月收入", "家庭月总收入", "家庭收入"],
+        &[
+            "家庭月收入",
+            "月收入",
+            "家庭月总收入",
+            "家庭收入",
+            "月总收入",
+            "家庭月收入合计",
+        ],
     ),
     (
         Column::ExemptIncome,
         "exempt_income",
-        &["不计入收入", "豁免收入", "不计入家庭收入"],
+        &[
+            "不计入收入",
+            "豁免收入",
+            "不计入家庭收入",
+            "不计收入",
+            "不计入月收入",
+        ],
     ),
     (
         Column::EmploymentIncome,
         "employment_income",
-        &["工资性收入", "务工收入", "就业收入"],
+        &["工资性收入", "务工收入", "就业收入", "工资收入", "劳动收入"],
     ),
-    (Column::Employed, "employed", &["就业人数", "务工人数"]),
+    (
+        Column::Employed,
+        "employed",
+        &["就业人数", "务工人数", "就业人口", "劳动力就业人数"],
+    ),
     (
         Column::Status,
         "status",
-        &["保障类别", "救助类别", "保障类型", "对象类别"],
+        &[
+            "保障类别",
+            "救助类别",
+            "保障类型",
+            "对象类别",
+            "救助类型",
+            "保障对象类别",
+            "救助对象类别",
+        ],
     ),
     (
         Column::Categories,
         "categories",
         &["其他类别", "特殊类别", "人员类别"],
     ),
-    (Column::Elderly, "elderly", &["老年人数", "老年人"]),
+    (
+        Column::Elderly,
+        "elderly",
+        &["老年人数", "老年人", "老人数", "老年人口", "老年人口数"],
+    ),
     (
         Column::SeverelyDisabled,
         "severely_disabled",
-        &["重度残疾人数", "重度残疾"],
+        &["重度残疾人数", "重度残疾", "重度残疾人", "一二级残疾人数"],
     ),
-    (Column::Disabled, "disabled", &["残疾人数", "残疾人"]),
+    (
+        Column::Disabled,
+        "disabled",
+        &["残疾人数", "残疾人", "其他残疾人数", "三四级残疾人数"],
+    ),
     (
         Column::SeriouslyIll,
         "seriously_ill",
-        &["重病人数", "重病患者人数", "重病"],
+        &[
+            "重病人数",
+            "重病患者人数",
+            "重病",
+            "重病患者",
+            "大病人数",
+            "重特大疾病人数",
+        ],
     ),
-    (Column::Minors, "minors", &["未成年人数", "未成年人"]),
+    (
+        Column::Minors,
+        "minors",
+        &["未成年人数", "未成年人", "未成年人口", "未成年人口数"],
+    ),
     (
         Column::CareLevel,
         "care_level",
-        &["自理能力", "生活自理能力", "护理等级"],
+        &[
+            "自理能力",
+            "生活自理能力",
+            "护理等级",
+            "自理情况",
+            "失能等级",
+            "生活自理情况",
+        ],
     ),
     (
         Column::Institutional,
         "institutional",
-        &["集中供养", "供养方式"],
+        &["集中供养", "供养方式", "供养形式", "是否集中供养"],
     ),
     (Column::Tier, "tier", &["档次", "保障档次", "分档"]),
     (
         Column::ExitStart,
         "exit_start",
-        &["渐退起始月", "渐退开始月份", "渐退起始月份"],
+        &[
+            "渐退起始月",
+            "渐退开始月份",
+            "渐退起始月份",
+            "渐退开始时间",
+            "渐退起始时间",
+            "渐退期起始月",
+        ],
     ),
     (
         Column::LastGrant,
         "last_grant",
-        &["上月低保金", "渐退前低保金", "原低保金"],
+        &[
+            "上月低保金",
+            "渐退前低保金",
+            "原低保金",
+            "原保障金额",
+            "渐退前保障金额",
+        ],
     ),
     (
         Column::MonthsWithoutIncome,
         "months_without_income",
-        &["连续无收入月数", "无收入月数"],
+        &["连续无收入月数", "无收入月数", "无收入月份数"],
     ),
     (
         Column::UnemploymentInsured,
@@ -165,7 +270,17 @@ pub const COLUMNS: &[(Column, &str, &[&str])] = &[
         &["参加失业保险", "是否参加失业保险", "失业保险"],
     ),
     (Column::Pandemic, "pandemic", &["疫情影响", "疫情情况"]),
-    (Column::Assets, "assets", &["家庭财产", "家庭资产", "财产"]),
+    (
+        Column::Assets,
+        "assets",
+        &[
+            "家庭财产",
+            "家庭资产",
+            "财产",
+            "家庭财产总额",
+            "家庭资产总额",
+        ],
+    ),
     (
         Column::Township,
         "township",
@@ -176,9 +291,26 @@ pub const COLUMNS: &[(Column, &str, &[&str])] = &[
             "街道",
             "所属乡镇街道",
             "乡镇（街道）",
+            "乡镇/街道",
+            "所属乡镇/街道",
+            "所属街道",
+            "所属镇街",
+            "镇街",
+            "街道办事处",
         ],
     ),
-    (Column::HeadName, "head_name", &["户主姓名", "户主", "姓名"]),
+    (
+        Column::HeadName,
+        "head_name",
+        &[
+            "户主姓名",
+            "户主",
+            "姓名",
+            "户主名称",
+            "申请人姓名",
+            "申请人",
+        ],
+    ),
     (
         Column::HeadId,
         "head_id",
@@ -188,12 +320,45 @@ pub const COLUMNS: &[(Column, &str, &[&str])] = &[
             "身份证号",
             "户主身份证号码",
             "公民身份号码",
+            "户主公民身份号码",
+            "证件号码",
+            "身份证",
+            "申请人身份证号码",
         ],
     ),
     (
         Column::BankAccount,
         "bank_account",
-        &["银行账号", "银行卡号", "账号", "社保卡号", "一卡通账号"],
+        &[
+            "银行账号",
+            "银行帐号",
+            "银行卡号",
+            "账号",
+            "帐号",
+            "社保卡号",
+            "社会保障卡号",
+            "一卡通账号",
+            "一卡通帐号",
+            "惠民一卡通账号",
+            "存折账号",
+            "存折帐号",
+            "收款账号",
+            "发放账号",
+        ],
+    ),
+    (
+        Column::MonthlyGrant,
+        "monthly_grant",
+        &[
+            "户月保障金额",
+            "月保障金额",
+            "保障金额",
+            "月保障金",
+            "户月救助金额",
+            "月救助金额",
+            "月发放金额",
+            "享受金额",
+        ],
     ),
 ];
 
@@ -249,6 +414,43 @@ pub fn normalize_header(raw: &str) -> String {
     s
 }
 
+/// How many different columns the cells of a header row name: rows of a title, units or
+/// column numbers name none, the real header row several. Unlike [`HeaderMap::from_headers`]
+/// this never fails, so a header with a doubled column is still found (and then refused with a
+/// clear message).
+pub fn count_known<'a>(
+    headers: impl IntoIterator<Item = &'a str>,
+    aliases: &BTreeMap<String, String>,
+) -> usize {
+    let mut seen: Vec<Column> = Vec::new();
+    for raw in headers {
+        if let Some(c) = lookup(&normalize_header(raw), aliases)
+            && !seen.contains(&c)
+        {
+            seen.push(c);
+        }
+    }
+    seen.len()
+}
+
+/// The column a normalised header names: local aliases first, then SPEC.md names and the
+/// built-in aliases.
+fn lookup(h: &str, aliases: &BTreeMap<String, String>) -> Option<Column> {
+    if h.is_empty() {
+        return None;
+    }
+    aliases
+        .iter()
+        .find(|(a, _)| normalize_header(a) == h)
+        .and_then(|(_, c)| Column::by_name(c))
+        .or_else(|| {
+            COLUMNS
+                .iter()
+                .find(|(_, n, zh)| *n == h || zh.iter().any(|z| normalize_header(z) == h))
+                .map(|(c, _, _)| *c)
+        })
+}
+
 /// Where each column sits in a file, and the columns carried through untouched.
 #[derive(Debug, Clone, Default)]
 pub struct HeaderMap {
@@ -265,24 +467,9 @@ impl HeaderMap {
         headers: impl IntoIterator<Item = &'a str>,
         aliases: &BTreeMap<String, String>,
     ) -> Result<HeaderMap, String> {
-        let local: Vec<(String, Column)> = aliases
-            .iter()
-            .filter_map(|(a, c)| Column::by_name(c).map(|c| (normalize_header(a), c)))
-            .collect();
         let mut map = HeaderMap::default();
         for (i, raw) in headers.into_iter().enumerate() {
-            let h = normalize_header(raw);
-            let found = local
-                .iter()
-                .find(|(a, _)| *a == h)
-                .map(|(_, c)| *c)
-                .or_else(|| {
-                    COLUMNS
-                        .iter()
-                        .find(|(_, n, zh)| *n == h || zh.iter().any(|z| normalize_header(z) == h))
-                        .map(|(c, _, _)| *c)
-                });
-            match found {
+            match lookup(&normalize_header(raw), aliases) {
                 Some(c) => {
                     if map.index.insert(c, i).is_some() {
                         return Err(format!(

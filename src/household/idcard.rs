@@ -203,6 +203,23 @@ fn has_trailing_decimal(s: &str) -> bool {
     })
 }
 
+/// The Excel damage a number-like cell shows, if any: scientific notation (`6.22848E+18`) or a
+/// trailing `.0`. For cells that are not ID numbers but suffer the same way (bank accounts,
+/// long household ids); an ID number gets the full check of [`parse_id`].
+pub fn excel_damage(raw: &str) -> Option<IdProblem> {
+    let text: String = strip_text_wrappers(raw.trim())
+        .chars()
+        .map(to_ascii)
+        .collect();
+    if is_scientific(&text) {
+        Some(IdProblem::ScientificNotation)
+    } else if has_trailing_decimal(&text) && text.len() > 10 {
+        Some(IdProblem::TrailingDecimal)
+    } else {
+        None
+    }
+}
+
 /// Reads `len` ASCII digits starting at `start` as a number.
 fn number_at(digits: &[u8], start: usize, len: usize) -> Option<u32> {
     digits
@@ -455,6 +472,18 @@ mod tests {
         assert_eq!(parse("11010519491231002.00"), Err(TrailingDecimal));
         assert_ne!(check_char(b"11010519491231000"), '0');
         assert_eq!(parse("110105194912310000"), Err(ZeroedTail));
+    }
+
+    #[test]
+    fn excel_damage_of_other_long_numbers() {
+        assert_eq!(excel_damage("6.22848E+18"), Some(ScientificNotation));
+        assert_eq!(excel_damage("6228480010000000011.0"), Some(TrailingDecimal));
+        assert_eq!(excel_damage("6228480010000000011"), None);
+        assert_eq!(
+            excel_damage("3.0"),
+            None,
+            "a short number with .0 is not an account"
+        );
     }
 
     #[test]

@@ -218,6 +218,11 @@ impl Categories {
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
+
+    /// The categories in either set (a household's and its members').
+    pub fn union(self, other: Categories) -> Categories {
+        Categories(self.0 | other.0)
+    }
 }
 
 fn alias(p: &str) -> Option<&'static str> {

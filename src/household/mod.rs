@@ -7,6 +7,7 @@ pub mod cells;
 pub mod columns;
 pub mod idcard;
 pub mod kinds;
+pub mod members;
 pub mod reader;
 
 use crate::lang::Lang;
@@ -14,6 +15,7 @@ use crate::month::Month;
 use crate::policy::{AreaIndex, Policy};
 use columns::{Column, HeaderMap};
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
 pub use kinds::{CATEGORY_NAMES, CareLevel, Categories, Pandemic, Residence, Status};
 
@@ -114,6 +116,10 @@ pub struct Household {
     pub head_id: String,
     /// 银行账号
     pub bank_account: String,
+    /// 户月保障金额: what the household is paid now, as the roster says (not used by the rules)
+    pub monthly_grant: Option<Decimal>,
+    /// the covered members, when a members file is given (`--members`); empty otherwise
+    pub persons: Vec<members::PersonFacts>,
     /// cells that could not be read: the household is `invalid`
     pub errors: Vec<RowError>,
     /// problems that do not change a decision (a malformed ID number)
@@ -138,6 +144,8 @@ pub struct RowParser<'p> {
     today: chrono::NaiveDate,
     /// a `--region` for a county roster without the region column
     default_region: Option<String>,
+    /// the members file joined to the households (`--members`)
+    members: Option<Arc<members::MembersJoin>>,
 }
 
 impl<'p> RowParser<'p> {
@@ -182,7 +190,19 @@ impl<'p> RowParser<'p> {
             map,
             today,
             default_region,
+            members: None,
         })
+    }
+
+    /// Takes group counts, ages and person categories from a members file from now on.
+    pub fn with_members(mut self, join: Arc<members::MembersJoin>) -> RowParser<'p> {
+        self.members = Some(join);
+        self
+    }
+
+    /// The joined members file, if any.
+    pub fn members(&self) -> Option<&members::MembersJoin> {
+        self.members.as_deref()
     }
 
     /// The header map.
@@ -237,8 +257,12 @@ impl<'p> RowParser<'p> {
                 Column::Region,
                 &v,
                 "unknown_region",
-                format!("区划代码“{v}”不在政策文件的地区（areas）中；已知代码：{known}"),
-                format!("region \"{v}\" is in no area of the policy; known codes: {known}"),
+                format!(
+                    "区划代码“{v}”不在政策文件的地区（areas）中：请填写政策已知的代码（{known}），或在政策文件中补充该地区"
+                ),
+                format!(
+                    "region \"{v}\" is in no area of the policy: use a code the policy knows ({known}), or add the area to the policy"
+                ),
             );
         }
 
@@ -387,7 +411,7 @@ impl<'p> RowParser<'p> {
             );
             None
         });
-        h.institutional = parsed!(Column::Institutional, cells::parse_yes_no).unwrap_or(false);
+        h.institutional = parsed!(Column::Institutional, parse_institutional).unwrap_or(false);
         let tier = cell(Column::Tier).trim();
         h.tier = (!tier.is_empty()).then(|| tier.to_string());
         h.exit_start =
@@ -409,6 +433,7 @@ impl<'p> RowParser<'p> {
             })
             .unwrap_or_default();
         h.assets = parsed!(Column::Assets, cells::parse_money);
+        h.monthly_grant = parsed!(Column::MonthlyGrant, cells::parse_money);
         h.township = cell(Column::Township).trim().to_string();
         h.head_name = cell(Column::HeadName).trim().to_string();
         h.head_id = cell(Column::HeadId).trim().to_string();
@@ -425,13 +450,48 @@ impl<'p> RowParser<'p> {
                 en: p.en(),
             });
         }
+        for (column, value) in [
+            (Column::BankAccount, &h.bank_account),
+            (Column::HouseholdId, &h.id),
+        ] {
+            if let Some(p) = idcard::excel_damage(value) {
+                h.warnings.push(RowError {
+                    row,
+                    column: column.name().to_string(),
+                    value: value.clone(),
+                    code: p.code(),
+                    zh: format!(
+                        "{}被 Excel 当成数字保存（{}），超过 15 位的数字已丢失：请把该列设为文本格式后重新录入",
+                        column.zh(),
+                        if p == idcard::IdProblem::ScientificNotation { "科学计数法" } else { "末尾多了“.0”" }
+                    ),
+                    en: format!(
+                        "{} was stored by Excel as a number ({}), which keeps only 15 digits: format the column as text and re-enter it",
+                        column.name(),
+                        if p == idcard::IdProblem::ScientificNotation { "scientific notation" } else { "a trailing .0" }
+                    ),
+                });
+            }
+        }
         h.extra = self
             .map
             .extra
             .iter()
             .map(|(i, _)| field(*i).unwrap_or("").to_string())
             .collect();
+        if let Some(join) = &self.members {
+            join.apply(&mut h);
+        }
         h
+    }
+}
+
+/// 集中供养: yes/no, or the way 供养方式 columns say it (集中供养 / 分散供养).
+fn parse_institutional(raw: &str) -> Result<Option<bool>, cells::CellError> {
+    match raw.trim() {
+        "集中" | "集中供养" => Ok(Some(true)),
+        "分散" | "分散供养" => Ok(Some(false)),
+        other => cells::parse_yes_no(other),
     }
 }
 

@@ -1,12 +1,45 @@
-//! Opening a roster and streaming its records: the file (or stdin), its encoding, its header
-//! row. Records come out one at a time into a reused buffer, so memory does not grow with the
-//! file.
+//! Opening a roster (or a members file) and streaming its records: the file (or stdin), its
+//! encoding, the real header row, and the rows that are not households (合计/小计 totals, notes
+//! under the table).
+//!
+//! County files come as Excel/WPS exports: GBK CSV on Chinese Windows, UTF-8 with a BOM from
+//! "CSV UTF-8", or .xlsx workbooks with a title row, a units row (`单位：元`), a column-number
+//! row and a 合计 row. [`open`] takes them as they are:
+//!
+//! - **Encoding**: a BOM decides; else the file is strict UTF-8 if it reads as UTF-8, else strict
+//!   GB18030 (a superset of GBK); else reading stops at the first line that is neither.
+//!   `--encoding` forces one. A UTF-8 file goes straight into `csv::Reader` (the fast path);
+//!   GB18030 is decoded on the fly by a streaming [`Read`] adapter, so memory stays bounded.
+//! - **Workbooks** (.xlsx/.xlsm/.xlsb/.xls/.ods, also recognised by their first bytes): the first
+//!   sheet or `--sheet NAME`; each cell is read as a person sees it (integers without `.0`,
+//!   dates as `YYYY-MM-DD`, numbers too long for Excel's 15 digits in Excel's own `1.10105E+17`
+//!   form, so a damaged ID number is caught by the ID checks). A sheet is held in memory
+//!   (Excel caps a sheet at 1,048,576 rows).
+//! - **Header row**: the first row, among the first [`HEADER_SEARCH`], in which at least
+//!   [`MIN_KNOWN_HEADERS`] cells name known columns; title and units rows above it are skipped,
+//!   and so are a column-number row (`1, 2, 3 …`) and a units row right under it.
+//! - **Rows that are not households**: a row with `合计`, `小计`, `总计` or `共计` in a cell and no
+//!   household id of its own, and a note under the table (`制表人：…`) without a household id,
+//!   are skipped, never counted, and listed (on stderr when [`ReadOptions::report`] is set).
 
-use super::columns::HeaderMap;
+use super::columns::{self, HeaderMap};
+use calamine::{Data, Reader};
 use csv::StringRecord;
-use std::collections::BTreeMap;
+use encoding_rs::{Decoder, DecoderResult, Encoding, GB18030, UTF_16BE, UTF_16LE};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
+use std::sync::{Arc, OnceLock};
+
+/// How many rows from the top are searched for the header row.
+pub const HEADER_SEARCH: usize = 20;
+/// How many known column names make a row the header row.
+pub const MIN_KNOWN_HEADERS: usize = 3;
+/// Bytes looked at to decide a file's encoding.
+const SNIFF: usize = 64 * 1024;
+/// Skipped rows kept for reporting; more are only counted.
+const KEEP_SKIPPED: usize = 1000;
 
 /// Why an input file cannot be read at all (as opposed to a bad cell).
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +70,45 @@ pub enum InputError {
         /// what is wrong
         message: String,
     },
+    /// The file is not in a format the tool reads (a workbook it cannot open, a missing sheet).
+    #[error("{path}: {message}")]
+    Format {
+        /// the file
+        path: String,
+        /// what is wrong
+        message: String,
+    },
+}
+
+impl InputError {
+    /// The line the error is on, when it has one.
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            InputError::Broken { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+
+    /// The message without the file name.
+    pub fn message(&self) -> String {
+        match self {
+            InputError::Io { source, .. } => source.to_string(),
+            InputError::Broken { message, .. }
+            | InputError::Header { message, .. }
+            | InputError::Format { message, .. } => message.clone(),
+        }
+    }
+}
+
+/// The text encoding of a CSV roster (`--encoding`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputEncoding {
+    /// UTF-8 (with or without a BOM)
+    Utf8,
+    /// GBK, as Excel writes "CSV" on Chinese Windows (read as GB18030, its superset)
+    Gbk,
+    /// GB18030
+    Gb18030,
 }
 
 /// Options for reading rosters.
@@ -44,6 +116,73 @@ pub enum InputError {
 pub struct ReadOptions {
     /// local header aliases (policy `[aliases]` plus `--alias`)
     pub aliases: BTreeMap<String, String>,
+    /// `--encoding`: the CSV encoding, instead of detecting it
+    pub encoding: Option<InputEncoding>,
+    /// `--sheet`: the workbook sheet to read (default: the first)
+    pub sheet: Option<String>,
+    /// say on stderr which rows above the header and which total rows were skipped
+    pub report: bool,
+}
+
+/// Why a row of the file is not read as a household.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    /// a title or units row above the header row
+    AboveHeader,
+    /// a row of column numbers (`1, 2, 3 …`) under the header
+    ColumnNumbers,
+    /// a units row (`元`, `人`) under the header
+    Units,
+    /// a 合计/小计 row
+    Total,
+    /// a note under the table (`制表人：…`, `注：…`)
+    Note,
+}
+
+impl SkipReason {
+    /// A stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            SkipReason::AboveHeader => "above_header",
+            SkipReason::ColumnNumbers => "column_numbers",
+            SkipReason::Units => "units_row",
+            SkipReason::Total => "total_row",
+            SkipReason::Note => "note_row",
+        }
+    }
+
+    /// What the row is, in Chinese.
+    pub fn zh(self) -> &'static str {
+        match self {
+            SkipReason::AboveHeader => "表头上方的标题或单位行，已跳过",
+            SkipReason::ColumnNumbers => "列序号行，已跳过",
+            SkipReason::Units => "单位行，已跳过",
+            SkipReason::Total => "合计/小计行，已跳过，不计为一户",
+            SkipReason::Note => "表格下方的说明或签字行，已跳过，不计为一户",
+        }
+    }
+
+    /// What the row is, in English.
+    pub fn en(self) -> &'static str {
+        match self {
+            SkipReason::AboveHeader => "a title or units row above the header: skipped",
+            SkipReason::ColumnNumbers => "a row of column numbers: skipped",
+            SkipReason::Units => "a units row: skipped",
+            SkipReason::Total => "a total (合计/小计) row: skipped, not a household",
+            SkipReason::Note => "a note or signature row under the table: skipped, not a household",
+        }
+    }
+}
+
+/// A row that was not read as a household, with what it said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// line (CSV) or row (sheet) number
+    pub line: u64,
+    /// why it was skipped
+    pub reason: SkipReason,
+    /// its non-empty cells, shortened
+    pub text: String,
 }
 
 /// A source of roster records: a CSV file or a sheet.
@@ -56,59 +195,514 @@ pub trait RecordSource: Send {
     fn headers(&self) -> &[String];
     /// Reads the next data record into `rec`; returns its line number, or `None` at the end.
     fn next_record(&mut self, rec: &mut StringRecord) -> Result<Option<u64>, InputError>;
+    /// How the file was read: its encoding, or the workbook sheet.
+    fn encoding(&self) -> String {
+        "UTF-8".to_string()
+    }
+    /// The line (or sheet row) of the header row.
+    fn header_line(&self) -> u64 {
+        1
+    }
+    /// The rows read so far that were not households (the first thousand).
+    fn skipped(&self) -> &[Skipped] {
+        &[]
+    }
 }
 
-/// A CSV roster.
-pub struct CsvSource {
-    name: String,
-    reader: csv::Reader<Box<dyn Read + Send>>,
-    map: HeaderMap,
-    headers: Vec<String>,
-}
+// ---------------------------------------------------------------------------------------------
+// Decoding
 
-impl CsvSource {
-    /// Opens `path` (`-` is stdin) and reads its header row.
-    pub fn open(path: &str, opts: &ReadOptions) -> Result<CsvSource, InputError> {
-        let input: Box<dyn Read + Send> = if path == "-" {
-            Box::new(io::stdin())
-        } else {
-            let f = File::open(path).map_err(|source| InputError::Io {
-                path: path.to_string(),
-                source,
-            })?;
-            Box::new(BufReader::with_capacity(1 << 16, f))
-        };
-        CsvSource::from_reader(path, input, opts)
+/// The encoding a file turned out to be in; set once it is decided, which for a file that is
+/// ASCII at the top may be well after the first records were read.
+#[derive(Debug, Clone, Default)]
+struct EncodingLabel(Arc<OnceLock<&'static str>>);
+
+impl EncodingLabel {
+    fn set(&self, label: &'static str) {
+        let _ = self.0.set(label);
     }
 
-    /// Reads CSV from any reader (UTF-8, a leading BOM is skipped).
-    pub fn from_reader(
-        name: &str,
-        input: Box<dyn Read + Send>,
-        opts: &ReadOptions,
-    ) -> Result<CsvSource, InputError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .has_headers(true)
-            .buffer_capacity(1 << 16)
-            .from_reader(input);
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(|e| broken(name, &e))?
-            .iter()
-            .map(str::to_string)
-            .collect();
-        let map = HeaderMap::from_headers(headers.iter().map(String::as_str), &opts.aliases)
-            .map_err(|message| InputError::Header {
-                path: name.to_string(),
-                message,
-            })?;
-        Ok(CsvSource {
-            name: name.to_string(),
-            reader,
-            map,
-            headers,
-        })
+    fn get(&self) -> &'static str {
+        self.0.get().copied().unwrap_or("UTF-8")
+    }
+}
+
+/// A line that cannot be decoded; carried through `csv` inside an `io::Error`.
+#[derive(Debug)]
+struct Undecodable {
+    line: u64,
+    message: String,
+}
+
+impl std::fmt::Display for Undecodable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+impl std::error::Error for Undecodable {}
+
+fn undecodable(line: u64, message: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, Undecodable { line, message })
+}
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|b| **b == b'\n').count() as u64
+}
+
+const NEITHER: &str = "this line is neither UTF-8 nor GBK/GB18030 text: the file is damaged or in another encoding; open it in Excel or WPS and save it again as \"CSV UTF-8\" (该行既不是 UTF-8 也不是 GBK/GB18030 编码：文件可能已损坏或是其他编码，请用 Excel/WPS 打开后另存为“CSV UTF-8”)";
+
+enum Mode {
+    /// UTF-8: bytes pass through untouched; `csv` checks them.
+    Plain,
+    /// ASCII so far: passed through until the first non-ASCII byte decides.
+    Sniff,
+    /// decoded strictly to UTF-8
+    Transcode(Box<Decoder>),
+    /// the decoder has seen the end of the input
+    Done,
+}
+
+/// A [`Read`] that yields UTF-8 from a file in UTF-8, GB18030/GBK or UTF-16, deciding the
+/// encoding as described in the module documentation. Decoding is strict: a byte sequence that
+/// is not valid in the decided encoding is an error naming its line, never a replacement
+/// character.
+struct Decode<R> {
+    inner: R,
+    /// bytes read from `inner` and not yet handed on or decoded
+    buf: Vec<u8>,
+    pos: usize,
+    eof: bool,
+    mode: Mode,
+    /// decoded bytes not yet handed on
+    out: Vec<u8>,
+    out_pos: usize,
+    /// newlines already handed on (plain/sniff) or decoded (transcode)
+    lines: u64,
+    label: EncodingLabel,
+    /// the last byte handed on was a CR (its LF, if next, is dropped)
+    after_cr: bool,
+    /// the last byte handed on was not a LF (one is added at the end)
+    unterminated: bool,
+}
+
+impl<R: Read> Decode<R> {
+    fn new(inner: R, forced: Option<InputEncoding>, label: EncodingLabel) -> io::Result<Decode<R>> {
+        let mut d = Decode {
+            inner,
+            buf: Vec::with_capacity(SNIFF),
+            pos: 0,
+            eof: false,
+            mode: Mode::Sniff,
+            out: Vec::new(),
+            out_pos: 0,
+            lines: 0,
+            label,
+            after_cr: false,
+            unterminated: false,
+        };
+        d.fill(SNIFF)?;
+        let head = &d.buf[..];
+        let bom: Option<(&'static Encoding, usize, &'static str)> =
+            if head.starts_with(b"\xEF\xBB\xBF") {
+                Some((encoding_rs::UTF_8, 3, "UTF-8 (BOM)"))
+            } else if head.starts_with(b"\xFF\xFE") {
+                Some((UTF_16LE, 2, "UTF-16LE"))
+            } else if head.starts_with(b"\xFE\xFF") {
+                Some((UTF_16BE, 2, "UTF-16BE"))
+            } else if head.starts_with(b"\x84\x31\x95\x33") {
+                Some((GB18030, 4, "GB18030 (BOM)"))
+            } else {
+                None
+            };
+        match (bom, forced) {
+            (Some((enc, len, label)), forced) => {
+                let agrees = match forced {
+                    None => true,
+                    Some(InputEncoding::Utf8) => enc == encoding_rs::UTF_8,
+                    Some(_) => enc == GB18030,
+                };
+                if !agrees {
+                    return Err(undecodable(
+                        1,
+                        format!(
+                            "the file starts with a {label} byte-order mark, which contradicts --encoding: drop --encoding (文件开头的 BOM 标明编码为 {label}，与 --encoding 不符：请去掉 --encoding)"
+                        ),
+                    ));
+                }
+                d.pos = len;
+                d.start(enc, label);
+            }
+            (None, Some(InputEncoding::Utf8)) => d.start(encoding_rs::UTF_8, "UTF-8"),
+            (None, Some(InputEncoding::Gbk)) => d.start(GB18030, "GBK"),
+            (None, Some(InputEncoding::Gb18030)) => d.start(GB18030, "GB18030"),
+            (None, None) => {
+                if !d.buf.is_ascii() {
+                    d.decide()?;
+                } else if d.eof {
+                    d.start(encoding_rs::UTF_8, "UTF-8");
+                }
+            }
+        }
+        Ok(d)
+    }
+
+    fn start(&mut self, enc: &'static Encoding, label: &'static str) {
+        self.label.set(label);
+        self.mode = if enc == encoding_rs::UTF_8 {
+            Mode::Plain
+        } else {
+            Mode::Transcode(Box::new(enc.new_decoder_without_bom_handling()))
+        };
+    }
+
+    /// Reads from `inner` until `buf` holds `want` unconsumed bytes or the input ends.
+    fn fill(&mut self, want: usize) -> io::Result<()> {
+        if self.pos > 0 {
+            self.buf.drain(..self.pos);
+            self.pos = 0;
+        }
+        while self.buf.len() < want && !self.eof {
+            let old = self.buf.len();
+            self.buf.resize(want, 0);
+            let n = loop {
+                match self.inner.read(&mut self.buf[old..]) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        self.buf.truncate(old);
+                        return Err(e);
+                    }
+                }
+            };
+            self.buf.truncate(old + n);
+            if n == 0 {
+                self.eof = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// Decides the encoding from the bytes at `pos` (which start with a non-ASCII byte; all
+    /// before them was ASCII, the same in every candidate encoding).
+    fn decide(&mut self) -> io::Result<()> {
+        self.fill(SNIFF)?;
+        let window = &self.buf[self.pos..];
+        let utf8 = match std::str::from_utf8(window) {
+            Ok(_) => true,
+            // a character cut by the end of the window, not by the end of the file
+            Err(e) => e.error_len().is_none() && !self.eof,
+        };
+        if utf8 {
+            self.start(encoding_rs::UTF_8, "UTF-8");
+            return Ok(());
+        }
+        let mut dec = GB18030.new_decoder_without_bom_handling();
+        let mut scratch = vec![0u8; window.len() * 3 + 16];
+        let (result, read, written) =
+            dec.decode_to_utf8_without_replacement(window, &mut scratch, self.eof);
+        if let DecoderResult::Malformed(..) = result {
+            let line = self.lines + count_newlines(&scratch[..written]) + 1;
+            let _ = read;
+            return Err(undecodable(line, NEITHER.to_string()));
+        }
+        self.start(GB18030, "GBK/GB18030");
+        Ok(())
+    }
+
+    fn serve(src: &[u8], dst: &mut [u8]) -> usize {
+        let n = src.len().min(dst.len());
+        dst[..n].copy_from_slice(&src[..n]);
+        n
+    }
+}
+
+impl<R: Read> Decode<R> {
+    /// Line ends become LF (`\r\n` and a lone `\r` alike) and the text ends with one, so that
+    /// `csv` counts every line the way Excel and a text editor number them (it counts a CRLF
+    /// line late and skips empty lines without counting them). In place: the output is never
+    /// longer than the input. A CR inside a quoted cell becomes LF too, which a cell never needs.
+    fn normalize_eol(&mut self, buf: &mut [u8]) -> usize {
+        if !self.after_cr && !buf.contains(&b'\r') {
+            return buf.len();
+        }
+        let mut w = 0;
+        for i in 0..buf.len() {
+            let b = buf[i];
+            if b == b'\n' && self.after_cr {
+                self.after_cr = false;
+                continue;
+            }
+            self.after_cr = b == b'\r';
+            buf[w] = if b == b'\r' { b'\n' } else { b };
+            w += 1;
+        }
+        w
+    }
+}
+
+impl<R: Read> Read for Decode<R> {
+    fn read(&mut self, dst: &mut [u8]) -> io::Result<usize> {
+        if dst.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            let n = self.read_decoded(dst)?;
+            if n == 0 {
+                if self.unterminated {
+                    self.unterminated = false;
+                    dst[0] = b'\n';
+                    return Ok(1);
+                }
+                return Ok(0);
+            }
+            let m = self.normalize_eol(&mut dst[..n]);
+            if m > 0 {
+                self.unterminated = dst[m - 1] != b'\n';
+                return Ok(m);
+            }
+        }
+    }
+}
+
+impl<R: Read> Decode<R> {
+    /// Reads UTF-8 text, deciding the encoding as it goes.
+    fn read_decoded(&mut self, dst: &mut [u8]) -> io::Result<usize> {
+        loop {
+            match &mut self.mode {
+                Mode::Plain => {
+                    if self.pos < self.buf.len() {
+                        let n = Self::serve(&self.buf[self.pos..], dst);
+                        self.pos += n;
+                        if self.pos == self.buf.len() {
+                            // the sniffed bytes are handed on: free them
+                            self.buf = Vec::new();
+                            self.pos = 0;
+                        }
+                        return Ok(n);
+                    }
+                    return self.inner.read(dst);
+                }
+                Mode::Sniff => {
+                    if self.pos == self.buf.len() {
+                        if self.eof {
+                            return Ok(0);
+                        }
+                        let n = self.inner.read(dst)?;
+                        if n == 0 {
+                            self.eof = true;
+                            return Ok(0);
+                        }
+                        match dst[..n].iter().position(|b| !b.is_ascii()) {
+                            None => {
+                                self.lines += count_newlines(&dst[..n]);
+                                return Ok(n);
+                            }
+                            Some(k) => {
+                                self.buf.clear();
+                                self.buf.extend_from_slice(&dst[k..n]);
+                                self.pos = 0;
+                                if k > 0 {
+                                    self.lines += count_newlines(&dst[..k]);
+                                    return Ok(k);
+                                }
+                            }
+                        }
+                    }
+                    let rest = &self.buf[self.pos..];
+                    match rest.iter().position(|b| !b.is_ascii()) {
+                        Some(0) => self.decide()?,
+                        found => {
+                            let k = found.unwrap_or(rest.len());
+                            let n = Self::serve(&rest[..k], dst);
+                            self.lines += count_newlines(&dst[..n]);
+                            self.pos += n;
+                            return Ok(n);
+                        }
+                    }
+                }
+                Mode::Done => {
+                    let n = Self::serve(&self.out[self.out_pos..], dst);
+                    self.out_pos += n;
+                    return Ok(n);
+                }
+                Mode::Transcode(dec) => {
+                    if self.out_pos < self.out.len() {
+                        let n = Self::serve(&self.out[self.out_pos..], dst);
+                        self.out_pos += n;
+                        return Ok(n);
+                    }
+                    if self.pos == self.buf.len() && !self.eof {
+                        self.buf.clear();
+                        self.pos = 0;
+                        self.buf.resize(SNIFF, 0);
+                        let n = loop {
+                            match self.inner.read(&mut self.buf) {
+                                Ok(n) => break n,
+                                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                                Err(e) => {
+                                    self.buf.clear();
+                                    return Err(e);
+                                }
+                            }
+                        };
+                        self.buf.truncate(n);
+                        self.eof = n == 0;
+                    }
+                    self.out.clear();
+                    self.out.resize(SNIFF, 0);
+                    self.out_pos = 0;
+                    let (result, read, written) = dec.decode_to_utf8_without_replacement(
+                        &self.buf[self.pos..],
+                        &mut self.out,
+                        self.eof,
+                    );
+                    self.pos += read;
+                    self.out.truncate(written);
+                    self.lines += count_newlines(&self.out);
+                    match result {
+                        DecoderResult::Malformed(..) => {
+                            self.out.clear();
+                            let what = self.label.get();
+                            return Err(undecodable(
+                                self.lines + 1,
+                                format!(
+                                    "this line is not valid {what} text: the file is damaged or mixes encodings; open it in Excel or WPS and save it again (该行不是有效的 {what} 编码文本：文件可能已损坏或混用了多种编码，请用 Excel/WPS 打开后重新保存)"
+                                ),
+                            ));
+                        }
+                        DecoderResult::InputEmpty if self.eof => self.mode = Mode::Done,
+                        DecoderResult::InputEmpty | DecoderResult::OutputFull => {}
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Sniffs the delimiter from the first line: a tab when it has more tabs than commas (Excel's
+/// "Unicode text" and many exports from case-management systems), else a comma.
+fn sniff_delimiter(head: &[u8]) -> u8 {
+    let first = head.split(|b| *b == b'\n').next().unwrap_or(&[]);
+    let tabs = first.iter().filter(|b| **b == b'\t').count();
+    let commas = first.iter().filter(|b| **b == b',').count();
+    if tabs > commas { b'\t' } else { b',' }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw records: CSV or a sheet
+
+/// The rows of one worksheet, rendered as text cell by cell.
+struct SheetRows {
+    range: calamine::Range<Data>,
+    next: usize,
+    first_row: u64,
+}
+
+/// Raw records before any header logic.
+enum Raw {
+    Csv(Box<csv::Reader<Box<dyn Read + Send>>>),
+    Sheet(SheetRows),
+}
+
+impl Raw {
+    /// The next non-blank record and its line (CSV) or row (sheet) number.
+    fn next(&mut self, name: &str, rec: &mut StringRecord) -> Result<Option<u64>, InputError> {
+        match self {
+            Raw::Csv(reader) => loop {
+                match reader.read_record(rec) {
+                    Ok(false) => return Ok(None),
+                    Ok(true) => {
+                        // Blank lines between records are not households.
+                        if rec.iter().all(|f| f.trim().is_empty()) {
+                            continue;
+                        }
+                        // The record's own line: where it ends (every line ends in LF, see
+                        // `Decode::normalize_eol`) less the line breaks inside its quoted cells.
+                        // `csv`'s start position would point at blank lines before it.
+                        let inner = if rec.as_slice().contains('\n') {
+                            rec.as_slice().bytes().filter(|b| *b == b'\n').count() as u64
+                        } else {
+                            0
+                        };
+                        let line = reader.position().line().saturating_sub(1 + inner);
+                        return Ok(Some(line.max(1)));
+                    }
+                    Err(e) => return Err(broken(name, &e)),
+                }
+            },
+            Raw::Sheet(s) => loop {
+                if s.next >= s.range.height() {
+                    return Ok(None);
+                }
+                let r = s.next;
+                s.next += 1;
+                rec.clear();
+                for c in 0..s.range.width() {
+                    let text = s.range.get((r, c)).map(cell_text).unwrap_or_default();
+                    rec.push_field(&text);
+                }
+                if rec.iter().all(|f| f.trim().is_empty()) {
+                    continue;
+                }
+                return Ok(Some(s.first_row + r as u64));
+            },
+        }
+    }
+}
+
+/// A workbook cell as a person sees it in Excel.
+pub fn cell_text(d: &Data) -> Cow<'_, str> {
+    match d {
+        Data::Empty => Cow::Borrowed(""),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cow::Borrowed(s),
+        Data::Int(i) => Cow::Owned(i.to_string()),
+        Data::Float(f) => Cow::Owned(number_text(*f)),
+        Data::Bool(b) => Cow::Borrowed(if *b { "TRUE" } else { "FALSE" }),
+        Data::DateTime(dt) if dt.is_duration() => Cow::Owned(number_text(dt.as_f64())),
+        Data::DateTime(dt) => {
+            let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
+            Cow::Owned(if dt.as_f64() < 1.0 {
+                format!("{h:02}:{mi:02}:{s:02}")
+            } else if (h, mi, s) == (0, 0, 0) {
+                format!("{y:04}-{mo:02}-{d:02}")
+            } else {
+                format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}")
+            })
+        }
+        Data::Error(e) => Cow::Owned(e.to_string()),
+    }
+}
+
+/// A number as Excel shows it in a General cell: whole numbers without `.0`; at most 15
+/// significant digits (Excel keeps no more, so `0.1 + 0.2` shows as `0.3`); a whole number of
+/// 16 digits or more, which Excel has already cut to 15, as `1.10105E+17`. This is display,
+/// not rounding of money: the text is what the caseworker typed and sees.
+pub fn number_text(f: f64) -> String {
+    if !f.is_finite() {
+        return f.to_string();
+    }
+    if f == f.trunc() && f.abs() < 1e15 {
+        // exact: every integer below 2^53 is a float
+        return format!("{}", f as i64);
+    }
+    if f.abs() >= 1e15 {
+        let s = format!("{f:.5E}");
+        let (mantissa, exponent) = s.split_once('E').unwrap_or((&s, "0"));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        let (sign, digits) = match exponent.strip_prefix('-') {
+            Some(d) => ('-', d),
+            None => ('+', exponent),
+        };
+        return format!("{mantissa}E{sign}{digits:0>2}");
+    }
+    let magnitude = f.abs().log10().floor() as i32 + 1;
+    let decimals = (15 - magnitude).clamp(0, 20) as usize;
+    let s = format!("{f:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
     }
 }
 
@@ -116,9 +710,18 @@ fn broken(name: &str, e: &csv::Error) -> InputError {
     let line = e.position().map(|p| p.line()).unwrap_or(0);
     let message = match e.kind() {
         csv::ErrorKind::Utf8 { .. } => {
-            "the file is not valid UTF-8 here: save it as \"CSV UTF-8\" (文件编码无法识别：请另存为“CSV UTF-8”格式)".to_string()
+            "this line is not valid UTF-8 although the lines before it are: the file is damaged or mixes encodings; open it in Excel or WPS and save it again as \"CSV UTF-8\" (该行不是有效的 UTF-8 文本，而前面的行是：文件可能已损坏或混用了多种编码，请用 Excel/WPS 打开后另存为“CSV UTF-8”)".to_string()
         }
-        csv::ErrorKind::Io(io) => io.to_string(),
+        csv::ErrorKind::Io(io) => {
+            if let Some(u) = io.get_ref().and_then(|i| i.downcast_ref::<Undecodable>()) {
+                return InputError::Broken {
+                    path: name.to_string(),
+                    line: u.line,
+                    message: u.message.clone(),
+                };
+            }
+            io.to_string()
+        }
         _ => e.to_string(),
     };
     InputError::Broken {
@@ -128,9 +731,531 @@ fn broken(name: &str, e: &csv::Error) -> InputError {
     }
 }
 
-impl RecordSource for CsvSource {
-    fn name(&self) -> &str {
+// ---------------------------------------------------------------------------------------------
+// Tables: header row, skipped rows
+
+/// A table file after its header row: the records below it, one at a time, without the rows
+/// that are not data (totals, notes). Rosters and members files are both read through it.
+pub struct Table {
+    name: String,
+    raw: Raw,
+    encoding: EncodingLabel,
+    sheet: Option<String>,
+    header: Vec<String>,
+    header_line: u64,
+    pending: VecDeque<(StringRecord, u64)>,
+    key_field: Option<usize>,
+    skipped: Vec<Skipped>,
+    report: bool,
+}
+
+/// The byte signatures of workbooks: zip (xlsx, ods) and OLE (xls).
+fn is_workbook_magic(head: &[u8]) -> bool {
+    head.starts_with(b"PK\x03\x04") || head.starts_with(b"\xD0\xCF\x11\xE0")
+}
+
+fn has_ext(path: &str, exts: &[&str]) -> bool {
+    std::path::Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| exts.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+impl Table {
+    /// Opens `path` (`-` is stdin): a CSV in any supported encoding or a workbook, and finds
+    /// its header row, the first row (of the first [`HEADER_SEARCH`]) whose `score` — the
+    /// number of cells naming known columns — reaches [`MIN_KNOWN_HEADERS`].
+    pub fn open(
+        path: &str,
+        opts: &ReadOptions,
+        score: &dyn Fn(&[String]) -> usize,
+    ) -> Result<Table, InputError> {
+        let io_err = |source| InputError::Io {
+            path: path.to_string(),
+            source,
+        };
+        if has_ext(path, &["et", "ett", "wps"]) {
+            return Err(InputError::Format {
+                path: path.to_string(),
+                message: "WPS .et files cannot be read: in WPS save the sheet as .xlsx or as CSV (WPS 表格格式无法读取：请在 WPS 中另存为 .xlsx 或 CSV)".to_string(),
+            });
+        }
+        let (raw, encoding, sheet) = if path == "-" {
+            let mut input = BufReader::with_capacity(1 << 16, io::stdin());
+            let magic = is_workbook_magic(input.fill_buf().map_err(io_err)?);
+            if magic {
+                let mut bytes = Vec::new();
+                input.read_to_end(&mut bytes).map_err(io_err)?;
+                Table::workbook(path, bytes, opts)?
+            } else {
+                Table::csv(path, Box::new(input), opts)?
+            }
+        } else {
+            let mut f = File::open(path).map_err(io_err)?;
+            let mut magic = [0u8; 4];
+            let n = read_up_to(&mut f, &mut magic).map_err(io_err)?;
+            let workbook = has_ext(path, &["xlsx", "xlsm", "xlsb", "xls", "ods"])
+                || is_workbook_magic(&magic[..n]);
+            if workbook {
+                let bytes = std::fs::read(path).map_err(io_err)?;
+                Table::workbook(path, bytes, opts)?
+            } else {
+                let f = File::open(path).map_err(io_err)?;
+                Table::csv(path, Box::new(BufReader::with_capacity(1 << 16, f)), opts)?
+            }
+        };
+        Table::from_parts(path, raw, encoding, sheet, opts, score)
+    }
+
+    /// Reads a CSV table from any reader (tests, generated data).
+    pub fn from_reader(
+        name: &str,
+        input: Box<dyn Read + Send>,
+        opts: &ReadOptions,
+        score: &dyn Fn(&[String]) -> usize,
+    ) -> Result<Table, InputError> {
+        let (raw, encoding, sheet) = Table::csv(name, input, opts)?;
+        Table::from_parts(name, raw, encoding, sheet, opts, score)
+    }
+
+    fn from_parts(
+        name: &str,
+        raw: Raw,
+        encoding: EncodingLabel,
+        sheet: Option<String>,
+        opts: &ReadOptions,
+        score: &dyn Fn(&[String]) -> usize,
+    ) -> Result<Table, InputError> {
+        let mut t = Table {
+            name: name.to_string(),
+            raw,
+            encoding,
+            sheet,
+            header: Vec::new(),
+            header_line: 1,
+            pending: VecDeque::new(),
+            key_field: None,
+            skipped: Vec::new(),
+            report: opts.report,
+        };
+        t.find_header(score)?;
+        Ok(t)
+    }
+
+    /// A CSV from any reader.
+    fn csv(
+        name: &str,
+        input: Box<dyn Read + Send>,
+        opts: &ReadOptions,
+    ) -> Result<(Raw, EncodingLabel, Option<String>), InputError> {
+        if opts.sheet.is_some() {
+            return Err(InputError::Format {
+                path: name.to_string(),
+                message: "--sheet names a sheet of a workbook (.xlsx, .xls, .ods), but this file is CSV (--sheet 只适用于 .xlsx/.xls/.ods 工作簿)".to_string(),
+            });
+        }
+        let label = EncodingLabel::default();
+        let decode = Decode::new(input, opts.encoding, label.clone()).map_err(|e| {
+            match e.get_ref().and_then(|i| i.downcast_ref::<Undecodable>()) {
+                Some(u) => InputError::Broken {
+                    path: name.to_string(),
+                    line: u.line,
+                    message: u.message.clone(),
+                },
+                None => InputError::Io {
+                    path: name.to_string(),
+                    source: e,
+                },
+            }
+        })?;
+        let delimiter = match &decode.mode {
+            Mode::Transcode(_) if label.get().starts_with("UTF-16") => b'\t',
+            Mode::Transcode(_) => b',',
+            _ => sniff_delimiter(&decode.buf[decode.pos..]),
+        };
+        let reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(false)
+            .delimiter(delimiter)
+            .buffer_capacity(1 << 16)
+            .from_reader(Box::new(decode) as Box<dyn Read + Send>);
+        Ok((Raw::Csv(Box::new(reader)), label, None))
+    }
+
+    /// A workbook held in memory: its first sheet, or the one `--sheet` names.
+    fn workbook(
+        name: &str,
+        bytes: Vec<u8>,
+        opts: &ReadOptions,
+    ) -> Result<(Raw, EncodingLabel, Option<String>), InputError> {
+        let format_err = |message: String| InputError::Format {
+            path: name.to_string(),
+            message,
+        };
+        let mut book = calamine::open_workbook_auto_from_rs(io::Cursor::new(bytes)).map_err(|e| {
+            format_err(format!(
+                "cannot open the workbook ({e}): save it again from Excel or WPS as .xlsx (无法打开该工作簿，请用 Excel/WPS 重新另存为 .xlsx)"
+            ))
+        })?;
+        let names = book.sheet_names();
+        let sheet = match &opts.sheet {
+            Some(s) => names.iter().find(|n| *n == s).cloned().ok_or_else(|| {
+                format_err(format!(
+                    "no sheet \"{s}\"; the sheets are: {} (找不到工作表“{s}”)",
+                    names.join(", ")
+                ))
+            })?,
+            None => names.first().cloned().ok_or_else(|| {
+                format_err("the workbook has no sheets (工作簿中没有工作表)".into())
+            })?,
+        };
+        let range = book.worksheet_range(&sheet).map_err(|e| {
+            format_err(format!(
+                "cannot read sheet \"{sheet}\": {e} (无法读取工作表“{sheet}”)"
+            ))
+        })?;
+        let first_row = range.start().map(|(r, _)| u64::from(r) + 1).unwrap_or(1);
+        let label = EncodingLabel::default();
+        label.set("workbook");
+        Ok((
+            Raw::Sheet(SheetRows {
+                range,
+                next: 0,
+                first_row,
+            }),
+            label,
+            Some(sheet),
+        ))
+    }
+
+    /// Reads the first rows, keeps the header, queues the data rows read ahead.
+    fn find_header(&mut self, score: &dyn Fn(&[String]) -> usize) -> Result<(), InputError> {
+        let mut ahead: Vec<(StringRecord, u64)> = Vec::with_capacity(HEADER_SEARCH);
+        while ahead.len() < HEADER_SEARCH {
+            let mut rec = StringRecord::new();
+            match self.raw.next(&self.name, &mut rec)? {
+                Some(line) => ahead.push((rec, line)),
+                None => break,
+            }
+        }
+        if ahead.is_empty() {
+            return Err(InputError::Header {
+                path: self.name.clone(),
+                message: "the file has no rows: it is empty (文件为空，没有任何行)".to_string(),
+            });
+        }
+        let scores: Vec<usize> = ahead
+            .iter()
+            .map(|(r, _)| score(&r.iter().map(str::to_string).collect::<Vec<_>>()))
+            .collect();
+        let best = scores.iter().copied().max().unwrap_or(0);
+        let at = scores
+            .iter()
+            .position(|s| *s >= MIN_KNOWN_HEADERS.min(best.max(1)))
+            .unwrap_or(0);
+        let mut rest = ahead.into_iter();
+        for _ in 0..at {
+            if let Some((rec, line)) = rest.next() {
+                self.skip(line, SkipReason::AboveHeader, &rec);
+            }
+        }
+        let (header, line) = rest.next().unwrap_or_default();
+        self.header = header.iter().map(str::to_string).collect();
+        self.header_line = line;
+        if self.report && at > 0 {
+            eprintln!(
+                "jiuzhu: {}: 表头在第 {line} 行，已跳过其上方的 {at} 行标题/单位行 (header on line {line}; {at} title or units rows above it skipped)",
+                self.name
+            );
+        }
+        let mut under_header = true;
+        for (rec, line) in rest {
+            if under_header {
+                let reason = if is_column_number_row(&rec) {
+                    Some(SkipReason::ColumnNumbers)
+                } else if is_units_row(&rec) {
+                    Some(SkipReason::Units)
+                } else {
+                    None
+                };
+                if let Some(reason) = reason {
+                    self.skip(line, reason, &rec);
+                    continue;
+                }
+                under_header = false;
+            }
+            self.pending.push_back((rec, line));
+        }
+        Ok(())
+    }
+
+    fn skip(&mut self, line: u64, reason: SkipReason, rec: &StringRecord) {
+        let mut text: String = rec
+            .iter()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if let Some((i, _)) = text.char_indices().nth(40) {
+            text.truncate(i);
+            text.push('…');
+        }
+        if self.report && reason != SkipReason::AboveHeader {
+            eprintln!(
+                "jiuzhu: {} 第 {line} 行“{text}”是{} (line {line}: {})",
+                self.name,
+                reason.zh(),
+                reason.en()
+            );
+        }
+        if self.skipped.len() < KEEP_SKIPPED {
+            self.skipped.push(Skipped { line, reason, text });
+        }
+    }
+
+    /// The header cells as written.
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// The field of the key column (the household id): a total or note row is one whose key
+    /// is empty (or itself a total label), so a row with a real id is never skipped.
+    pub fn set_key_field(&mut self, field: Option<usize>) {
+        self.key_field = field;
+    }
+
+    /// The next data record; its line, or `None` at the end.
+    pub fn next_record(&mut self, rec: &mut StringRecord) -> Result<Option<u64>, InputError> {
+        loop {
+            let line = match self.pending.pop_front() {
+                Some((r, line)) => {
+                    *rec = r;
+                    line
+                }
+                None => match self.raw.next(&self.name, rec)? {
+                    Some(line) => line,
+                    None => return Ok(None),
+                },
+            };
+            if let Some(reason) = self.not_data(rec) {
+                self.skip(line, reason, rec);
+                continue;
+            }
+            return Ok(Some(line));
+        }
+    }
+
+    /// Whether a record is a total or a note rather than data. Cheap for ordinary rows: every
+    /// total label ends in 计, so rows without it are not looked at cell by cell.
+    fn not_data(&self, rec: &StringRecord) -> Option<SkipReason> {
+        let key = self.key_field.and_then(|i| rec.get(i)).unwrap_or("").trim();
+        let real_key =
+            !key.is_empty() && !is_total_label(key) && !is_count_label(key) && !is_note_label(key);
+        if real_key {
+            return None;
+        }
+        if rec.as_slice().contains('计') && rec.iter().any(is_total_label) {
+            return Some(SkipReason::Total);
+        }
+        if rec.iter().any(is_note_label) {
+            return Some(SkipReason::Note);
+        }
+        None
+    }
+
+    /// How the file was read.
+    pub fn encoding(&self) -> String {
+        match &self.sheet {
+            Some(s) => format!("sheet \"{s}\""),
+            None => self.encoding.get().to_string(),
+        }
+    }
+
+    /// The header's line.
+    pub fn header_line(&self) -> u64 {
+        self.header_line
+    }
+
+    /// The rows skipped so far.
+    pub fn skipped(&self) -> &[Skipped] {
+        &self.skipped
+    }
+
+    /// The file's name as given.
+    pub fn name(&self) -> &str {
         &self.name
+    }
+}
+
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+fn squeeze(cell: &str) -> String {
+    cell.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// `合计`, `小计`, `总计`, `共计`, also `城关镇小计`, `合计：`, `总 计`.
+fn is_total_label(cell: &str) -> bool {
+    if !cell.contains('计') {
+        return false;
+    }
+    let s = squeeze(cell);
+    let s = s.trim_end_matches([':', '：']);
+    ["合计", "小计", "总计", "共计"]
+        .iter()
+        .any(|w| s.starts_with(w) || s.ends_with(w))
+}
+
+/// `共 120 户`, `120户` in the id column of a total row.
+fn is_count_label(cell: &str) -> bool {
+    if !cell.trim_end().ends_with('户') {
+        return false;
+    }
+    let s = squeeze(cell);
+    let s = s.strip_prefix('共').unwrap_or(&s);
+    s.strip_suffix('户')
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Notes and signatures under a table: `制表人：`, `审核：`, `注：`, `填报日期：` …
+fn is_note_label(cell: &str) -> bool {
+    const MARKS: [&str; 15] = [
+        "制表",
+        "审核",
+        "填表",
+        "填报",
+        "负责人",
+        "单位负责人",
+        "经办人",
+        "复核",
+        "注：",
+        "注:",
+        "说明",
+        "备注：",
+        "备注:",
+        "日期：",
+        "签字",
+    ];
+    let first = [
+        '制', '审', '填', '负', '单', '经', '复', '注', '说', '备', '日', '签',
+    ];
+    if !cell.trim_start().starts_with(first) {
+        return false;
+    }
+    let s = squeeze(cell);
+    MARKS.iter().any(|m| s.starts_with(m))
+}
+
+/// A row of column numbers under the header: at least three cells, each `1`, `(1)`, `（1）` or
+/// `①`, counting up by one.
+fn is_column_number_row(rec: &StringRecord) -> bool {
+    let mut prev: Option<u32> = None;
+    let mut n = 0;
+    for cell in rec.iter().map(str::trim).filter(|c| !c.is_empty()) {
+        let Some(v) = column_number(cell) else {
+            return false;
+        };
+        if prev.is_some_and(|p| v != p + 1) {
+            return false;
+        }
+        prev = Some(v);
+        n += 1;
+    }
+    n >= 3
+}
+
+fn column_number(cell: &str) -> Option<u32> {
+    let mut chars = cell.chars();
+    if let (Some(c), None) = (chars.next(), chars.next())
+        && ('①'..='⑳').contains(&c)
+    {
+        return Some(u32::from(c) - u32::from('①') + 1);
+    }
+    let inner = cell
+        .strip_prefix(['(', '（'])
+        .and_then(|s| s.strip_suffix([')', '）']))
+        .unwrap_or(cell);
+    (!inner.is_empty() && inner.len() <= 3 && inner.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| inner.parse().ok())
+        .flatten()
+}
+
+/// A units row under the header: every non-empty cell a unit (`元`, `（元）`, `人`, `单位：元`).
+fn is_units_row(rec: &StringRecord) -> bool {
+    let mut any = false;
+    for cell in rec.iter().map(squeeze).filter(|c| !c.is_empty()) {
+        let bare = cell
+            .strip_prefix(['(', '（'])
+            .and_then(|s| s.strip_suffix([')', '）']))
+            .unwrap_or(&cell);
+        let unit = bare.starts_with("单位")
+            || matches!(
+                bare,
+                "元" | "人" | "户" | "个" | "元/月" | "元/人" | "月" | "元/年"
+            );
+        if !unit {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rosters
+
+/// A roster: a [`Table`] whose header is mapped to the roster's columns.
+pub struct RosterSource {
+    table: Table,
+    map: HeaderMap,
+}
+
+/// How many cells of a header row name a roster column (local aliases included).
+fn roster_score(aliases: &BTreeMap<String, String>) -> impl Fn(&[String]) -> usize + '_ {
+    move |cells: &[String]| columns::count_known(cells.iter().map(String::as_str), aliases)
+}
+
+impl RosterSource {
+    /// Opens a roster file (`-` is stdin).
+    pub fn open(path: &str, opts: &ReadOptions) -> Result<RosterSource, InputError> {
+        let table = Table::open(path, opts, &roster_score(&opts.aliases))?;
+        RosterSource::from_table(table, opts)
+    }
+
+    fn from_table(mut table: Table, opts: &ReadOptions) -> Result<RosterSource, InputError> {
+        let map = HeaderMap::from_headers(table.header().iter().map(String::as_str), &opts.aliases)
+            .map_err(|message| InputError::Header {
+                path: table.name().to_string(),
+                message,
+            })?;
+        table.set_key_field(map.get(columns::Column::HouseholdId));
+        Ok(RosterSource { table, map })
+    }
+
+    /// Reads a CSV roster from any reader (tests, generated data).
+    pub fn from_reader(
+        name: &str,
+        input: Box<dyn Read + Send>,
+        opts: &ReadOptions,
+    ) -> Result<RosterSource, InputError> {
+        let table = Table::from_reader(name, input, opts, &roster_score(&opts.aliases))?;
+        RosterSource::from_table(table, opts)
+    }
+}
+
+impl RecordSource for RosterSource {
+    fn name(&self) -> &str {
+        self.table.name()
     }
 
     fn header_map(&self) -> &HeaderMap {
@@ -138,27 +1263,216 @@ impl RecordSource for CsvSource {
     }
 
     fn headers(&self) -> &[String] {
-        &self.headers
+        self.table.header()
     }
 
     fn next_record(&mut self, rec: &mut StringRecord) -> Result<Option<u64>, InputError> {
-        loop {
-            match self.reader.read_record(rec) {
-                Ok(false) => return Ok(None),
-                Ok(true) => {
-                    // Blank lines between records are not households.
-                    if rec.iter().all(|f| f.trim().is_empty()) {
-                        continue;
-                    }
-                    return Ok(Some(rec.position().map(|p| p.line()).unwrap_or(0)));
-                }
-                Err(e) => return Err(broken(&self.name, &e)),
-            }
-        }
+        self.table.next_record(rec)
+    }
+
+    fn encoding(&self) -> String {
+        self.table.encoding()
+    }
+
+    fn header_line(&self) -> u64 {
+        self.table.header_line()
+    }
+
+    fn skipped(&self) -> &[Skipped] {
+        self.table.skipped()
     }
 }
 
-/// Opens a roster by its name: CSV for now; `-` is stdin.
+/// Opens a roster by its name: CSV in any supported encoding, or a workbook; `-` is stdin.
 pub fn open(path: &str, opts: &ReadOptions) -> Result<Box<dyn RecordSource>, InputError> {
-    Ok(Box::new(CsvSource::open(path, opts)?))
+    Ok(Box::new(RosterSource::open(path, opts)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    type Rows = Vec<(u64, Vec<String>)>;
+
+    fn read_all(bytes: &[u8], opts: &ReadOptions) -> Result<(RosterSource, Rows), InputError> {
+        let mut src =
+            RosterSource::from_reader("t.csv", Box::new(io::Cursor::new(bytes.to_vec())), opts)?;
+        let mut rows = Vec::new();
+        let mut rec = StringRecord::new();
+        while let Some(line) = src.next_record(&mut rec)? {
+            rows.push((line, rec.iter().map(str::to_string).collect()));
+        }
+        Ok((src, rows))
+    }
+
+    const PLAIN: &str = "户编号,城乡类别,家庭人口,乡镇街道\nH1,城市,3,城关镇\nH2,农村,2,七里河\n";
+
+    fn gbk(text: &str) -> Vec<u8> {
+        GB18030.encode(text).0.into_owned()
+    }
+
+    #[test]
+    fn utf8_bom_gbk_and_utf16_read_alike() {
+        let opts = ReadOptions::default();
+        let (src, plain) = read_all(PLAIN.as_bytes(), &opts).unwrap();
+        assert_eq!(src.encoding(), "UTF-8");
+        assert_eq!(plain.len(), 2);
+        assert_eq!(plain[1].1[3], "七里河");
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(PLAIN.as_bytes());
+        let (src, rows) = read_all(&bom, &opts).unwrap();
+        assert_eq!((src.encoding().as_str(), &rows), ("UTF-8 (BOM)", &plain));
+        let (src, rows) = read_all(&gbk(PLAIN), &opts).unwrap();
+        assert_eq!((src.encoding().as_str(), &rows), ("GBK/GB18030", &plain));
+        let mut utf16 = b"\xFF\xFE".to_vec();
+        for u in PLAIN.replace(',', "\t").encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        let (src, rows) = read_all(&utf16, &opts).unwrap();
+        assert_eq!((src.encoding().as_str(), &rows), ("UTF-16LE", &plain));
+    }
+
+    #[test]
+    fn ascii_top_then_gbk_is_decided_at_the_first_chinese_byte() {
+        let mut text = String::from("household_id,residence,members,township\n");
+        for i in 0..5000 {
+            text.push_str(&format!("H{i},urban,1,x\n"));
+        }
+        text.push_str("H9999,农村,2,城关镇\n");
+        let (src, rows) = read_all(&gbk(&text), &ReadOptions::default()).unwrap();
+        assert_eq!(src.encoding(), "GBK/GB18030");
+        assert_eq!(rows.len(), 5001);
+        assert_eq!(rows[5000].1[1], "农村");
+        assert_eq!(rows[5000].0, 5002);
+    }
+
+    #[test]
+    fn undecodable_line_is_named() {
+        // valid GBK on line 2, then a byte that is neither UTF-8 nor GB18030 on line 3
+        let mut bytes = gbk("户编号,城乡类别,家庭人口\nH1,城市,3\n");
+        bytes.extend_from_slice(b"H2,\xFF\xFF,2\n");
+        let err = read_all(&bytes, &ReadOptions::default()).err().unwrap();
+        assert_eq!(err.line(), Some(3), "{err}");
+        // UTF-8 at the top, GBK further down: the GBK line is named
+        let mut text = PLAIN.as_bytes().to_vec();
+        text.extend(std::iter::repeat_n(b"H9,urban,1,x\n".to_vec(), 7000).flatten());
+        text.extend(gbk("H10,农村,1,城关镇\n"));
+        let err = read_all(&text, &ReadOptions::default()).err().unwrap();
+        assert_eq!(err.line(), Some(7004), "{err}");
+        assert!(err.message().contains("UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn forced_encoding_wins_and_a_contradicting_bom_is_refused() {
+        let forced = ReadOptions {
+            encoding: Some(InputEncoding::Gbk),
+            ..ReadOptions::default()
+        };
+        let (src, rows) = read_all(&gbk(PLAIN), &forced).unwrap();
+        assert_eq!((src.encoding().as_str(), rows.len()), ("GBK", 2));
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(PLAIN.as_bytes());
+        assert!(read_all(&bom, &forced).is_err());
+        let utf8 = ReadOptions {
+            encoding: Some(InputEncoding::Utf8),
+            ..ReadOptions::default()
+        };
+        assert_eq!(
+            read_all(&gbk(PLAIN), &utf8).err().and_then(|e| e.line()),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn header_found_below_title_units_and_numbers_and_totals_skipped() {
+        let text = "兰州市城关区低保花名册,,,\n单位：元,,,\n\n户编号,城乡类别,家庭人口,乡镇街道\n1,2,3,4\nH1,城市,3,城关镇\n,城关镇小计,3,\nH2,农村,2,七里河\n合 计,,5,\n制表人：张三,,审核人：李四,\n";
+        let (src, rows) = read_all(text.as_bytes(), &ReadOptions::default()).unwrap();
+        assert_eq!(src.header_line(), 4);
+        assert_eq!(src.headers()[0], "户编号");
+        let ids: Vec<(u64, &str)> = rows.iter().map(|(l, r)| (*l, r[0].as_str())).collect();
+        assert_eq!(ids, [(6, "H1"), (8, "H2")]);
+        let skipped: Vec<(u64, SkipReason)> =
+            src.skipped().iter().map(|s| (s.line, s.reason)).collect();
+        assert_eq!(
+            skipped,
+            [
+                (1, SkipReason::AboveHeader),
+                (2, SkipReason::AboveHeader),
+                (5, SkipReason::ColumnNumbers),
+                (7, SkipReason::Total),
+                (9, SkipReason::Total),
+                (10, SkipReason::Note),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_row_with_its_own_id_is_never_skipped() {
+        let text = "户编号,城乡类别,家庭人口,备注\nH1,城市,3,合计\n,城市,2,\n";
+        let (src, rows) = read_all(text.as_bytes(), &ReadOptions::default()).unwrap();
+        assert_eq!(
+            rows.len(),
+            2,
+            "the keyless row is a household with an error, not a total"
+        );
+        assert!(src.skipped().is_empty());
+    }
+
+    #[test]
+    fn numbers_read_as_excel_shows_them() {
+        let cases: [(f64, &str); 9] = [
+            (3.0, "3"),
+            (1234.5, "1234.5"),
+            (0.1 + 0.2, "0.3"),
+            (91.399_999_999_999_99, "91.4"),
+            (110_105_194_912_310_016.0, "1.10105E+17"),
+            (6_228_480_010_000_000_000.0, "6.22848E+18"),
+            (620_102_202_200_123.0, "620102202200123"),
+            (-12.5, "-12.5"),
+            (1e15, "1E+15"),
+        ];
+        for (f, want) in cases {
+            assert_eq!(number_text(f), want, "{f}");
+        }
+    }
+
+    #[test]
+    fn column_number_and_units_rows() {
+        let rec = |cells: &[&str]| StringRecord::from(cells.to_vec());
+        assert!(is_column_number_row(&rec(&["1", "2", "3", ""])));
+        assert!(is_column_number_row(&rec(&["（1）", "（2）", "（3）"])));
+        assert!(is_column_number_row(&rec(&["①", "②", "③"])));
+        assert!(!is_column_number_row(&rec(&["1", "3", "4"])));
+        assert!(!is_column_number_row(&rec(&["H1", "2", "3"])));
+        assert!(is_units_row(&rec(&["", "（元）", "人", ""])));
+        assert!(!is_units_row(&rec(&["", "", ""])));
+        assert!(
+            is_total_label("合  计") && is_total_label("城关镇小计") && is_total_label("总计：")
+        );
+        assert!(!is_total_label("会计") && !is_total_label("计划生育"));
+        assert!(is_count_label("共 12 户") && !is_count_label("户"));
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+            if let Ok((_, rows)) = read_all(&bytes, &ReadOptions::default()) {
+                prop_assert!(rows.iter().all(|(line, _)| *line >= 1));
+            }
+        }
+
+        #[test]
+        fn gbk_and_utf8_give_the_same_records(cells in proptest::collection::vec("[a-z0-9城乡镇街道低保户主张李王 ]{0,6}", 8..40)) {
+            let mut text = String::from("户编号,城乡类别,家庭人口,乡镇街道\n");
+            for row in cells.chunks(4) {
+                text.push_str(&row.join(","));
+                text.push('\n');
+            }
+            let opts = ReadOptions::default();
+            let utf8 = read_all(text.as_bytes(), &opts).map(|(_, r)| r).map_err(|e| e.to_string());
+            let gb = read_all(&gbk(&text), &opts).map(|(_, r)| r).map_err(|e| e.to_string());
+            prop_assert_eq!(utf8, gb);
+        }
+    }
 }

@@ -4,11 +4,14 @@ pub mod bank;
 pub mod table;
 pub mod xlsx;
 
+use crate::cli::OutputArgs;
 use crate::household::cells::guard_formula;
 use crate::household::columns::Column;
+use crate::household::idcard;
 use crate::lang::Lang;
 use crate::month::Month;
 use clap::ValueEnum;
+use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -17,7 +20,7 @@ use std::path::{Path, PathBuf};
 pub enum Format {
     /// aligned table for people on a terminal (IDs and accounts masked)
     Table,
-    /// CSV (UTF-8)
+    /// CSV (UTF-8 with a BOM in files, see --csv-encoding)
     Csv,
     /// JSON: a header and arrays of flat objects, money as strings
     Json,
@@ -42,11 +45,98 @@ impl Format {
     }
 }
 
+/// The text encoding of CSV output (`--csv-encoding`).
+///
+/// Excel opens a CSV without a BOM in the system's ANSI code page, which on Chinese Windows is
+/// GBK, so UTF-8 Chinese shows as mojibake. With a BOM (`utf8-bom`) every Excel since 2007 and
+/// WPS read it right; `gb18030` suits older Excel and tools that expect the code page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CsvEncoding {
+    /// UTF-8 without a BOM (scripts, databases)
+    Utf8,
+    /// UTF-8 with a BOM (Excel, WPS)
+    Utf8Bom,
+    /// GB18030, a superset of GBK that can write every character
+    Gb18030,
+}
+
 /// Where output goes: stdout, or a file written atomically (a temporary file in the same
 /// folder, renamed over the target only when [`Output::commit`] is called). An interrupted
 /// or failed run leaves no partial file.
 pub struct Output {
     target: Target,
+    /// re-encodes the UTF-8 written into it (`--csv-encoding gb18030`)
+    gb18030: Option<Gb18030Writer>,
+}
+
+/// Re-encodes UTF-8 to GB18030 as it streams through, keeping a character cut between two
+/// writes until its remaining bytes arrive.
+struct Gb18030Writer {
+    encoder: encoding_rs::Encoder,
+    carry: Vec<u8>,
+    out: Vec<u8>,
+}
+
+impl Gb18030Writer {
+    fn new() -> Gb18030Writer {
+        Gb18030Writer {
+            encoder: encoding_rs::GB18030.new_encoder(),
+            carry: Vec::new(),
+            out: Vec::new(),
+        }
+    }
+
+    /// Encodes `buf` (with any carried bytes before it) into `self.out`.
+    fn encode(&mut self, buf: &[u8], last: bool) -> io::Result<()> {
+        let joined;
+        let bytes: &[u8] = if self.carry.is_empty() {
+            buf
+        } else {
+            self.carry.extend_from_slice(buf);
+            joined = std::mem::take(&mut self.carry);
+            &joined
+        };
+        let (text, rest) = match std::str::from_utf8(bytes) {
+            Ok(t) => (t, &[][..]),
+            Err(e) if e.error_len().is_none() && !last => {
+                let (good, rest) = bytes.split_at(e.valid_up_to());
+                (std::str::from_utf8(good).unwrap_or_default(), rest)
+            }
+            Err(_) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "output is not UTF-8 text",
+                ));
+            }
+        };
+        self.out.clear();
+        self.out.reserve(text.len() + 16);
+        let mut src = text;
+        loop {
+            let start = self.out.len();
+            self.out.resize(start + src.len() * 2 + 16, 0);
+            let (result, read, written) = self.encoder.encode_from_utf8_without_replacement(
+                src,
+                &mut self.out[start..],
+                last,
+            );
+            self.out.truncate(start + written);
+            src = &src[read..];
+            match result {
+                encoding_rs::EncoderResult::InputEmpty => break,
+                encoding_rs::EncoderResult::OutputFull => continue,
+                encoding_rs::EncoderResult::Unmappable(c) => {
+                    // GB18030 maps all of Unicode; kept for completeness
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!("character {c:?} has no GB18030 form"),
+                    ));
+                }
+            }
+        }
+        self.carry = rest.to_vec();
+        Ok(())
+    }
 }
 
 enum Target {
@@ -78,7 +168,36 @@ impl Output {
                 }
             }
         };
-        Ok(Output { target })
+        Ok(Output {
+            target,
+            gb18030: None,
+        })
+    }
+
+    /// Opens the output of a command in `format`, honouring `--csv-encoding`: a CSV file gets a
+    /// UTF-8 BOM unless asked otherwise, stdout plain UTF-8 (see [`CsvEncoding`]).
+    pub fn create(args: &OutputArgs, format: Format) -> io::Result<Output> {
+        let mut out = Output::open(args.output.as_deref())?;
+        if format == Format::Csv {
+            let encoding = args.csv_encoding.unwrap_or(if out.path().is_some() {
+                CsvEncoding::Utf8Bom
+            } else {
+                CsvEncoding::Utf8
+            });
+            match encoding {
+                CsvEncoding::Utf8 => {}
+                CsvEncoding::Utf8Bom => out.write_raw(b"\xEF\xBB\xBF")?,
+                CsvEncoding::Gb18030 => out.gb18030 = Some(Gb18030Writer::new()),
+            }
+        }
+        Ok(out)
+    }
+
+    fn write_raw(&mut self, buf: &[u8]) -> io::Result<()> {
+        match &mut self.target {
+            Target::Stdout(w) => w.write_all(buf),
+            Target::File { tmp, .. } => tmp.write_all(buf),
+        }
     }
 
     /// The file path, when writing to a file.
@@ -90,7 +209,11 @@ impl Output {
     }
 
     /// Finishes the output: flushes stdout, or renames the temporary file over the target.
-    pub fn commit(self) -> io::Result<()> {
+    pub fn commit(mut self) -> io::Result<()> {
+        if let Some(mut g) = self.gb18030.take() {
+            g.encode(&[], true)?;
+            self.write_raw(&g.out)?;
+        }
         match self.target {
             Target::Stdout(mut w) => ignore_broken_pipe(w.flush()),
             Target::File { tmp, path } => {
@@ -115,6 +238,10 @@ impl Output {
 
 impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.gb18030.is_some() {
+            self.write_all(buf)?;
+            return Ok(buf.len());
+        }
         match &mut self.target {
             Target::Stdout(w) => w.write(buf),
             Target::File { tmp, .. } => tmp.write(buf),
@@ -122,10 +249,12 @@ impl Write for Output {
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        match &mut self.target {
-            Target::Stdout(w) => w.write_all(buf),
-            Target::File { tmp, .. } => tmp.write_all(buf),
+        if let Some(mut g) = self.gb18030.take() {
+            let r = g.encode(buf, false).and_then(|()| self.write_raw(&g.out));
+            self.gb18030 = Some(g);
+            return r;
         }
+        self.write_raw(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -216,6 +345,25 @@ pub fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
 /// A text cell guarded for spreadsheets (a leading `=`, `+`, `-`, `@` would run as a formula).
 pub fn text_cell(value: &str) -> std::borrow::Cow<'_, str> {
     guard_formula(value)
+}
+
+/// An ID or account number as shown: masked (first 6 and last 4 characters) in tables, and in
+/// files when `--mask` is given; whole otherwise, because payout lists need it.
+pub fn id_cell(value: &str, format: Format, mask: bool) -> Cow<'_, str> {
+    if format == Format::Table || mask {
+        Cow::Owned(idcard::mask(value))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+/// Whether a column holds ID or account numbers, by its SPEC.md name or its header as written
+/// (`身份证号码`, `银行账号`, `社保卡号` …): such columns are masked in tables.
+pub fn is_id_column(name: &str) -> bool {
+    matches!(name, "head_id" | "bank_account" | "id_number")
+        || ["身份证", "证件号", "身份号码", "账号", "帐号", "卡号"]
+            .iter()
+            .any(|m| name.contains(m))
 }
 
 /// Writes a JSON string value (with quotes) into `out`.

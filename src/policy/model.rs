@@ -174,6 +174,12 @@ pub enum UpliftGroup {
     Minors,
 }
 
+/// The `elderly` age when a policy names none: 60, the 老年人 of the 老年人权益保障法 (第二条).
+pub const DEFAULT_ELDERLY_AGE: u32 = 60;
+
+/// A minor (未成年人) is under 18 (未成年人保护法 第二条).
+pub const ADULT_AGE: u32 = 18;
+
 impl UpliftGroup {
     /// Every group, in roster column order.
     pub const ALL: [UpliftGroup; 5] = [
@@ -287,6 +293,10 @@ pub struct Dibao {
     pub tiers: Vec<Tier>,
     /// asset test: household assets per member must not exceed this
     pub asset_limit_per_person: Option<Number>,
+    /// the age (in whole years, on the first day of the evaluated month) from which a member is
+    /// in the `elderly` uplift group when ages come from a members file; default 60, the age of
+    /// 老年人 in the 老年人权益保障法 (Jilin's uplift, for one, starts at 70)
+    pub elderly_age: Option<u32>,
     /// source id for the scalar keys of this table
     pub source: Option<String>,
 }
