@@ -12,7 +12,7 @@
 use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
 use crate::household::columns::Column;
 use crate::household::members::{Members, MembersJoin};
-use crate::household::reader::{self, InputError, SkipReason};
+use crate::household::reader::{self, InputError, RecordSource, SkipReason};
 use crate::household::{RowError, RowParser, idcard};
 use crate::lang::Lang;
 use crate::month::Month;
@@ -299,6 +299,37 @@ struct Checked {
     head: Option<(u64, String)>,
 }
 
+/// A roster that ends, instead of failing, at a line it cannot read, keeping the error: the
+/// rows before it are still checked (the pipeline drops a batch that ends in an error).
+struct UpToError<'a> {
+    inner: &'a mut dyn RecordSource,
+    error: Option<InputError>,
+}
+
+impl RecordSource for UpToError<'_> {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+
+    fn header_map(&self) -> &crate::household::columns::HeaderMap {
+        self.inner.header_map()
+    }
+
+    fn headers(&self) -> &[String] {
+        self.inner.headers()
+    }
+
+    fn next_record(&mut self, rec: &mut csv::StringRecord) -> Result<Option<u64>, InputError> {
+        match self.inner.next_record(rec) {
+            Err(e) => {
+                self.error = Some(e);
+                Ok(None)
+            }
+            other => other,
+        }
+    }
+}
+
 /// Checks the rows of one chunk: cells, IDs, duplicates and the inputs the rules need.
 fn check_rows(
     file: &str,
@@ -383,7 +414,7 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
         Err(e) => {
             first.push(policy_problem(&policy_path, &e));
             // Rosters are still checked, against a policy with no areas (regions unchecked).
-            let empty = Policy::parse("[policy]\nname = \"\"\n", &policy_path)?;
+            let empty = Policy::parse("[policy]\nname = \"(policy not loaded)\"\n", &policy_path)?;
             (empty, false)
         }
     };
@@ -536,11 +567,16 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
             None => parser,
         };
         let id_field = parser.header_map().get(Column::HouseholdId);
+        let mut upto = UpToError {
+            inner: source.as_mut(),
+            error: None,
+        };
         let streamed = pipeline::stream(
-            source.as_mut(),
+            &mut upto,
             id_field,
             |rows| check_rows(path, &parser, &policy, params.as_ref(), today, rows),
             |chunk| {
+                summary.rows += chunk.len() as u64;
                 for c in chunk {
                     report.add_all(&c.problems)?;
                     if let Some((line, id)) = c.head {
@@ -578,12 +614,9 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
                 Ok(())
             },
         );
-        match streamed {
-            Ok(n) => summary.rows = n,
-            Err(e) => match e.downcast_ref::<InputError>() {
-                Some(ie) => report.add(&Problem::from_input(path, ie))?,
-                None => return Err(e),
-            },
+        streamed?;
+        if let Some(e) = upto.error.take() {
+            report.add(&Problem::from_input(path, &e))?;
         }
         rosters_read += 1;
         for s in source.skipped() {

@@ -284,6 +284,8 @@ struct Decode<R> {
     after_cr: bool,
     /// the last byte handed on was not a LF (one is added at the end)
     unterminated: bool,
+    /// a line that cannot be decoded, reported once the text before it is handed on
+    failure: Option<(u64, String)>,
 }
 
 impl<R: Read> Decode<R> {
@@ -300,6 +302,7 @@ impl<R: Read> Decode<R> {
             label,
             after_cr: false,
             unterminated: false,
+            failure: None,
         };
         d.fill(SNIFF)?;
         let head = &d.buf[..];
@@ -384,29 +387,42 @@ impl<R: Read> Decode<R> {
     }
 
     /// Decides the encoding from the bytes at `pos` (which start with a non-ASCII byte; all
-    /// before them was ASCII, the same in every candidate encoding).
+    /// before them was ASCII, the same in every candidate encoding). UTF-8 when the window reads
+    /// as UTF-8, else GB18030 when it reads as GB18030. When it reads as neither, the encoding
+    /// that reads further is taken, so that the records before the bad line are read and the
+    /// error names that line.
     fn decide(&mut self) -> io::Result<()> {
         self.fill(SNIFF)?;
         let window = &self.buf[self.pos..];
-        let utf8 = match std::str::from_utf8(window) {
-            Ok(_) => true,
+        let utf8_good = match std::str::from_utf8(window) {
+            Ok(_) => None,
             // a character cut by the end of the window, not by the end of the file
-            Err(e) => e.error_len().is_none() && !self.eof,
+            Err(e) if e.error_len().is_none() && !self.eof => None,
+            Err(e) => Some(e.valid_up_to()),
         };
-        if utf8 {
+        let Some(utf8_good) = utf8_good else {
             self.start(encoding_rs::UTF_8, "UTF-8");
             return Ok(());
-        }
+        };
         let mut dec = GB18030.new_decoder_without_bom_handling();
         let mut scratch = vec![0u8; window.len() * 3 + 16];
         let (result, read, written) =
             dec.decode_to_utf8_without_replacement(window, &mut scratch, self.eof);
-        if let DecoderResult::Malformed(..) = result {
-            let line = self.lines + count_newlines(&scratch[..written]) + 1;
-            let _ = read;
-            return Err(undecodable(line, NEITHER.to_string()));
+        match result {
+            DecoderResult::Malformed(bad, extra) => {
+                let gb_good = read.saturating_sub(usize::from(bad) + usize::from(extra));
+                if gb_good == 0 && utf8_good == 0 {
+                    let line = self.lines + count_newlines(&scratch[..written]) + 1;
+                    return Err(undecodable(line, NEITHER.to_string()));
+                }
+                if utf8_good >= gb_good {
+                    self.start(encoding_rs::UTF_8, "UTF-8");
+                } else {
+                    self.start(GB18030, "GBK/GB18030");
+                }
+            }
+            _ => self.start(GB18030, "GBK/GB18030"),
         }
-        self.start(GB18030, "GBK/GB18030");
         Ok(())
     }
 
@@ -423,21 +439,43 @@ impl<R: Read> Decode<R> {
     /// line late and skips empty lines without counting them). In place: the output is never
     /// longer than the input. A CR inside a quoted cell becomes LF too, which a cell never needs.
     fn normalize_eol(&mut self, buf: &mut [u8]) -> usize {
-        if !self.after_cr && !buf.contains(&b'\r') {
-            return buf.len();
+        let mut read = 0;
+        if self.after_cr && buf.first() == Some(&b'\n') {
+            read = 1;
         }
-        let mut w = 0;
-        for i in 0..buf.len() {
-            let b = buf[i];
-            if b == b'\n' && self.after_cr {
-                self.after_cr = false;
-                continue;
+        self.after_cr = false;
+        let Some(first_cr) = memchr::memchr(b'\r', &buf[read..]) else {
+            if read > 0 {
+                buf.copy_within(read.., 0);
             }
-            self.after_cr = b == b'\r';
-            buf[w] = if b == b'\r' { b'\n' } else { b };
-            w += 1;
+            return buf.len() - read;
+        };
+        // Copy the text between CRs down over the dropped LFs, a line at a time.
+        let mut write = 0;
+        let mut cr = read + first_cr;
+        loop {
+            buf.copy_within(read..cr, write);
+            write += cr - read;
+            buf[write] = b'\n';
+            write += 1;
+            read = cr + 1;
+            match buf.get(read) {
+                Some(b'\n') => read += 1,
+                Some(_) => {}
+                None => {
+                    self.after_cr = true;
+                    return write;
+                }
+            }
+            match memchr::memchr(b'\r', &buf[read..]) {
+                Some(next) => cr = read + next,
+                None => {
+                    let rest = buf.len() - read;
+                    buf.copy_within(read.., write);
+                    return write + rest;
+                }
+            }
         }
-        w
     }
 }
 
@@ -524,6 +562,11 @@ impl<R: Read> Decode<R> {
                 Mode::Done => {
                     let n = Self::serve(&self.out[self.out_pos..], dst);
                     self.out_pos += n;
+                    if n == 0
+                        && let Some((line, message)) = self.failure.take()
+                    {
+                        return Err(undecodable(line, message));
+                    }
                     return Ok(n);
                 }
                 Mode::Transcode(dec) => {
@@ -531,6 +574,9 @@ impl<R: Read> Decode<R> {
                         let n = Self::serve(&self.out[self.out_pos..], dst);
                         self.out_pos += n;
                         return Ok(n);
+                    }
+                    if let Some((line, message)) = self.failure.take() {
+                        return Err(undecodable(line, message));
                     }
                     if self.pos == self.buf.len() && !self.eof {
                         self.buf.clear();
@@ -562,9 +608,9 @@ impl<R: Read> Decode<R> {
                     self.lines += count_newlines(&self.out);
                     match result {
                         DecoderResult::Malformed(..) => {
-                            self.out.clear();
                             let what = self.label.get();
-                            return Err(undecodable(
+                            self.mode = Mode::Done;
+                            self.failure = Some((
                                 self.lines + 1,
                                 format!(
                                     "this line is not valid {what} text: the file is damaged or mixes encodings; open it in Excel or WPS and save it again (该行不是有效的 {what} 编码文本：文件可能已损坏或混用了多种编码，请用 Excel/WPS 打开后重新保存)"
@@ -747,6 +793,8 @@ pub struct Table {
     key_field: Option<usize>,
     skipped: Vec<Skipped>,
     report: bool,
+    /// an error met while reading ahead for the header, returned after the rows before it
+    deferred: Option<InputError>,
 }
 
 /// The byte signatures of workbooks: zip (xlsx, ods) and OLE (xls).
@@ -837,6 +885,7 @@ impl Table {
             key_field: None,
             skipped: Vec::new(),
             report: opts.report,
+            deferred: None,
         };
         t.find_header(score)?;
         Ok(t)
@@ -933,9 +982,15 @@ impl Table {
         let mut ahead: Vec<(StringRecord, u64)> = Vec::with_capacity(HEADER_SEARCH);
         while ahead.len() < HEADER_SEARCH {
             let mut rec = StringRecord::new();
-            match self.raw.next(&self.name, &mut rec)? {
-                Some(line) => ahead.push((rec, line)),
-                None => break,
+            match self.raw.next(&self.name, &mut rec) {
+                Ok(Some(line)) => ahead.push((rec, line)),
+                Ok(None) => break,
+                // rows before a broken line are still read (and checked) before the error
+                Err(e) if ahead.len() > 1 => {
+                    self.deferred = Some(e);
+                    break;
+                }
+                Err(e) => return Err(e),
             }
         }
         if ahead.is_empty() {
@@ -1032,10 +1087,15 @@ impl Table {
                     *rec = r;
                     line
                 }
-                None => match self.raw.next(&self.name, rec)? {
-                    Some(line) => line,
-                    None => return Ok(None),
-                },
+                None => {
+                    if let Some(e) = self.deferred.take() {
+                        return Err(e);
+                    }
+                    match self.raw.next(&self.name, rec)? {
+                        Some(line) => line,
+                        None => return Ok(None),
+                    }
+                }
             };
             if let Some(reason) = self.not_data(rec) {
                 self.skip(line, reason, rec);
@@ -1435,6 +1495,32 @@ mod tests {
         for (f, want) in cases {
             assert_eq!(number_text(f), want, "{f}");
         }
+    }
+
+    #[test]
+    fn line_ends_are_normalised_across_reads() {
+        let text = b"a,b\r\nc,d\r\n\r\ne,\"x\r\ny\"\rf,g";
+        // Every split of the input into two reads gives the same text.
+        for split in 0..text.len() {
+            let (one, two) = text.split_at(split);
+            let input = io::Cursor::new(one.to_vec()).chain(io::Cursor::new(two.to_vec()));
+            let mut d = Decode::new(input, Some(InputEncoding::Utf8), EncodingLabel::default())
+                .expect("decode");
+            let mut out = Vec::new();
+            let mut buf = [0u8; 3];
+            loop {
+                let n = d.read(&mut buf).expect("read");
+                if n == 0 {
+                    break;
+                }
+                out.extend_from_slice(&buf[..n]);
+            }
+            assert_eq!(out, b"a,b\nc,d\n\ne,\"x\ny\"\nf,g\n", "split at {split}");
+        }
+        let text = "户编号,城乡类别,家庭人口\r\nH1,城市,1\r\n\r\nH2,\"农\r\n村\",2\r\nH3,城市,3";
+        let (_, rows) = read_all(text.as_bytes(), &ReadOptions::default()).unwrap();
+        let lines: Vec<u64> = rows.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, [2, 4, 6]);
     }
 
     #[test]

@@ -4,8 +4,10 @@ mod audit;
 mod check;
 mod compare;
 mod payouts;
+mod rosters;
 mod source;
 mod subsidy;
+mod validate;
 mod workdir;
 
 /// Money as the tool states it: two decimals.

@@ -1,0 +1,330 @@
+//! `jiuzhu validate` end to end: every defect with its file, row and column; exit 1 when
+//! anything is wrong, 0 when clean, 2 when a file cannot be opened.
+
+use crate::rosters::id_born;
+use crate::workdir::{Run, Workdir};
+
+fn workdir() -> Workdir {
+    let w = Workdir::new();
+    w.copy_repo_file("policies/lanzhou-2022.toml", "policy.toml");
+    w
+}
+
+fn validate(w: &Workdir, args: &[&str]) -> Run {
+    let mut all = vec![
+        "validate",
+        "-p",
+        "policy.toml",
+        "--month",
+        "2022-12",
+        "--format",
+        "csv",
+    ];
+    all.extend_from_slice(args);
+    w.run(&all)
+}
+
+/// The listing as (file, row, column, value, severity, code) rows.
+fn problems(r: &Run) -> Vec<[String; 6]> {
+    let rows = r.csv();
+    assert_eq!(
+        rows.first().map(|h| h.join(",")).as_deref(),
+        Some("file,row,column,value,severity,code,reason,fix"),
+        "{}",
+        r.stdout
+    );
+    rows.iter()
+        .skip(1)
+        .map(|p| [0, 1, 2, 3, 4, 5].map(|i| p[i].clone()))
+        .collect()
+}
+
+fn has(list: &[[String; 6]], row: &str, column: &str, code: &str) -> bool {
+    list.iter()
+        .any(|p| p[1] == row && p[2] == column && p[5] == code)
+}
+
+const HEADER: &str =
+    "户编号,区划代码,城乡类别,家庭人口,家庭月收入,保障类别,户主姓名,户主身份证号,银行账号\n";
+
+#[test]
+fn a_clean_roster_exits_0_with_an_empty_listing() {
+    let w = workdir();
+    w.write(
+        "clean.csv",
+        format!(
+            "{HEADER}A1,620102,城市,2,800,低保,甲,{},6228480010000000011\nA2,620121,农村,1,0,低保,乙,110105491231003,\n",
+            id_born("620102", 1970, 1, 2, 11)
+        ),
+    );
+    let r = validate(&w, &["clean.csv"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(problems(&r).is_empty());
+    assert!(r.stderr.contains("0 个错误"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("clean.csv（UTF-8，表头在第 1 行）：2 行"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn every_id_defect_is_an_error_with_row_and_column() {
+    let w = workdir();
+    let good = id_born("620102", 1970, 1, 2, 11);
+    let mut bad_check = good.clone();
+    bad_check.replace_range(17.., if good.ends_with('1') { "2" } else { "1" });
+    let zeroed = format!("{}000", &id_born("620102", 1970, 1, 2, 11)[..15]);
+    let rows = [
+        ("D1", "1.10105E+17".to_string(), "scientific_notation"),
+        ("D2", format!("{}.0", &good[..17]), "trailing_decimal"),
+        ("D3", zeroed, "zeroed_tail"),
+        ("D4", good[..16].to_string(), "wrong_length"),
+        (
+            "D5",
+            format!("{}-{}", &good[..6], &good[6..17]),
+            "bad_character",
+        ),
+        ("D6", bad_check, "bad_check_digit"),
+        (
+            "D7",
+            id_born("620102", 1970, 2, 30, 11),
+            "impossible_birth_date",
+        ),
+        (
+            "D8",
+            id_born("620102", 2090, 1, 1, 11),
+            "birth_date_in_future",
+        ),
+    ];
+    let mut text = String::from(HEADER);
+    for (id, head_id, _) in &rows {
+        text.push_str(&format!("{id},620102,城市,1,100,低保,甲,{head_id},\n"));
+    }
+    // Two households headed by the same person, one account damaged by Excel.
+    text.push_str(&format!(
+        "D9,620102,城市,1,100,低保,乙,{good},6.22848E+18\n"
+    ));
+    text.push_str(&format!("D10,620102,城市,1,100,低保,乙,{good},\n"));
+    w.write("ids.csv", text);
+    let r = validate(&w, &["ids.csv"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let list = problems(&r);
+    for (i, (id, _, code)) in rows.iter().enumerate() {
+        let line = (i + 2).to_string();
+        assert!(
+            has(&list, &line, "head_id", code),
+            "{id} line {line} {code}: {list:?}"
+        );
+    }
+    assert!(
+        has(&list, "10", "bank_account", "scientific_notation"),
+        "{list:?}"
+    );
+    assert!(has(&list, "11", "head_id", "duplicate_head_id"), "{list:?}");
+    assert!(list.iter().all(|p| p[0] == "ids.csv" && p[4] == "error"));
+    // Files keep IDs whole (the value is quoted as written)…
+    assert!(list.iter().any(|p| p[3] == "1.10105E+17"));
+    // …tables mask them, and so does --mask in files.
+    let t = w.run(&[
+        "validate",
+        "-p",
+        "policy.toml",
+        "--month",
+        "2022-12",
+        "ids.csv",
+        "--format",
+        "table",
+    ]);
+    assert!(!t.stdout.contains(&good), "{}", t.stdout);
+    assert!(
+        t.stdout
+            .contains(&format!("{}********{}", &good[..6], &good[14..])),
+        "{}",
+        t.stdout
+    );
+    let m = validate(&w, &["ids.csv", "--mask"]);
+    assert!(!m.stdout.contains(&good));
+}
+
+#[test]
+fn bad_cells_missing_inputs_and_duplicates_are_listed() {
+    let w = workdir();
+    w.write(
+        "cells.csv",
+        format!(
+            "{HEADER}C1,620102,城市,3,12a,低保,,,\nC2,620102,城市,2.5,100,低保,,,\nC3,999999,城市,1,100,低保,,,\nC4,620102,城市,1,,低保,,,\nC1,620102,城市,1,100,低保,,,\nC5,620102,城乡,1,100,低保,,,\nC6,620102,城市,1,100,五保户,,,\n"
+        ),
+    );
+    let r = validate(&w, &["cells.csv"]);
+    assert_eq!(r.code, 1);
+    let list = problems(&r);
+    assert!(has(&list, "2", "monthly_income", "not_money"), "{list:?}");
+    assert!(list.iter().any(|p| p[1] == "2" && p[3] == "12a"));
+    assert!(has(&list, "3", "members", "not_integer"), "{list:?}");
+    assert!(has(&list, "4", "region", "unknown_region"), "{list:?}");
+    assert!(
+        has(&list, "5", "monthly_income", "missing_input"),
+        "{list:?}"
+    );
+    assert!(
+        has(&list, "6", "household_id", "duplicate_household_id"),
+        "{list:?}"
+    );
+    assert!(has(&list, "7", "residence", "bad_residence"), "{list:?}");
+    assert!(has(&list, "8", "status", "bad_status"), "{list:?}");
+    // The reason and the fix are separate columns.
+    let rows = r.csv();
+    let c1 = rows.iter().find(|p| p[1] == "2").expect("row 2");
+    assert_eq!(c1[6], "家庭月收入列不是有效的金额");
+    assert!(c1[7].starts_with("请只填写数字"), "{}", c1[7]);
+}
+
+#[test]
+fn totals_are_notes_and_title_rows_are_skipped() {
+    let w = workdir();
+    w.write(
+        "titled.csv",
+        format!(
+            "城关区 2022 年 12 月低保花名册,,,,,,,,\n单位：元,,,,,,,,\n{HEADER}1,2,3,4,5,6,7,8,9\nT1,620102,城市,2,800,低保,,,\n小计,,,2,800,,,,\nT2,620102,城市,1,300,低保,,,\n合计,,,3,1100,,,,\n"
+        ),
+    );
+    let r = validate(&w, &["titled.csv"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let list = problems(&r);
+    assert_eq!(list.len(), 2, "{list:?}");
+    assert!(list.iter().all(|p| p[4] == "note" && p[5] == "total_row"));
+    assert_eq!((list[0][1].as_str(), list[1][1].as_str()), ("6", "8"));
+    assert!(r.stderr.contains("表头在第 3 行"), "{}", r.stderr);
+}
+
+#[test]
+fn policy_errors_are_listed_and_unreadable_files_are_fatal() {
+    let w = workdir();
+    w.write(
+        "roster.csv",
+        format!("{HEADER}A1,620102,城市,2,800,低保,,,\n"),
+    );
+    let text = w
+        .read("policy.toml")
+        .replace("source = \"lz-2022\"", "source = \"nowhere\"");
+    w.write("bad.toml", text);
+    let r = w.run(&[
+        "validate",
+        "-p",
+        "bad.toml",
+        "roster.csv",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let json = r.json();
+    let first = &json["problems"][0];
+    assert_eq!(first["file"], "bad.toml");
+    assert!(
+        first["reason"].as_str().unwrap_or("").contains("nowhere"),
+        "{first}"
+    );
+    assert_eq!(json["files"][1]["kind"], "roster");
+    // A roster that does not exist: exit 2, nothing written.
+    let r = validate(&w, &["roster.csv", "missing.csv", "-o", "out.csv"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("missing.csv"), "{}", r.stderr);
+    assert!(!w.file("out.csv").exists());
+    // A roster without the required columns is a problem of that file, the others are checked.
+    w.write("cols.csv", "户编号,家庭月收入\nX,100\n");
+    let r = validate(&w, &["cols.csv", "roster.csv"]);
+    assert_eq!(r.code, 1);
+    let list = problems(&r);
+    assert!(
+        list.iter()
+            .any(|p| p[0] == "cols.csv" && p[5] == "missing_column"),
+        "{list:?}"
+    );
+    assert!(list.iter().all(|p| p[0] != "roster.csv"), "{list:?}");
+}
+
+#[test]
+fn an_undecodable_line_is_listed_with_its_number() {
+    let w = workdir();
+    let mut bytes = encoding_rs::GB18030
+        .encode(&format!(
+            "{HEADER}A1,620102,城市,2,800,低保,,,\nA2,620102,城市,2,x,低保,,,\n"
+        ))
+        .0
+        .into_owned();
+    bytes.extend_from_slice(b"A3,620102,\xFF\xFF,1,100,,,,\n");
+    w.write("broken.csv", bytes);
+    let r = validate(&w, &["broken.csv"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let list = problems(&r);
+    assert!(has(&list, "3", "monthly_income", "not_money"), "{list:?}");
+    assert!(
+        list.iter()
+            .any(|p| p[1] == "4" && p[5] == "unreadable_line"),
+        "{list:?}"
+    );
+}
+
+#[test]
+fn members_file_defects_are_listed() {
+    let w = workdir();
+    w.write(
+        "roster.csv",
+        format!("{HEADER}M1,620102,城市,2,800,低保,,,\nM2,620102,城市,1,300,低保,,,\n"),
+    );
+    let good = id_born("620102", 1950, 1, 1, 11);
+    w.write(
+        "members.csv",
+        format!(
+            "户编号,姓名,身份证号码,残疾等级,重病\nM1,甲,{good},,否\nM1,乙,3.20102E+17,五级,\nM2,丙,{good},,也许\nM9,丁,{},,\n,戊,,,\n",
+            id_born("620102", 1990, 5, 5, 21)
+        ),
+    );
+    let r = validate(&w, &["roster.csv", "--members", "members.csv"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let list = problems(&r);
+    let m = |row: &str, col: &str, code: &str| {
+        list.iter()
+            .any(|p| p[0] == "members.csv" && p[1] == row && p[2] == col && p[5] == code)
+    };
+    assert!(m("3", "id_number", "scientific_notation"), "{list:?}");
+    assert!(m("3", "disability", "bad_disability"), "{list:?}");
+    assert!(m("4", "id_number", "duplicate_id_number"), "{list:?}");
+    assert!(m("4", "seriously_ill", "not_yes_no"), "{list:?}");
+    assert!(
+        m("5", "household_id", "member_without_household"),
+        "{list:?}"
+    );
+    assert!(m("6", "household_id", "missing_household_id"), "{list:?}");
+    // Person problems are listed once, from the members file, not again under the roster.
+    assert!(
+        !list
+            .iter()
+            .any(|p| p[0] == "roster.csv" && p[2].contains("id_number")),
+        "{list:?}"
+    );
+}
+
+#[test]
+fn members_count_mismatch_is_an_error_of_the_household() {
+    let w = workdir();
+    w.write(
+        "roster.csv",
+        format!("{HEADER}M1,620102,城市,3,800,低保,,,\n"),
+    );
+    w.write(
+        "members.csv",
+        format!(
+            "户编号,姓名,身份证号码\nM1,甲,{}\n",
+            id_born("620102", 1950, 1, 1, 11)
+        ),
+    );
+    let r = validate(&w, &["roster.csv", "--members", "members.csv"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        has(&problems(&r), "2", "members", "members_mismatch"),
+        "{}",
+        r.stdout
+    );
+}
