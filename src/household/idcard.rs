@@ -207,6 +207,10 @@ fn has_trailing_decimal(s: &str) -> bool {
 /// trailing `.0`. For cells that are not ID numbers but suffer the same way (bank accounts,
 /// long household ids); an ID number gets the full check of [`parse_id`].
 pub fn excel_damage(raw: &str) -> Option<IdProblem> {
+    // the common case, checked without allocating: plain digits
+    if raw.is_ascii() && !raw.contains(['.', 'E', 'e']) {
+        return None;
+    }
     let text: String = strip_text_wrappers(raw.trim())
         .chars()
         .map(to_ascii)
