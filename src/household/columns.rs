@@ -62,8 +62,6 @@ pub enum Column {
     HeadId,
     /// 银行账号
     BankAccount,
-    /// 户月保障金额: the monthly amount the household is paid now (read, carried for audits)
-    MonthlyGrant,
 }
 
 /// Every column with its SPEC.md name (in the enum's order: `Column as usize` indexes it) and the headers that mean it (compared after
@@ -344,20 +342,6 @@ pub const COLUMNS: &[(Column, &str, &[&str])] = &[
             "存折帐号",
             "收款账号",
             "发放账号",
-        ],
-    ),
-    (
-        Column::MonthlyGrant,
-        "monthly_grant",
-        &[
-            "户月保障金额",
-            "月保障金额",
-            "保障金额",
-            "月保障金",
-            "户月救助金额",
-            "月救助金额",
-            "月发放金额",
-            "享受金额",
         ],
     ),
 ];

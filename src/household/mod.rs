@@ -116,8 +116,6 @@ pub struct Household {
     pub head_id: String,
     /// 银行账号
     pub bank_account: String,
-    /// 户月保障金额: what the household is paid now, as the roster says (not used by the rules)
-    pub monthly_grant: Option<Decimal>,
     /// the covered members, when a members file is given (`--members`); empty otherwise
     pub persons: Vec<members::PersonFacts>,
     /// cells that could not be read: the household is `invalid`
@@ -433,7 +431,6 @@ impl<'p> RowParser<'p> {
             })
             .unwrap_or_default();
         h.assets = parsed!(Column::Assets, cells::parse_money);
-        h.monthly_grant = parsed!(Column::MonthlyGrant, cells::parse_money);
         h.township = cell(Column::Township).trim().to_string();
         h.head_name = cell(Column::HeadName).trim().to_string();
         h.head_id = cell(Column::HeadId).trim().to_string();
