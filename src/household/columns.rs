@@ -417,6 +417,23 @@ pub fn count_known<'a>(
     seen.len()
 }
 
+/// Every built-in header (SPEC.md names and aliases), normalised once.
+fn builtin_headers() -> &'static std::collections::HashMap<String, Column> {
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<String, Column>> =
+        std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = std::collections::HashMap::new();
+        for (c, name, zh) in COLUMNS {
+            // the first entry wins, as in the table's order
+            t.entry(normalize_header(name)).or_insert(*c);
+            for z in *zh {
+                t.entry(normalize_header(z)).or_insert(*c);
+            }
+        }
+        t
+    })
+}
+
 /// The column a normalised header names: local aliases first, then SPEC.md names and the
 /// built-in aliases.
 fn lookup(h: &str, aliases: &BTreeMap<String, String>) -> Option<Column> {
@@ -427,12 +444,7 @@ fn lookup(h: &str, aliases: &BTreeMap<String, String>) -> Option<Column> {
         .iter()
         .find(|(a, _)| normalize_header(a) == h)
         .and_then(|(_, c)| Column::by_name(c))
-        .or_else(|| {
-            COLUMNS
-                .iter()
-                .find(|(_, n, zh)| *n == h || zh.iter().any(|z| normalize_header(z) == h))
-                .map(|(c, _, _)| *c)
-        })
+        .or_else(|| builtin_headers().get(h).copied())
 }
 
 /// Where each column sits in a file, and the columns carried through untouched.

@@ -207,8 +207,14 @@ fn has_trailing_decimal(s: &str) -> bool {
 /// trailing `.0`. For cells that are not ID numbers but suffer the same way (bank accounts,
 /// long household ids); an ID number gets the full check of [`parse_id`].
 pub fn excel_damage(raw: &str) -> Option<IdProblem> {
-    // the common case, checked without allocating: plain digits
-    if raw.is_ascii() && !raw.contains(['.', 'E', 'e']) {
+    // The common case, on the per-row path, without allocating: every damaged form ends in
+    // `E+17`, `e17`, `.0` or `.00` (or full-width text), so only the last bytes are looked at.
+    let bytes = raw.trim_end().as_bytes();
+    let tail = &bytes[bytes.len().saturating_sub(6)..];
+    if !tail
+        .iter()
+        .any(|b| *b >= 0x80 || matches!(b, b'.' | b'E' | b'e'))
+    {
         return None;
     }
     let text: String = strip_text_wrappers(raw.trim())

@@ -665,13 +665,15 @@ impl Raw {
                         }
                         // The record's own line: where it ends (every line ends in LF, see
                         // `Decode::normalize_eol`) less the line breaks inside its quoted cells.
-                        // `csv`'s start position would point at blank lines before it.
-                        let inner = if rec.as_slice().contains('\n') {
-                            rec.as_slice().bytes().filter(|b| *b == b'\n').count() as u64
-                        } else {
-                            0
-                        };
-                        let line = reader.position().line().saturating_sub(1 + inner);
+                        // `csv`'s start position points at the blank lines before a record, so
+                        // it is taken only when the record is one line with none before it.
+                        let start = rec.position().map(|p| p.line()).unwrap_or(0);
+                        let end = reader.position().line();
+                        if end == start + 1 {
+                            return Ok(Some(start));
+                        }
+                        let inner = rec.as_slice().bytes().filter(|b| *b == b'\n').count();
+                        let line = end.saturating_sub(1 + inner as u64);
                         return Ok(Some(line.max(1)));
                     }
                     Err(e) => return Err(broken(name, &e)),
@@ -1114,7 +1116,7 @@ impl Table {
         if real_key {
             return None;
         }
-        if rec.as_slice().contains('计') && rec.iter().any(is_total_label) {
+        if has_ji(rec.as_slice()) && rec.iter().any(is_total_label) {
             return Some(SkipReason::Total);
         }
         if rec.iter().any(is_note_label) {
@@ -1164,9 +1166,16 @@ fn squeeze(cell: &str) -> String {
     cell.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// Whether the text holds 计 (E8 AE A1), the last character of every total label; on the
+/// per-row path, so a byte search rather than a substring search.
+fn has_ji(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr_iter(0xE8, b).any(|i| b.get(i + 1..i + 3) == Some(&[0xAE, 0xA1][..]))
+}
+
 /// `合计`, `小计`, `总计`, `共计`, also `城关镇小计`, `合计：`, `总 计`.
 fn is_total_label(cell: &str) -> bool {
-    if !cell.contains('计') {
+    if !has_ji(cell) {
         return false;
     }
     let s = squeeze(cell);
