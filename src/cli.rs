@@ -98,7 +98,4 @@ pub struct OutputArgs {
     /// WPS show Chinese correctly; utf8 on stdout, for scripts); gb18030 for old Excel
     #[arg(long, value_enum, value_name = "ENCODING")]
     pub csv_encoding: Option<CsvEncoding>,
-    /// mask ID and account numbers in output files too (tables always mask them)
-    #[arg(long)]
-    pub mask: bool,
 }

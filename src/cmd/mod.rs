@@ -10,7 +10,7 @@ pub mod payouts;
 pub mod subsidy;
 pub mod validate;
 
-use crate::cli::{Command, InputArgs, PolicyArgs};
+use crate::cli::{Command, InputArgs, OutputArgs, PolicyArgs};
 use crate::household::RowParser;
 use crate::household::members::{Members, MembersJoin};
 use crate::household::reader::{self, ReadOptions, RecordSource};
@@ -23,37 +23,43 @@ use anyhow::{Context, Result, bail};
 pub fn dispatch(command: Command) -> Result<i32> {
     match command {
         Command::Audit(a) => {
-            refuse_members("audit", &a.input)?;
+            refuse_unwired("audit", &a.input, &a.out)?;
             audit::run(a)
         }
         Command::Check(a) => check::run(a),
         Command::Compare(a) => {
-            refuse_members("compare", &a.input)?;
+            refuse_unwired("compare", &a.input, &a.out)?;
             compare::run(a)
         }
         Command::Explain(a) => {
-            refuse_members("explain", &a.input)?;
+            refuse_unwired("explain", &a.input, &a.out)?;
             explain::run(a)
         }
         Command::Init(a) => init::run(a),
         Command::Payouts(a) => {
-            refuse_members("payouts", &a.input)?;
+            refuse_unwired("payouts", &a.input, &a.out)?;
             payouts::run(a)
         }
         Command::Subsidy(a) => {
-            refuse_members("subsidy", &a.input)?;
+            refuse_unwired("subsidy", &a.input, &a.out)?;
             subsidy::run(a)
         }
         Command::Validate(a) => validate::run(a),
     }
 }
 
-/// A command that does not join a members file yet refuses `--members` rather than ignoring
-/// it (the group counts would silently come from the roster instead).
-fn refuse_members(command: &str, input: &InputArgs) -> Result<()> {
+/// A command that does not join a members file or re-encode its CSV yet refuses `--members`
+/// and `--csv-encoding` rather than ignoring them (group counts would silently come from the
+/// roster, the CSV would silently stay UTF-8).
+fn refuse_unwired(command: &str, input: &InputArgs, out: &OutputArgs) -> Result<()> {
     if input.members.is_some() {
         bail!(
             "{command} does not read --members yet: run check (or validate) with --members, or give the group counts in the roster ({command} 暂不支持 --members)"
+        );
+    }
+    if out.csv_encoding.is_some() {
+        bail!(
+            "{command} does not take --csv-encoding yet: its CSV is UTF-8 ({command} 暂不支持 --csv-encoding，输出为 UTF-8)"
         );
     }
     Ok(())

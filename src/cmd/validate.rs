@@ -11,7 +11,7 @@
 
 use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
 use crate::household::columns::Column;
-use crate::household::members::{Members, MembersJoin};
+use crate::household::members::{MemberColumn, Members, MembersJoin};
 use crate::household::reader::{self, InputError, RecordSource, SkipReason};
 use crate::household::{RowError, RowParser, idcard};
 use crate::lang::Lang;
@@ -45,6 +45,9 @@ pub struct ValidateArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub out: OutputArgs,
+    /// mask ID and account numbers in the csv/json listing too (a table always masks them)
+    #[arg(long)]
+    pub mask: bool,
 }
 
 /// The columns of the listing (CSV header and JSON keys).
@@ -180,6 +183,8 @@ struct Report {
     table: Vec<Vec<String>>,
     errors: u64,
     notes: u64,
+    /// the current file's headers as written, by column name (for tables)
+    labels: HashMap<String, String>,
 }
 
 impl Report {
@@ -238,7 +243,10 @@ impl Report {
                     self.table.push(vec![
                         p.file.clone(),
                         row,
-                        p.column.clone(),
+                        self.labels
+                            .get(&p.column)
+                            .cloned()
+                            .unwrap_or_else(|| column_label(&p.column, self.lang)),
                         value.into_owned(),
                         match self.lang {
                             Lang::Zh => p.severity.zh().to_string(),
@@ -259,6 +267,17 @@ impl Report {
         }
         Ok(())
     }
+}
+
+/// A column as a caseworker knows it: its Chinese header in a Chinese table.
+fn column_label(name: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return name.to_string();
+    }
+    Column::by_name(name)
+        .map(Column::zh)
+        .or_else(|| MemberColumn::by_name(name).map(MemberColumn::zh))
+        .map_or_else(|| name.to_string(), str::to_string)
 }
 
 /// What one file gave, for the summary.
@@ -455,11 +474,12 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
         out,
         format,
         lang,
-        mask: args.out.mask,
+        mask: args.mask,
         first_json: true,
         table: Vec::new(),
         errors: 0,
         notes: 0,
+        labels: HashMap::new(),
     };
     report.add_all(&first)?;
     let mut files = vec![FileSummary {
@@ -567,6 +587,16 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
             None => parser,
         };
         let id_field = parser.header_map().get(Column::HouseholdId);
+        // a table names each column as the file's own header does
+        report.labels = parser
+            .header_map()
+            .index
+            .iter()
+            .filter_map(|(c, i)| {
+                let h = source.headers().get(*i)?.trim();
+                (!h.is_empty()).then(|| (c.name().to_string(), h.to_string()))
+            })
+            .collect();
         let mut upto = UpToError {
             inner: source.as_mut(),
             error: None,
@@ -615,6 +645,7 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
             },
         );
         streamed?;
+        report.labels.clear();
         if let Some(e) = upto.error.take() {
             report.add(&Problem::from_input(path, &e))?;
         }

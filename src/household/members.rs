@@ -166,6 +166,14 @@ impl MemberColumn {
             .unwrap_or("?")
     }
 
+    /// The column called `name` (`id_number`, `disability` …).
+    pub fn by_name(name: &str) -> Option<MemberColumn> {
+        MEMBER_COLUMNS
+            .iter()
+            .find(|(_, n, _)| *n == name)
+            .map(|(c, _, _)| *c)
+    }
+
     fn lookup(header: &str) -> Option<MemberColumn> {
         let h = normalize_header(header);
         if h.is_empty() {

@@ -919,10 +919,12 @@ impl Table {
                 },
             }
         })?;
-        let delimiter = match &decode.mode {
-            Mode::Transcode(_) if label.get().starts_with("UTF-16") => b'\t',
-            Mode::Transcode(_) => b',',
-            _ => sniff_delimiter(&decode.buf[decode.pos..]),
+        // Tabs and commas are the same bytes in UTF-8 and GB18030; Excel's UTF-16 "Unicode
+        // text" is always tab-separated.
+        let delimiter = if label.get().starts_with("UTF-16") {
+            b'\t'
+        } else {
+            sniff_delimiter(&decode.buf[decode.pos..])
         };
         let reader = csv::ReaderBuilder::new()
             .flexible(true)

@@ -328,3 +328,65 @@ fn members_count_mismatch_is_an_error_of_the_household() {
         r.stdout
     );
 }
+
+#[test]
+fn id_and_account_cells_stored_as_numbers_in_a_workbook_are_caught() {
+    use rust_xlsxwriter::Workbook;
+    let w = workdir();
+    let good = id_born("620102", 1970, 1, 2, 11);
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in [
+        "户编号",
+        "区划代码",
+        "城乡类别",
+        "家庭人口",
+        "家庭月收入",
+        "身份证号码",
+        "银行卡号",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).expect("header");
+    }
+    for (r, (id, head_as_number)) in [("N1", true), ("N2", false)].iter().enumerate() {
+        let r = r as u32 + 1;
+        sheet.write_string(r, 0, *id).expect("id");
+        sheet.write_number(r, 1, 620102).expect("region");
+        sheet.write_string(r, 2, "城市").expect("residence");
+        sheet.write_number(r, 3, 1).expect("members");
+        sheet.write_number(r, 4, 300).expect("income");
+        if *head_as_number {
+            // what Excel does to an ID typed into a General cell: a float of 15 digits
+            sheet
+                .write_number(r, 5, good.parse::<f64>().expect("digits"))
+                .expect("head id");
+            sheet
+                .write_number(r, 6, 6_228_480_010_000_000_011_f64)
+                .expect("account");
+        } else {
+            sheet.write_string(r, 5, &good).expect("head id");
+            sheet
+                .write_string(r, 6, "6228480010000000011")
+                .expect("account");
+        }
+    }
+    w.write("numbers.xlsx", book.save_to_buffer().expect("xlsx"));
+    let r = validate(&w, &["numbers.xlsx"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let list = problems(&r);
+    assert!(
+        has(&list, "2", "head_id", "scientific_notation"),
+        "{list:?}"
+    );
+    assert!(
+        has(&list, "2", "bank_account", "scientific_notation"),
+        "{list:?}"
+    );
+    assert!(
+        list.iter().all(|p| p[1] == "2"),
+        "the text cells of row 3 are clean: {list:?}"
+    );
+    assert!(r.stderr.contains("sheet \"Sheet1\""), "{}", r.stderr);
+}
