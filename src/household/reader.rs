@@ -19,8 +19,9 @@
 //!   [`MIN_KNOWN_HEADERS`] cells name known columns; title and units rows above it are skipped,
 //!   and so are a column-number row (`1, 2, 3 …`) and a units row right under it.
 //! - **Rows that are not households**: a row with `合计`, `小计`, `总计` or `共计` in a cell and no
-//!   household id of its own, and a note under the table (`制表人：…`) without a household id,
-//!   are skipped, never counted, and listed (on stderr when [`ReadOptions::report`] is set).
+//!   household id of its own, and a note under the table (`制表人：…`, `注：…`), are skipped,
+//!   never counted, and listed (on stderr when [`ReadOptions::report`] is set). A row with a real
+//!   household id is never skipped.
 
 use super::columns::{self, HeaderMap};
 use calamine::{Data, Reader};

@@ -234,6 +234,21 @@ fn workbook_rows_keep_their_sheet_numbers_and_totals_are_reported() {
     );
     assert!(r.stderr.contains("合计/小计行，已跳过"), "{}", r.stderr);
     assert!(r.stderr.contains("制表人"), "{}", r.stderr);
+    // A workbook on stdin is recognised by its first bytes.
+    let piped = w.run_with_stdin(
+        &[
+            "check",
+            "-p",
+            "policy.toml",
+            "-",
+            "--month",
+            MONTH,
+            "--format",
+            "csv",
+        ],
+        Some(&bundled_workbook()),
+    );
+    assert_eq!(decisions(&piped), decisions(&r));
 }
 
 #[test]
