@@ -87,28 +87,13 @@ impl Summary {
         }
         let problems: Vec<String> = match ev.decision {
             Decision::Invalid => h.errors.iter().map(|e| e.describe(lang)).collect(),
-            Decision::Undetermined => vec![match lang {
-                Lang::Zh => format!(
-                    "第 {} 行（户 {}）：缺少 {}",
-                    h.row,
-                    h.id,
-                    ev.missing
-                        .iter()
-                        .map(|c| c.zh())
-                        .collect::<Vec<_>>()
-                        .join("、")
-                ),
-                Lang::En => format!(
-                    "row {} (household {}): missing {}",
-                    h.row,
-                    h.id,
-                    ev.missing
-                        .iter()
-                        .map(|c| c.name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            }],
+            Decision::Undetermined => vec![output::missing_problem(
+                h.row,
+                &h.id,
+                None,
+                &ev.missing,
+                lang,
+            )],
             _ => Vec::new(),
         };
         self.problem_count += problems.len() as u64;
@@ -412,7 +397,7 @@ pub fn run(args: CheckArgs) -> Result<i32> {
     }
     let mut summary = Summary::default();
     let mut table_rows = Vec::new();
-    let mut first_json = true;
+    let mut chunks = output::ChunkWriter::new(format, b",");
     let id_field = parser
         .header_map()
         .get(crate::household::columns::Column::HouseholdId);
@@ -422,13 +407,7 @@ pub fn run(args: CheckArgs) -> Result<i32> {
         |rows| ctx.work(rows),
         |chunk| {
             summary.merge(chunk.summary);
-            if format == Format::Json && !chunk.bytes.is_empty() {
-                if !first_json {
-                    out.write_all(b",")?;
-                }
-                first_json = false;
-            }
-            output::ignore_broken_pipe(out.write_all(&chunk.bytes))?;
+            chunks.write(&mut out, &chunk.bytes)?;
             table_rows.extend(chunk.table);
             Ok(())
         },
