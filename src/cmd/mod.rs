@@ -36,14 +36,8 @@ pub fn dispatch(command: Command) -> Result<i32> {
             explain::run(a)
         }
         Command::Init(a) => init::run(a),
-        Command::Payouts(a) => {
-            refuse_unwired("payouts", &a.input, &a.out)?;
-            payouts::run(a)
-        }
-        Command::Subsidy(a) => {
-            refuse_unwired("subsidy", &a.input, &a.out)?;
-            subsidy::run(a)
-        }
+        Command::Payouts(a) => payouts::run(a),
+        Command::Subsidy(a) => subsidy::run(a),
         Command::Validate(a) => validate::run(a),
     }
 }

@@ -477,11 +477,12 @@ pub fn schedule_household(cfg: &Config, h: &Household) -> HouseholdSchedule {
             note(NoticeKind::ToReview, message(), m);
         }
         let groups = groups::household_groups(h, ev);
+        let persons = groups::person_groups(h, ev);
         for (i, item) in policy.file.one_off.iter().enumerate() {
             if item.pay_month != m {
                 continue;
             }
-            match one_off::award(policy, item, h, &groups) {
+            match one_off::award(policy, item, h, &groups, persons.as_deref()) {
                 one_off::Outcome::Pay(a) => push(
                     Item::OneOff(i),
                     a.amount,
@@ -626,16 +627,28 @@ fn price_subsidy(
     let label = Item::PriceSubsidy.name(policy);
     match s.state {
         HouseholdState::Paid => {
-            let group = s.group.unwrap_or("");
-            let persons = s.persons.unwrap_or(0);
-            let per = fmt_money(s.per_person);
             let fired = am.status.fired;
             let several = s.covered.len() > 1;
+            // one share per group and amount paid (several only with a members file)
+            let paid = |zh: bool| {
+                s.shares
+                    .iter()
+                    .map(|x| {
+                        let per = fmt_money(x.per_person);
+                        if zh {
+                            format!("{} 每人 {per} 元 × {} 人", group_zh(x.group), x.persons)
+                        } else {
+                            format!("{} {per} per person × {}", x.group, x.persons)
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            };
             let reason = match lang {
                 Lang::Zh => format!(
-                    "指数月份 {im} 启动（{}）：{} 每人 {per} 元 × {persons} 人{}",
+                    "指数月份 {im} 启动（{}）：{}{}",
                     fired.zh(),
-                    group_zh(group),
+                    paid(true),
                     if several {
                         "（同属多个类别，按最高标准发放一份）"
                     } else {
@@ -643,8 +656,9 @@ fn price_subsidy(
                     }
                 ),
                 Lang::En => format!(
-                    "index month {im} triggered ({}): {group} {per} per person × {persons}{}",
+                    "index month {im} triggered ({}): {}{}",
                     fired.name(),
+                    paid(false),
                     if several {
                         " (in several groups: paid once, at the highest)"
                     } else {
@@ -1001,6 +1015,13 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
         None => None,
     };
     let (mut source, parser) = super::open_roster(&args.roster, &args.input, &policy)?;
+    // Persons' ages (and so their uplift groups) on the first day of the range's first month:
+    // the roster describes the households as they are now, and nobody is paid an elderly or
+    // minor uplift for a month before they are in that group.
+    let parser = match cfg.months.first() {
+        Some(first) => super::attach_members(parser, &args.input, &policy, first)?,
+        None => parser,
+    };
     let mut schedule = read_schedule(&cfg, source.as_mut(), &parser)
         .with_context(|| format!("roster {}", args.roster))?;
     if let Some(l) = &ledger {
@@ -1019,7 +1040,7 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
     };
     let mut outputs: Vec<Output> = Vec::new();
     let mut written: Vec<String> = Vec::new();
-    let mut main = Output::open(args.out.output.as_deref()).context("cannot create the output")?;
+    let mut main = Output::create(&args.out, format).context("cannot create the output")?;
     ctx.write(&mut main, format, &schedule, &args)?;
     if let Some(p) = main.path() {
         written.push(p.display().to_string());
@@ -1037,7 +1058,12 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
         for t in &townships {
             let part = schedule.township(t);
             let path = with_township(Path::new(o), t);
-            let mut out = Output::open(Some(&path.to_string_lossy()))
+            // a township's file is the main output cut by township: same format and encoding
+            let township_out = OutputArgs {
+                output: Some(path.to_string_lossy().into_owned()),
+                ..args.out.clone()
+            };
+            let mut out = Output::create(&township_out, format)
                 .with_context(|| format!("cannot create {}", path.display()))?;
             ctx.write(&mut out, format, &part, &args)?;
             written.push(path.display().to_string());
@@ -1094,7 +1120,9 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
         }
     }
     print_summary(&ctx, &schedule, &args, recorded, &written);
-    let problems = schedule.notices.iter().any(|n| n.kind.is_problem())
+    let members_clean = super::report_members(&parser, args.out.lang);
+    let problems = !members_clean
+        || schedule.notices.iter().any(|n| n.kind.is_problem())
         || schedule.lines.iter().any(|l| l.status != LineStatus::Pay);
     Ok(if problems { EXIT_ROWS } else { EXIT_OK })
 }

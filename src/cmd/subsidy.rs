@@ -159,8 +159,7 @@ pub fn run(args: SubsidyArgs) -> Result<i32> {
         Some(path) => charts(&policy, &view, path, from, to, lang)?,
         None => Vec::new(),
     };
-    let mut out =
-        Output::open(args.out.output.as_deref()).context("cannot create the output file")?;
+    let mut out = Output::create(&args.out, format).context("cannot create the output file")?;
     let code = match &args.roster {
         None => {
             let text = match format {
@@ -178,7 +177,7 @@ pub fn run(args: SubsidyArgs) -> Result<i32> {
             if months_ok { EXIT_OK } else { EXIT_ROWS }
         }
         Some(roster) => {
-            let summary = households(
+            let (summary, parser) = households(
                 &args, roster, &policy, &table, &view, format, &mut out, from, to,
             )?;
             out.commit().context("cannot write the output")?;
@@ -187,7 +186,8 @@ pub fn run(args: SubsidyArgs) -> Result<i32> {
             }
             view.print_summary(lang, from, to);
             print_household_summary(&summary, lang);
-            if months_ok && summary.all_decided() {
+            let members_clean = super::report_members(&parser, lang);
+            if months_ok && summary.all_decided() && members_clean {
                 EXIT_OK
             } else {
                 EXIT_ROWS
@@ -1030,13 +1030,29 @@ impl Summary {
             .unwrap_or(0);
         self.counts[i] += 1;
         if s.state == HouseholdState::Paid {
-            let persons = u64::from(s.persons.unwrap_or(0));
-            for g in [s.group.unwrap_or(""), "all"] {
-                let e = self.totals.entry((s.pay_month, g.to_string())).or_default();
-                e.0 += 1;
-                e.1 += persons;
-                e.2 += s.amount;
+            // Per paying group: a household whose persons are paid at different groups (a
+            // members file) counts in each of them with those persons and their amount, so
+            // the groups' persons and amounts add up to the `all` line (its households may not).
+            let mut groups: Vec<&str> = Vec::with_capacity(s.shares.len());
+            for share in &s.shares {
+                let e = self
+                    .totals
+                    .entry((s.pay_month, share.group.to_string()))
+                    .or_default();
+                if !groups.contains(&share.group) {
+                    e.0 += 1;
+                    groups.push(share.group);
+                }
+                e.1 += u64::from(share.persons);
+                e.2 += share.amount();
             }
+            let e = self
+                .totals
+                .entry((s.pay_month, "all".to_string()))
+                .or_default();
+            e.0 += 1;
+            e.1 += u64::from(s.persons.unwrap_or(0));
+            e.2 += s.amount;
         }
     }
 
@@ -1146,10 +1162,21 @@ impl Ctx<'_> {
                 h.residence.map(|r| r.name()).unwrap_or("").to_string(),
             ),
             ("outcome", s.state.name().to_string()),
-            ("group", s.group.unwrap_or("").to_string()),
+            // Persons paid at different groups (a members file): every paying group, highest
+            // first, and no single per-person amount (the amount is the sum of the shares).
+            (
+                "group",
+                if s.shares.len() > 1 {
+                    let mut g: Vec<&str> = s.shares.iter().map(|x| x.group).collect();
+                    g.dedup();
+                    g.join(";")
+                } else {
+                    s.group.unwrap_or("").to_string()
+                },
+            ),
             (
                 "per_person",
-                if paid {
+                if paid && s.shares.len() <= 1 {
                     fmt_money(s.per_person)
                 } else {
                     String::new()
@@ -1282,21 +1309,34 @@ impl Ctx<'_> {
 // The run's inputs (arguments, policy, table, view) and outputs are all needed here; bundling
 // them into a struct used once would only move the list.
 #[allow(clippy::too_many_arguments)]
-fn households(
+fn households<'p>(
     args: &SubsidyArgs,
     roster: &str,
-    policy: &Policy,
+    policy: &'p Policy,
     table: &SubsidyTable,
     view: &MonthView,
     format: Format,
     out: &mut Output,
     from: Month,
     to: Month,
-) -> Result<Summary> {
+) -> Result<(Summary, RowParser<'p>)> {
     // The 低保 standard and the other rules' parameters in force in each triggered index
     // month: a household's groups there depend on them.
     let params = table.triggered_params(policy)?;
     let (mut source, parser) = super::open_roster(roster, &args.input, policy)?;
+    // Persons' ages and uplift groups as in the first triggered index month (the means test
+    // that decides the 低保 group is that month's); with no month triggered nothing depends
+    // on them, and the last index month's rules read the file.
+    let parser = match (&args.input.members, params.values().next()) {
+        (None, _) => parser,
+        (Some(_), Some(first)) => super::attach_members(parser, &args.input, policy, first)?,
+        (Some(_), None) => {
+            let last = policy
+                .month_params(to)
+                .with_context(|| format!("--members: the rules in force in {to}"))?;
+            super::attach_members(parser, &args.input, policy, &last)?
+        }
+    };
     let lang = args.out.lang;
     let extra_headers: Vec<String> = parser
         .header_map()
@@ -1376,7 +1416,7 @@ fn households(
         }
         _ => {}
     }
-    Ok(summary)
+    Ok((summary, parser))
 }
 
 /// The household table (one line per household, one column per pay month, a total line) and

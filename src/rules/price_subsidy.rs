@@ -20,7 +20,7 @@
 //! the money is paid in the pay month (index month + `index_lag`). [`SubsidyTable`] computes every
 //! area and index month of a range once, for commands that go through a whole roster.
 
-use super::groups::household_groups;
+use super::groups::{Share, highest_shares, household_groups, person_groups};
 use super::{Decision, Evaluation, Step, Trace};
 use crate::household::columns::Column;
 use crate::household::{CATEGORY_NAMES, Household, Residence, Status};
@@ -1127,13 +1127,18 @@ pub struct HouseholdSubsidy {
     pub groups: Vec<&'static str>,
     /// the groups the month covers, with their per-person amounts
     pub covered: Vec<(&'static str, Decimal)>,
-    /// the group whose amount is paid (the highest; the first of equals)
+    /// the group whose amount is paid (the highest; the first of equals); with a members file
+    /// the group of the best-paid person
     pub group: Option<&'static str>,
-    /// persons paid (`members`)
+    /// persons paid (`members`; with a members file, the persons in a covered group)
     pub persons: Option<u32>,
-    /// per person paid
+    /// per person paid; with a members file whose persons are paid different amounts, the
+    /// highest of them (`shares` has each)
     pub per_person: Decimal,
-    /// the household's amount: per person × persons
+    /// who is paid what: one share (every member at the household's highest group) without a
+    /// members file; with one, a share per group and amount paid, highest first
+    pub shares: Vec<Share>,
+    /// the household's amount: the sum of the shares (per person × persons)
     pub amount: Decimal,
     /// roster columns the subsidy needed and found empty
     pub missing: Vec<Column>,
@@ -1153,6 +1158,7 @@ impl HouseholdSubsidy {
             group: None,
             persons: None,
             per_person: Decimal::ZERO,
+            shares: Vec::new(),
             amount: Decimal::ZERO,
             missing: Vec::new(),
             steps: Vec::new(),
@@ -1167,7 +1173,9 @@ impl HouseholdSubsidy {
 ///
 /// The household's groups are its status plus its categories ([`household_groups`]), each of
 /// its `members` in every group; a person in several covered groups is paid once, at the
-/// highest amount (`dedupe = "highest"`); the household is paid that × persons.
+/// highest amount (`dedupe = "highest"`); the household is paid that × persons. With a members
+/// file each person is in the status group plus their own categories
+/// ([`person_groups`]) and is paid at their own highest; the household is paid the sum.
 pub fn household_subsidy(
     policy: &Policy,
     am: &AreaMonth,
@@ -1298,6 +1306,11 @@ pub fn household_subsidy(
         out.state = HouseholdState::NotCovered;
         return finish(out, tr);
     };
+    let amount_of = |g: &str| out.covered.iter().find(|(c, _)| *c == g).map(|(_, a)| *a);
+    if let Some(each) = person_groups(h, ev) {
+        out.shares = highest_shares(each.iter().map(|g| (g.as_slice(), 1)), amount_of);
+        return finish(per_person_outcome(out, status.pay_month, &mut tr), tr);
+    }
     let Some(persons) = h.members else {
         out.state = HouseholdState::Undetermined;
         out.missing.push(Column::Members);
@@ -1308,6 +1321,13 @@ pub fn household_subsidy(
     out.per_person = per_person;
     out.persons = Some(persons);
     out.amount = per_person * Decimal::from(persons);
+    if persons > 0 && per_person > Decimal::ZERO {
+        out.shares = vec![Share {
+            group,
+            per_person,
+            persons,
+        }];
+    }
     if out.covered.len() > 1 {
         tr.step("price_subsidy.dedupe", &[], || {
             (
@@ -1332,6 +1352,67 @@ pub fn household_subsidy(
         )
     });
     finish(out, tr)
+}
+
+/// The outcome of a household whose persons (a members file) were paid `out.shares`: the sum
+/// of the shares, each person once at their own highest group; nobody in a covered group is
+/// not covered.
+fn per_person_outcome(mut out: HouseholdSubsidy, pay: Month, tr: &mut Trace) -> HouseholdSubsidy {
+    let Some(first) = out.shares.first() else {
+        out.state = HouseholdState::NotCovered;
+        tr.step("price_subsidy.persons", &[], || {
+            (
+                "成员名单中没有人属于本月补贴范围内的类别".into(),
+                "no person of the members file is in a group covered this month".into(),
+            )
+        });
+        return out;
+    };
+    out.state = HouseholdState::Paid;
+    out.group = Some(first.group);
+    out.per_person = first.per_person;
+    out.persons = Some(out.shares.iter().map(|s| s.persons).sum());
+    out.amount = out.shares.iter().map(Share::amount).sum();
+    let zh = out
+        .shares
+        .iter()
+        .map(|s| {
+            format!(
+                "{} 每人 {} 元 × {} 人",
+                group_zh(s.group),
+                fmt_money(s.per_person),
+                s.persons
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let en = out
+        .shares
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {} per person × {}",
+                s.group,
+                fmt_money(s.per_person),
+                s.persons
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let amount = out.amount;
+    tr.step("price_subsidy.persons", &[], || {
+        (
+            format!(
+                "按成员名单逐人计算，每人按其所属类别的最高标准发放一份：{zh} = {} 元，于 {pay} 发放",
+                fmt_money(amount)
+            ),
+            format!(
+                "per person from the members file, each once at the highest of their groups: {en} = {}, paid in {pay}",
+                fmt_money(amount)
+            ),
+        )
+    });
+    out
 }
 
 /// A household's outcome when it does not depend on the household's rules: an unreadable row

@@ -1086,3 +1086,182 @@ fn a_chart_that_is_not_svg_is_refused_before_anything_is_written() {
     assert!(r.stderr.contains(".svg"), "{}", r.stderr);
     assert!(!w.file("out.csv").exists() && !w.file("cpi.png").exists());
 }
+
+/// A rural 低保 household of three in Lanzhou's five districts, one of them a 优抚对象, and an
+/// index month that fires on food alone: September 2022, CPI 2.8% (under the window's 3.0%),
+/// food 8.8% (≥ 6%). The demo formula is standard × the triggering index, to the yuan:
+/// 低保 on the own (rural) standard 439 × 8.8% = 38.632 → 39; 优抚 on the urban standard
+/// 914 × 8.8% = 80.432 → 80. A one-off item (Qinghai's amounts) pays 400 (rural 低保) or 560 (优抚)
+/// per person.
+fn members_case() -> Workdir {
+    let w = demo();
+    let policy = w.read("policy.toml")
+        + "\n[[one_off]]\nid = \"qh\"\nname = \"一次性生活补贴\"\npay_month = \"2022-10\"\nunit = \"person\"\namounts = { dibao = { urban = 500, rural = 400 }, youfu = 560 }\n";
+    w.write("policy.toml", policy);
+    w.write("cpi.csv", "month,cpi,food\n2022-09,2.8,8.8\n");
+    w.write(
+        "roster.csv",
+        format!("{ROSTER_HEADER}L1,620102,rural,3,0,dibao,\n"),
+    );
+    w.write(
+        "members.csv",
+        "户编号,姓名,与户主关系,人员类别\nL1,甲,户主,\nL1,乙,配偶,优抚对象\nL1,丙,子女,\n",
+    );
+    w
+}
+
+#[test]
+fn members_file_pays_each_person_at_their_own_highest_group() {
+    let w = members_case();
+    let r = subsidy(
+        &w,
+        &["roster.csv", "--members", "members.csv", "--format", "csv"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = r.csv();
+    let want = [("household_id", "L1"), ("pay_month", "2022-10")];
+    // 80 for the 优抚对象 + 39 × 2 for the others = 158 (not 80 × 3 = 240).
+    assert_eq!(value(&rows, &want, "amount"), "158.00");
+    assert_eq!(value(&rows, &want, "persons"), "3");
+    assert_eq!(value(&rows, &want, "group"), "youfu;dibao");
+    assert_eq!(
+        value(&rows, &want, "per_person"),
+        "",
+        "no single per-person amount"
+    );
+    // Totals per group add up to the household: youfu 1 × 80, dibao 2 × 39.
+    let r = subsidy(
+        &w,
+        &["roster.csv", "--members", "members.csv", "--format", "json"],
+    );
+    let totals = r.json()["totals"].clone();
+    let total = |g: &str| {
+        totals
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["group"] == g)
+            .map(|t| {
+                (
+                    t["persons"].as_u64().unwrap(),
+                    t["amount"].as_str().unwrap().to_string(),
+                )
+            })
+            .unwrap_or_else(|| panic!("no {g} total in {totals}"))
+    };
+    assert_eq!(total("youfu"), (1, "80.00".into()));
+    assert_eq!(total("dibao"), (2, "78.00".into()));
+    assert_eq!(total("all"), (3, "158.00".into()));
+
+    // payouts reads the same rules: the same 158, and the one-off item per person,
+    // 560 + 400 × 2 = 1360 (not 560 × 3).
+    let p = w.run(&[
+        "payouts",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--index",
+        "cpi.csv",
+        "--from",
+        "2022-10",
+        "--to",
+        "2022-10",
+        "--members",
+        "members.csv",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(p.code, 0, "{}", p.stderr);
+    let lines = p.csv();
+    let amount = |item: &str| value(&lines, &[("household_id", "L1"), ("item", item)], "amount");
+    assert_eq!(amount("price_subsidy"), "158.00");
+    assert_eq!(amount("one_off:qh"), "1360.00");
+
+    // Without the members file every member is in every group of the household: the roster
+    // names no category, so 3 × 39 = 117; with 优抚 on the roster, 3 × 80 = 240.
+    let r = subsidy(&w, &["roster.csv", "--format", "csv"]);
+    assert_eq!(value(&r.csv(), &want, "amount"), "117.00");
+    w.write(
+        "roster.csv",
+        format!("{ROSTER_HEADER}L1,620102,rural,3,0,dibao,youfu\n"),
+    );
+    let r = subsidy(&w, &["roster.csv", "--format", "csv"]);
+    assert_eq!(value(&r.csv(), &want, "amount"), "240.00");
+}
+
+#[test]
+fn members_file_with_a_person_of_another_household_is_listed() {
+    let w = members_case();
+    w.write("members.csv", w.read("members.csv") + "Z9,赵,户主,\n");
+    let r = subsidy(
+        &w,
+        &["roster.csv", "--members", "members.csv", "--format", "csv"],
+    );
+    assert_eq!(r.code, 1, "an orphan person row is a problem: {}", r.stderr);
+    assert!(r.stderr.contains("Z9"), "{}", r.stderr);
+    assert_eq!(
+        value(&r.csv(), &[("household_id", "L1")], "amount"),
+        "158.00"
+    );
+}
+
+#[test]
+fn csv_encoding_gb18030_is_honoured_by_subsidy_and_payouts() {
+    let w = members_case();
+    // a carried column in Chinese, so that the encoding shows
+    w.write(
+        "roster.csv",
+        "household_id,region,residence,members,monthly_income,status,categories,备注\nL1,620102,rural,3,0,dibao,,王家\n",
+    );
+    let gbk_only = |name: &str, want: &str| {
+        let bytes = std::fs::read(w.file(name)).unwrap();
+        assert!(!bytes.starts_with(b"\xEF\xBB\xBF"), "no BOM in GB18030");
+        assert!(
+            std::str::from_utf8(&bytes).is_err(),
+            "{name} is still UTF-8"
+        );
+        let (text, _, bad) = encoding_rs::GB18030.decode(&bytes);
+        assert!(!bad);
+        assert!(text.contains(want), "{text}");
+    };
+    let r = subsidy(
+        &w,
+        &[
+            "roster.csv",
+            "--format",
+            "csv",
+            "--csv-encoding",
+            "gb18030",
+            "-o",
+            "out.csv",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    gbk_only("out.csv", "王家");
+    let r = w.run(&[
+        "payouts",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--index",
+        "cpi.csv",
+        "--from",
+        "2022-10",
+        "--to",
+        "2022-10",
+        "-o",
+        "pay.csv",
+        "--csv-encoding",
+        "gb18030",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    gbk_only("pay.csv", "低保");
+    // by default a CSV file is UTF-8 with a BOM, as check writes it
+    let r = subsidy(&w, &["--format", "csv", "-o", "months.csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        std::fs::read(w.file("months.csv"))
+            .unwrap()
+            .starts_with(b"\xEF\xBB\xBF")
+    );
+}
