@@ -14,6 +14,10 @@
 //! are not held: each kind is spilled to its own temporary file and the files are joined in
 //! rank order at the end. `--against` lists are held whole (a fingerprint and the entry's line,
 //! label and date per listed person).
+//!
+//! With `--members`, every person of a household (head or not) is a key of the person map, so
+//! it holds one 12-byte slot per distinct person: 15 to 30 bytes per person, beside the members
+//! file itself, which the join holds whole (see [`crate::household::members`]).
 
 use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
 use crate::household::columns::Column;
@@ -405,6 +409,8 @@ fn fingerprint(domain: u8, key: &str) -> u64 {
 }
 
 const PERSON: u8 = 1;
+/// The column of a members-file ID problem, as attached to its household.
+const MEMBER_ID: &str = "members.id_number";
 const ACCOUNT: u8 = 2;
 
 /// The key a person is known by: the normalised 18-character ID (an old 15-digit number is
@@ -495,8 +501,25 @@ struct Ctx<'a> {
 struct Audited {
     head: Head,
     findings: Vec<Finding>,
-    person: Option<(u64, String)>,
+    /// the head, then (with `--members`) every other person of the household, once each
+    persons: Vec<Who>,
     account: Option<(u64, String)>,
+}
+
+/// A person of a household, as the duplicate and list checks know them.
+struct Who {
+    /// fingerprint of `key`
+    fp: u64,
+    /// the normalised ID number ([`person_key`])
+    key: String,
+    /// 姓名 (the roster's head_name for the head)
+    name: String,
+    /// the roster's head (`head_id`), as opposed to another person of the members file
+    is_head: bool,
+    /// the person's line in the members file, when they are in it
+    member_row: Option<u64>,
+    /// counted in the household's `members` (the members file's `covered`; the head: yes)
+    covered: bool,
 }
 
 impl Ctx<'_> {
@@ -611,17 +634,40 @@ impl Ctx<'_> {
                 },
             );
         }
-        let person = person_key(&h.head_id, self.today);
-        if h.status != Status::None
-            && let Some(key) = &person
-            && let Some(hits) = self.lists.entries.get(&fingerprint(PERSON, key))
+        for w in h
+            .warnings
+            .iter()
+            .filter(|w| w.column == MEMBER_ID && w.code != "duplicate_id_number")
         {
-            for hit in hits {
-                add(
-                    &mut found,
-                    Kind::AgainstList,
-                    self.list_evidence(&h, key, hit),
-                );
+            add(
+                &mut found,
+                Kind::MalformedId,
+                match self.lang {
+                    Lang::Zh => format!(
+                        "成员身份证号“{}”（{}）：{}",
+                        self.shown(&w.value),
+                        w.code,
+                        w.zh
+                    ),
+                    Lang::En => format!(
+                        "member id_number \"{}\" ({}): {}",
+                        self.shown(&w.value),
+                        w.code,
+                        w.en
+                    ),
+                },
+            );
+        }
+        let persons = self.persons(&h, row.duplicate_of.is_some(), &mut found);
+        if h.status != Status::None {
+            for who in &persons {
+                for hit in self.lists.entries.get(&who.fp).into_iter().flatten() {
+                    add(
+                        &mut found,
+                        Kind::AgainstList,
+                        self.list_evidence(&h, who, hit),
+                    );
+                }
             }
         }
         Audited {
@@ -635,7 +681,7 @@ impl Ctx<'_> {
                 })
                 .collect(),
             head,
-            person: person.map(|k| (fingerprint(PERSON, &k), k)),
+            persons,
             account: account_key(&h.bank_account).map(|k| (fingerprint(ACCOUNT, &k), k)),
         }
     }
@@ -853,10 +899,133 @@ impl Ctx<'_> {
         parts.join(" + ")
     }
 
-    fn list_evidence(&self, h: &Household, key: &str, hit: &ListHit) -> String {
+    /// The persons of a household, each once: the head (by `head_id`), then with `--members`
+    /// every person row of the household with an ID number. The head's own person row is the
+    /// head; a second person row with an ID already seen in the household is a
+    /// `duplicate_person` finding here (the same person listed twice in one household). A row
+    /// that repeats an earlier household id (already `invalid_row`) brings no person rows:
+    /// they are the earlier household's, and each would otherwise count as a duplicate.
+    fn persons(
+        &self,
+        h: &Household,
+        repeated_id: bool,
+        found: &mut Vec<(Kind, Severity, String)>,
+    ) -> Vec<Who> {
+        let mut persons: Vec<Who> = Vec::new();
+        if let Some(key) = person_key(&h.head_id, self.today) {
+            persons.push(Who {
+                fp: fingerprint(PERSON, &key),
+                key,
+                name: h.head_name.clone(),
+                is_head: true,
+                member_row: None,
+                covered: true,
+            });
+        }
+        let rows = self
+            .parser
+            .members()
+            .filter(|_| !repeated_id && !h.id.is_empty())
+            .and_then(|j| j.members().household(&h.id))
+            .unwrap_or(&[]);
+        for p in rows {
+            let Some(key) = person_key(&p.id_number, self.today) else {
+                continue;
+            };
+            match persons.iter_mut().find(|w| w.key == key) {
+                Some(w) if w.is_head && w.member_row.is_none() => {
+                    w.member_row = Some(p.row);
+                    w.covered = p.covered;
+                    if w.name.is_empty() {
+                        w.name.clone_from(&p.name);
+                    }
+                }
+                Some(w) => {
+                    let id = self.shown(&key);
+                    let first = w.member_row.map(|r| r.to_string()).unwrap_or_default();
+                    found.push((
+                        Kind::DuplicatePerson,
+                        Kind::DuplicatePerson.severity(),
+                        match self.lang {
+                            Lang::Zh => format!(
+                                "身份证号 {id} 在本户成员名单中出现两次（第 {first} 行 {}、第 {} 行 {}）：同一人只能登记一次",
+                                w.name, p.row, p.name
+                            ),
+                            Lang::En => format!(
+                                "ID {id} is listed twice among this household's persons (members rows {first} {} and {} {}): a person is listed once",
+                                w.name, p.row, p.name
+                            ),
+                        },
+                    ));
+                }
+                None => persons.push(Who {
+                    fp: fingerprint(PERSON, &key),
+                    key,
+                    name: p.name.clone(),
+                    is_head: false,
+                    member_row: Some(p.row),
+                    covered: p.covered,
+                }),
+            }
+        }
+        persons
+    }
+
+    /// Who a person is, for evidence: `户主 张三（620102…，成员名单第 4 行）`.
+    fn who(&self, w: &Who) -> String {
+        let id = self.shown(&w.key);
+        let row = w.member_row.filter(|_| self.parser.members().is_some());
+        match self.lang {
+            Lang::Zh => format!(
+                "{} {}（{id}{}{}）",
+                if w.is_head { "户主" } else { "成员" },
+                w.name,
+                row.map(|r| format!("，成员名单第 {r} 行"))
+                    .unwrap_or_default(),
+                if w.covered { "" } else { "，非保障对象" },
+            ),
+            Lang::En => format!(
+                "{} {} ({id}{}{})",
+                if w.is_head { "head" } else { "member" },
+                w.name,
+                row.map(|r| format!(", members row {r}"))
+                    .unwrap_or_default(),
+                if w.covered { "" } else { ", not covered" },
+            ),
+        }
+    }
+
+    fn list_evidence(&self, h: &Household, who: &Who, hit: &ListHit) -> String {
         let list = &self.lists.names[hit.list];
         let label = hit.label.as_deref().unwrap_or(list);
         let date = hit.date.as_deref().unwrap_or("");
+        if !who.is_head || self.parser.members().is_some() {
+            return match self.lang {
+                Lang::Zh => format!(
+                    "{}，本户保障类别{}，出现在名单“{label}”（第 {} 行{}）",
+                    self.who(who),
+                    status_zh(h.status),
+                    hit.line,
+                    if date.is_empty() {
+                        String::new()
+                    } else {
+                        format!("，日期 {date}")
+                    }
+                ),
+                Lang::En => format!(
+                    "{}, in a household enrolled as {}, is in the list \"{label}\" (line {}{})",
+                    self.who(who),
+                    h.status.name(),
+                    hit.line,
+                    if date.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", date {date}")
+                    }
+                ),
+            };
+        }
+        let key = &who.key;
         match self.lang {
             Lang::Zh => format!(
                 "户主 {}（{}，保障类别{}）出现在名单“{label}”（第 {} 行{}）",
@@ -911,8 +1080,8 @@ impl Seen {
     fn check(&mut self, a: &Audited, ctx: &Ctx) -> Vec<Finding> {
         let mut out = Vec::new();
         let word = pack(a.head.row, a.head.status);
-        if let Some((fp, key)) = &a.person {
-            let first = *self.persons.entry(Key::of(*fp)).or_insert(word);
+        for who in &a.persons {
+            let first = *self.persons.entry(Key::of(who.fp)).or_insert(word);
             if first != word {
                 let (line, status) = unpack(first);
                 let both = [status, a.head.status];
@@ -921,18 +1090,37 @@ impl Seen {
                 } else {
                     Kind::DuplicatePerson
                 };
-                let id = ctx.shown(key);
-                let evidence = match ctx.lang {
-                    Lang::Zh => format!(
-                        "户主身份证号 {id} 也是第 {line} 行那户的户主；本户保障类别{}，那户{}",
-                        status_zh(a.head.status),
-                        status_zh(status)
-                    ),
-                    Lang::En => format!(
-                        "head ID {id} also heads the household on row {line}; enrolment here {}, there {}",
-                        a.head.status.name(),
-                        status.name()
-                    ),
+                let id = ctx.shown(&who.key);
+                // With a members file the earlier household may hold the person as its head
+                // or as a member: only its row and enrolment are remembered (see Memory).
+                let evidence = if ctx.parser.members().is_some() {
+                    match ctx.lang {
+                        Lang::Zh => format!(
+                            "{}也在第 {line} 行那户；本户保障类别{}，那户{}",
+                            ctx.who(who),
+                            status_zh(a.head.status),
+                            status_zh(status)
+                        ),
+                        Lang::En => format!(
+                            "{} is also in the household on row {line}; enrolment here {}, there {}",
+                            ctx.who(who),
+                            a.head.status.name(),
+                            status.name()
+                        ),
+                    }
+                } else {
+                    match ctx.lang {
+                        Lang::Zh => format!(
+                            "户主身份证号 {id} 也是第 {line} 行那户的户主；本户保障类别{}，那户{}",
+                            status_zh(a.head.status),
+                            status_zh(status)
+                        ),
+                        Lang::En => format!(
+                            "head ID {id} also heads the household on row {line}; enrolment here {}, there {}",
+                            a.head.status.name(),
+                            status.name()
+                        ),
+                    }
                 };
                 out.push(Finding {
                     kind,
@@ -1161,6 +1349,7 @@ fn load_lists(specs: &[String], today: chrono::NaiveDate) -> Result<Lists> {
 pub fn run(args: AuditArgs) -> Result<i32> {
     let (policy, params) = super::load_policy(&args.policy, args.month)?;
     let (mut source, parser) = super::open_roster(&args.roster, &args.input, &policy)?;
+    let parser = super::attach_members(parser, &args.input, &policy, &params)?;
     let format = Format::resolve(args.out.format, args.out.output.as_deref());
     if format == Format::Xlsx {
         bail!("audit writes table, csv or json");
@@ -1191,8 +1380,7 @@ pub fn run(args: AuditArgs) -> Result<i32> {
         lists: &lists,
         today,
     };
-    let mut out =
-        Output::open(args.out.output.as_deref()).context("cannot create the output file")?;
+    let mut out = Output::create(&args.out, format).context("cannot create the output file")?;
     let mut spill = Spill::new(format);
     let mut seen = Seen::default();
     let mut summary = Summary::default();
@@ -1278,7 +1466,8 @@ pub fn run(args: AuditArgs) -> Result<i32> {
     }
     out.commit().context("cannot write the output")?;
     print_summary(&summary, args.month, lang);
-    Ok(if summary.findings() == 0 {
+    let members_clean = super::report_members(&parser, lang);
+    Ok(if summary.findings() == 0 && members_clean {
         EXIT_OK
     } else {
         EXIT_ROWS

@@ -563,3 +563,153 @@ fn bad_arguments_stop_before_any_output() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("ID-number column"), "{}", r.stderr);
 }
+
+/// A roster of households whose persons are in a members file: every household eligible and
+/// paid by the rules, heads all different, so findings come from the person rows only.
+fn members_workdir(planted: bool) -> Workdir {
+    let mut roster = String::from(HEADER);
+    let mut members = String::from("户编号,身份证号码,姓名,与户主关系\n");
+    let mut household = |hh: &str, status: &str, persons: &[(u32, &str)]| {
+        let (income, care) = if status == "tekun" {
+            ("", "partial")
+        } else {
+            ("600", "")
+        };
+        roster += &line(
+            hh,
+            &persons.len().to_string(),
+            income,
+            status,
+            "",
+            care,
+            "",
+            "",
+            "城关镇",
+            &id(persons[0].0),
+            &account(persons[0].0),
+            "",
+        );
+        for (i, (n, name)) in persons.iter().enumerate() {
+            let relation = if i == 0 { "户主" } else { "配偶" };
+            members += &format!("{hh},{},{name},{relation}\n", id(*n));
+        }
+    };
+    // M01: a 低保 couple; its spouse (31) is also the spouse in M02 when planted.
+    household("M01", "dibao", &[(30, "甲"), (31, "乙")]);
+    if planted {
+        // duplicate_person: 31 is a member of M01 and of M02
+        household("M02", "dibao", &[(32, "丙"), (31, "乙")]);
+        // 特困 alone (33) …
+        household("M03", "tekun", &[(33, "丁")]);
+        // … and a member of the 低保 household M04: dibao_and_tekun
+        household("M04", "dibao", &[(34, "戊"), (33, "丁")]);
+        // a member (36) on the deaths list: against_list
+        household("M05", "dibao", &[(35, "己"), (36, "庚")]);
+        // the same person twice in one household: duplicate_person
+        household("M06", "dibao", &[(37, "辛"), (38, "壬"), (38, "壬")]);
+    } else {
+        household("M02", "dibao", &[(32, "丙"), (39, "癸")]);
+        household("M03", "tekun", &[(33, "丁")]);
+    }
+    let w = Workdir::new();
+    w.copy_repo_file("policies/lanzhou-2022.toml", "policy.toml");
+    w.write("roster.csv", roster);
+    w.write("members.csv", members);
+    w.write(
+        "deaths.csv",
+        format!(
+            "身份证号,死亡日期\n{},2022-06-01\n{},2020-01-01\n",
+            id(36),
+            id(98)
+        ),
+    );
+    w
+}
+
+#[test]
+fn members_bring_every_person_into_the_duplicate_and_list_checks() {
+    let w = members_workdir(true);
+    let args = [
+        "--members",
+        "members.csv",
+        "--against",
+        "deaths.csv:死亡名单",
+        "--format",
+        "csv",
+    ];
+    let r = audit(&w, &args);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let rows = r.csv();
+    let found: Vec<(&str, &str)> = rows[1..]
+        .iter()
+        .map(|r| (r[1].as_str(), r[3].as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("dibao_and_tekun", "M04"),
+            ("duplicate_person", "M02"),
+            ("duplicate_person", "M06"),
+            ("against_list", "M05"),
+        ],
+        "{}",
+        r.stdout
+    );
+    let evidence = |hh: &str, code: &str| {
+        rows.iter()
+            .find(|r| r[3] == hh && r[1] == code)
+            .map(|r| r[9].clone())
+            .unwrap()
+    };
+    let dup = evidence("M02", "duplicate_person");
+    assert!(
+        dup.contains("成员 乙") && dup.contains(&id(31)) && dup.contains("第 2 行"),
+        "names the person, the ID and the earlier household's row: {dup}"
+    );
+    let both = evidence("M04", "dibao_and_tekun");
+    assert!(
+        both.contains("成员 丁") && both.contains("低保") && both.contains("特困"),
+        "{both}"
+    );
+    let twice = evidence("M06", "duplicate_person");
+    assert!(twice.contains("两次") && twice.contains(&id(38)), "{twice}");
+    let dead = evidence("M05", "against_list");
+    assert!(
+        dead.contains("成员 庚") && dead.contains("死亡名单") && dead.contains("2022-06-01"),
+        "a member, not only the head, is matched: {dead}"
+    );
+    // Without the members file only heads are compared: none of these is found.
+    let heads_only = audit(&w, &["--against", "deaths.csv", "--format", "csv"]);
+    assert_eq!(heads_only.code, 0, "{}", heads_only.stdout);
+}
+
+#[test]
+fn a_clean_members_file_gives_no_findings_and_a_stray_person_fails_the_run() {
+    let w = members_workdir(false);
+    let args = ["--members", "members.csv", "--against", "deaths.csv"];
+    let r = audit(&w, &[&args[..], &["--format", "csv"]].concat());
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.csv().len(), 1, "{}", r.stdout);
+    // A person whose household is not in the roster is reported, as check reports it.
+    let mut members = w.read("members.csv");
+    members += &format!("M99,{},某,户主\n", id(50));
+    w.write("members.csv", members);
+    let r = audit(&w, &[&args[..], &["--format", "csv"]].concat());
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("M99"), "{}", r.stderr);
+}
+
+#[test]
+fn a_csv_file_written_with_o_starts_with_a_bom_unless_asked_otherwise() {
+    let w = workdir(&clean_roster());
+    let r = audit(&w, &["-o", "findings.csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let bytes = std::fs::read(w.file("findings.csv")).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBFrank,code,"), "{bytes:?}");
+    let r = audit(&w, &["-o", "plain.csv", "--csv-encoding", "utf8"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(w.read("plain.csv").starts_with("rank,code,"));
+    // stdout stays plain UTF-8 for pipes
+    let r = audit(&w, &["--format", "csv"]);
+    assert!(r.stdout.starts_with("rank,"), "{}", r.stdout);
+}
