@@ -930,6 +930,21 @@ pub fn run(args: CompareArgs) -> Result<i32> {
     )
     .map_err(anyhow::Error::msg)
     .with_context(|| format!("roster {} under --with {}", args.roster, args.with))?;
+    // Each side joins the members file under its own policy: a person counts in the uplift
+    // group that pays them most, and a reform may change which group that is. Ages and groups
+    // are those of the first month compared (the join is made for one month).
+    let (Some(base_first), Some(alt_first)) = (base_params.first(), alt_params.first()) else {
+        bail!("no month to compare");
+    };
+    let base_parser = super::attach_members(base_parser, &args.input, &base, base_first)?;
+    let alt_parser = super::attach_members(alt_parser, &args.input, &alt, alt_first)
+        .with_context(|| format!("--with {}", args.with))?;
+    if args.input.members.is_some() && months.len() > 1 {
+        eprintln!(
+            "jiuzhu: note: --members: ages and uplift groups are those of {} for the whole range (年龄和分类施保人群按 {} 计)",
+            args.month, args.month
+        );
+    }
     let format = Format::resolve(args.out.format, args.out.output.as_deref());
     if format == Format::Xlsx {
         bail!("compare writes table, csv or json");
@@ -1000,8 +1015,7 @@ pub fn run(args: CompareArgs) -> Result<i32> {
         format,
         households: !args.totals,
     };
-    let mut out =
-        Output::open(args.out.output.as_deref()).context("cannot create the output file")?;
+    let mut out = Output::create(&args.out, format).context("cannot create the output file")?;
     match format {
         Format::Csv if ctx.households => {
             let mut w = output::csv_writer(Vec::new());
@@ -1231,7 +1245,8 @@ pub fn run(args: CompareArgs) -> Result<i32> {
         ctx.with_index,
         lang,
     );
-    Ok(if summary.range.undecided.is_zero() {
+    let members_clean = super::report_members(&base_parser, lang);
+    Ok(if summary.range.undecided.is_zero() && members_clean {
         EXIT_OK
     } else {
         EXIT_ROWS

@@ -2,14 +2,16 @@
 //! compared, and each parameter with its source document and the month it took effect.
 
 use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
-use crate::household::Household;
+use crate::household::CareLevel;
 use crate::household::columns::Column;
+use crate::household::{CATEGORY_NAMES, Household, RowParser, idcard};
 use crate::index::IndexSeries;
 use crate::lang::Lang;
 use crate::money::fmt_money;
 use crate::month::Month;
 use crate::output::{self, Format, Output};
 use crate::pipeline::Row;
+use crate::policy::model::UpliftGroup;
 use crate::policy::{Param, Policy};
 use crate::rules::price_subsidy::{self as ps_rules, HouseholdState, HouseholdSubsidy};
 use crate::rules::{self, Evaluation, Step};
@@ -48,6 +50,9 @@ pub struct ExplainArgs {
 pub fn run(args: ExplainArgs) -> Result<i32> {
     let (policy, params) = super::load_policy(&args.policy, args.month)?;
     let (mut source, parser) = super::open_roster(&args.roster, &args.input, &policy)?;
+    // Only this household is read, so the members file's other households are not reported
+    // as strays here (check and validate report them).
+    let parser = super::attach_members(parser, &args.input, &policy, &params)?;
     let id_field = parser.header_map().get(Column::HouseholdId);
     let mut found: Option<(Household, Evaluation)> = None;
     let mut row = Row {
@@ -88,8 +93,8 @@ pub fn run(args: ExplainArgs) -> Result<i32> {
     };
     let format = Format::resolve(args.out.format, args.out.output.as_deref());
     let lang = args.out.lang;
-    let mut out =
-        Output::open(args.out.output.as_deref()).context("cannot create the output file")?;
+    let mut out = Output::create(&args.out, format).context("cannot create the output file")?;
+    let persons = persons(&parser, &h);
     let text = match format {
         Format::Json => {
             let mut v = output::json_header(&policy);
@@ -111,6 +116,9 @@ pub fn run(args: ExplainArgs) -> Result<i32> {
             v["reasons"] = super::check::reasons_cell(&h, &ev).into();
             v["message"] = rules::message(&policy, &h, &ev, lang).into();
             v["steps"] = steps.into();
+            if parser.members().is_some() {
+                v["persons"] = persons.iter().map(|p| p.json()).collect::<Vec<_>>().into();
+            }
             if let Some(s) = &subsidy {
                 v["price_subsidy"] = subsidy_json(&policy, s, lang);
             }
@@ -118,6 +126,18 @@ pub fn run(args: ExplainArgs) -> Result<i32> {
         }
         Format::Table | Format::Csv => {
             let mut text = render_text(&policy, &h, &ev, args.month, lang);
+            if let Some(join) = parser.members() {
+                // The persons go after the household's line, before the errors and steps.
+                let at = text.find("\n\n").map(|i| i + 2).unwrap_or(text.len());
+                let list = render_persons(
+                    &persons,
+                    &join.members().path,
+                    args.month,
+                    format == Format::Table,
+                    lang,
+                );
+                text.insert_str(at, &list);
+            }
             if let Some(s) = &subsidy {
                 text += &render_subsidy(&policy, s, args.index.as_deref().unwrap_or(""), lang);
             }
@@ -133,6 +153,156 @@ pub fn run(args: ExplainArgs) -> Result<i32> {
     } else {
         crate::EXIT_ROWS
     })
+}
+
+/// One person row of the household, as `--members` joined it.
+struct PersonLine {
+    row: u64,
+    name: String,
+    relation: String,
+    id_number: String,
+    /// counted in `members`; only covered persons have an age, group and care level here
+    covered: bool,
+    /// whole years on the first day of the month
+    age: Option<u32>,
+    /// the uplift group the person counts in (the one paying them most)
+    group: Option<UpliftGroup>,
+    categories: Vec<&'static str>,
+    care_level: Option<CareLevel>,
+}
+
+impl PersonLine {
+    fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "row": self.row.to_string(),
+            "name": self.name,
+            "relation": self.relation,
+            "id_number": self.id_number,
+            "covered": if self.covered { "yes" } else { "no" },
+            "age": self.age.map(|a| a.to_string()).unwrap_or_default(),
+            "group": self.group.map(|g| g.name()).unwrap_or(""),
+            "categories": self.categories.join(";"),
+            "care_level": self.care_level.map(|c| c.name()).unwrap_or(""),
+        })
+    }
+}
+
+/// The household's person rows, in file order, with the age, group, categories and care
+/// level the join gave each covered person (empty without `--members`).
+fn persons(parser: &RowParser, h: &Household) -> Vec<PersonLine> {
+    let Some(rows) = parser.members().and_then(|j| j.members().household(&h.id)) else {
+        return Vec::new();
+    };
+    rows.iter()
+        .map(|p| {
+            let facts = h.persons.iter().find(|f| f.row == p.row);
+            PersonLine {
+                row: p.row,
+                name: p.name.clone(),
+                relation: p.relation.clone(),
+                id_number: p.id_number.clone(),
+                covered: p.covered,
+                age: facts.and_then(|f| f.age),
+                group: facts.and_then(|f| f.group),
+                categories: p.categories.names().collect(),
+                care_level: facts.and_then(|f| f.care_level),
+            }
+        })
+        .collect()
+}
+
+/// The person list of the text output: one line per person row.
+fn render_persons(
+    persons: &[PersonLine],
+    path: &str,
+    month: Month,
+    mask: bool,
+    lang: Lang,
+) -> String {
+    let first_day = month.first_day();
+    let mut s = match lang {
+        Lang::Zh => format!("成员（成员名单 {path}，年龄按 {first_day} 计）：\n"),
+        Lang::En => format!("persons (members file {path}, ages on {first_day}):\n"),
+    };
+    if persons.is_empty() {
+        s += lang.pick("  （无）\n", "  (none)\n");
+    }
+    for p in persons {
+        let id = if mask {
+            idcard::mask(&p.id_number)
+        } else {
+            p.id_number.clone()
+        };
+        let who: Vec<&str> = [p.relation.as_str(), id.as_str()]
+            .into_iter()
+            .filter(|x| !x.is_empty())
+            .collect();
+        let mut facts: Vec<String> = Vec::new();
+        if !p.covered {
+            facts.push(lang.pick("非保障对象", "not covered").into());
+        } else {
+            facts.push(match (p.age, lang) {
+                (Some(a), Lang::Zh) => format!("{a} 岁"),
+                (Some(a), Lang::En) => format!("aged {a}"),
+                (None, _) => lang.pick("年龄不详", "age unknown").into(),
+            });
+            facts.push(match (p.group, lang) {
+                (Some(g), Lang::Zh) => format!("分类施保：{}", g.zh()),
+                (Some(g), Lang::En) => format!("uplift group {}", g.name()),
+                (None, _) => lang.pick("不属分类施保人群", "no uplift group").into(),
+            });
+        }
+        if !p.categories.is_empty() {
+            let names: Vec<&str> = p
+                .categories
+                .iter()
+                .map(|c| match lang {
+                    Lang::Zh => CATEGORY_NAMES
+                        .iter()
+                        .find(|(en, _)| en == c)
+                        .map(|(_, zh)| *zh)
+                        .unwrap_or(c),
+                    Lang::En => c,
+                })
+                .collect();
+            facts.push(match lang {
+                Lang::Zh => format!("类别 {}", names.join("、")),
+                Lang::En => format!("categories {}", names.join(", ")),
+            });
+        }
+        if let Some(c) = p.care_level {
+            facts.push(match lang {
+                Lang::Zh => c.zh().to_string(),
+                Lang::En => c.name().to_string(),
+            });
+        }
+        s += &match lang {
+            Lang::Zh => format!(
+                "  第 {} 行 {}{}：{}\n",
+                p.row,
+                p.name,
+                if who.is_empty() {
+                    String::new()
+                } else {
+                    format!("（{}）", who.join("，"))
+                },
+                facts.join("，")
+            ),
+            Lang::En => format!(
+                "  row {} {}{}: {}\n",
+                p.row,
+                p.name,
+                if who.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", who.join(", "))
+                },
+                facts.join(", ")
+            ),
+        };
+    }
+    s.push('\n');
+    s
 }
 
 fn param_json(policy: &Policy, p: &Param) -> serde_json::Value {
@@ -196,6 +366,9 @@ fn render_text(
     }
     for e in &h.errors {
         s += &format!("  ✗ {}\n", e.describe(lang));
+    }
+    for w in &h.warnings {
+        s += &format!("  ! {}\n", w.describe(lang));
     }
     s += &render_steps(policy, &ev.steps, lang);
     s += &format!(

@@ -24,14 +24,8 @@ pub fn dispatch(command: Command) -> Result<i32> {
     match command {
         Command::Audit(a) => audit::run(a),
         Command::Check(a) => check::run(a),
-        Command::Compare(a) => {
-            refuse_unwired("compare", &a.input, &a.out)?;
-            compare::run(a)
-        }
-        Command::Explain(a) => {
-            refuse_unwired("explain", &a.input, &a.out)?;
-            explain::run(a)
-        }
+        Command::Compare(a) => compare::run(a),
+        Command::Explain(a) => explain::run(a),
         Command::Init(a) => init::run(a),
         Command::Payouts(a) => payouts::run(a),
         Command::Subsidy(a) => subsidy::run(a),

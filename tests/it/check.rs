@@ -586,3 +586,82 @@ fn nanjing_policy_reproduces_the_domain_cases() {
         r.stderr
     );
 }
+
+/// `first17` completed with its GB 11643 check character.
+fn with_check_char(first17: &str) -> String {
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17
+        .bytes()
+        .zip(W)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    format!("{first17}{}", b"10X98765432"[(sum % 11) as usize] as char)
+}
+
+#[test]
+fn explain_with_members_lists_each_persons_age_and_group() {
+    let w = Workdir::new();
+    w.copy_repo_file("policies/lanzhou-2022.toml", "policy.toml");
+    let head = with_check_char("62010219500101123");
+    w.write(
+        "roster.csv",
+        format!(
+            "household_id,region,residence,members,monthly_income,status,head_id\nE01,620102,urban,3,600,dibao,{head}\n"
+        ),
+    );
+    // 72, 59 on 2022-12-01 (60 only on 12-15: elderly from January), a grandchild of 7, and
+    // a daughter-in-law who is not covered.
+    w.write(
+        "members.csv",
+        format!(
+            "户编号,身份证号码,姓名,与户主关系,是否保障对象\nE01,{head},甲,户主,\nE01,{},乙,配偶,\nE01,{},丙,孙子,\nE01,{},丁,儿媳,否\n",
+            with_check_char("62010219621215123"),
+            with_check_char("62010220150505123"),
+            with_check_char("62010219820505123"),
+        ),
+    );
+    let args = [
+        "explain",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--household",
+        "E01",
+        "--month",
+        "2022-12",
+        "--members",
+        "members.csv",
+        "--lang",
+        "en",
+    ];
+    let r = w.run(&[&args[..], &["--format", "table"]].concat());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for line in [
+        "persons (members file members.csv, ages on 2022-12-01):",
+        "row 2 甲 (户主, 620102********",
+        "aged 72, uplift group elderly",
+        "row 3 乙 (配偶, 620102********",
+        "aged 59, no uplift group",
+        "aged 7, uplift group minors",
+        "row 5 丁 (儿媳, 620102********",
+        "not covered",
+        // 0.1 × 914 = 91.4 → 91 per person, one elderly and one minor
+        "uplift (elderly): 0.1 × 914.00 = 91.4 per person, rounded by yuan to 91.00 × 1 = 91.00",
+        "uplift (minors): 0.1 × 914.00 = 91.4 per person, rounded by yuan to 91.00 × 1 = 91.00",
+    ] {
+        assert!(r.stdout.contains(line), "{line:?} in:\n{}", r.stdout);
+    }
+    assert!(!r.stdout.contains(&head), "IDs are masked on screen");
+    let v = w.run(&[&args[..], &["--format", "json"]].concat()).json();
+    let persons = v["persons"].as_array().unwrap();
+    assert_eq!(persons.len(), 4);
+    assert_eq!(persons[0]["id_number"], head.as_str());
+    assert_eq!(persons[1]["age"], "59");
+    assert_eq!(persons[1]["group"], "");
+    assert_eq!(persons[3]["covered"], "no");
+    // The same text written to a file for Excel/Notepad users starts with a BOM.
+    let r = w.run(&[&args[..], &["-o", "e01.txt"]].concat());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let bytes = std::fs::read(w.file("e01.txt")).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBFhousehold E01"));
+}

@@ -643,3 +643,75 @@ fn a_month_without_an_index_row_leaves_the_subsidy_and_the_comparison_undecided(
     );
     assert!(r.stderr.contains("缺指数"), "{}", r.stderr);
 }
+
+/// `first17` completed with its GB 11643 check character.
+fn with_check_char(first17: &str) -> String {
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17
+        .bytes()
+        .zip(W)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    format!("{first17}{}", b"10X98765432"[(sum % 11) as usize] as char)
+}
+
+/// A head of 72 with a 一级 disability: under Lanzhou 2022 the severe-disability uplift pays
+/// them most (0.2 × 914 = 182.8 → 183); raise the elderly uplift to 0.4 (365.6 → 366) and the
+/// same person counts as elderly instead. Each side joins the members file under its own
+/// policy: 1228 + 183 = 1411 → 1228 + 366 = 1594, +183.
+#[test]
+fn each_side_puts_each_member_in_the_group_its_own_policy_pays_most() {
+    let w = workdir();
+    let base = std::fs::read_to_string(w.file("policy.toml")).unwrap();
+    let old = "group = \"elderly\"\nshare = 0.1\n";
+    assert!(base.contains(old));
+    w.write(
+        "elderly.toml",
+        base.replace(old, "group = \"elderly\"\nshare = 0.4\n"),
+    );
+    w.write(
+        "members_roster.csv",
+        "household_id,region,residence,members,monthly_income,status\nG,620102,urban,2,600,dibao\n",
+    );
+    w.write(
+        "members.csv",
+        format!(
+            "户编号,身份证号码,姓名,残疾等级\nG,{},甲,一级\nG,{},乙,\n",
+            with_check_char("62010219500101123"),
+            with_check_char("62010219800505123")
+        ),
+    );
+    let r = compare(
+        &w,
+        "members_roster.csv",
+        "elderly.toml",
+        &["--members", "members.csv", "--format", "csv"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = r.csv();
+    let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[1][col("total_base")], "1411.00");
+    assert_eq!(rows[1][col("total_alt")], "1594.00");
+    assert_eq!(rows[1][col("difference")], "183.00");
+    // Without the members file the roster has no group counts: no uplift on either side.
+    let r = compare(
+        &w,
+        "members_roster.csv",
+        "elderly.toml",
+        &["--format", "csv"],
+    );
+    assert_eq!(r.csv()[1][col("difference")], "0.00");
+    // A person whose household is not in the roster is reported and fails the run.
+    let mut m = w.read("members.csv");
+    m += "Z,,某,\n";
+    w.write("members.csv", m);
+    let r = compare(
+        &w,
+        "members_roster.csv",
+        "elderly.toml",
+        &["--members", "members.csv", "--format", "csv"],
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("“Z”"), "{}", r.stderr);
+}

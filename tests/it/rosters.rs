@@ -546,7 +546,7 @@ fn elderly_age_is_a_policy_key_and_ages_are_taken_on_the_first_of_the_month() {
 }
 
 #[test]
-fn explain_refuses_members_rather_than_ignoring_it() {
+fn explain_joins_members_and_shows_what_they_change() {
     let w = workdir();
     w.write("roster.csv", bundled_roster());
     w.write("members.csv", "户编号,姓名\nH001,甲\n");
@@ -561,9 +561,13 @@ fn explain_refuses_members_rather_than_ignoring_it() {
         MONTH,
         "--members",
         "members.csv",
+        "--format",
+        "table",
     ]);
-    assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("--members"), "{}", r.stderr);
+    // H001 has 3 members in the roster but one person row: invalid, as check decides it.
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.contains("第 2 行 甲："), "{}", r.stdout);
+    assert!(r.stdout.contains("家庭人口为 3"), "{}", r.stdout);
 }
 
 proptest! {
