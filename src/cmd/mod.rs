@@ -10,7 +10,7 @@ pub mod payouts;
 pub mod subsidy;
 pub mod validate;
 
-use crate::cli::{Command, InputArgs, OutputArgs, PolicyArgs};
+use crate::cli::{Command, InputArgs, PolicyArgs};
 use crate::household::RowParser;
 use crate::household::members::{Members, MembersJoin};
 use crate::household::reader::{self, ReadOptions, RecordSource};
@@ -31,23 +31,6 @@ pub fn dispatch(command: Command) -> Result<i32> {
         Command::Subsidy(a) => subsidy::run(a),
         Command::Validate(a) => validate::run(a),
     }
-}
-
-/// A command that does not join a members file or re-encode its CSV yet refuses `--members`
-/// and `--csv-encoding` rather than ignoring them (group counts would silently come from the
-/// roster, the CSV would silently stay UTF-8).
-fn refuse_unwired(command: &str, input: &InputArgs, out: &OutputArgs) -> Result<()> {
-    if input.members.is_some() {
-        bail!(
-            "{command} does not read --members yet: run check (or validate) with --members, or give the group counts in the roster ({command} 暂不支持 --members)"
-        );
-    }
-    if out.csv_encoding.is_some() {
-        bail!(
-            "{command} does not take --csv-encoding yet: its CSV is UTF-8 ({command} 暂不支持 --csv-encoding，输出为 UTF-8)"
-        );
-    }
-    Ok(())
 }
 
 /// Loads the policy, refuses a stale one with `--strict` (else warns on stderr), and resolves
