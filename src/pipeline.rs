@@ -3,8 +3,9 @@
 //! The reader thread parses CSV records into reused batches; each batch is cut into chunks that
 //! the worker threads compute in parallel (parse cells, apply the rules, format output); the
 //! results are handed back in input order. Memory is a few batches, whatever the file's size.
-//! The one thing kept per household is an 8-byte fingerprint of its id, so that a duplicate id
-//! is refused wherever in the file it appears.
+//! The one thing kept per household is an 8-byte fingerprint of its id (a 12-byte map entry
+//! with the row it was first seen on), so that a duplicate id is refused wherever in the file
+//! it appears.
 
 use crate::household::reader::{InputError, RecordSource};
 use csv::StringRecord;
@@ -45,7 +46,7 @@ pub fn stream<T: Send>(
     let mut total = 0u64;
     std::thread::scope(|scope| -> anyhow::Result<()> {
         let reader = scope.spawn(move || -> Result<(), InputError> {
-            let mut seen: HashMap<u64, u32, IdHasher> = HashMap::default();
+            let mut seen: HashMap<[u32; 2], u32, IdHasher> = HashMap::default();
             while let Ok(mut batch) = empty_rx.recv() {
                 let mut n = 0;
                 while n < BATCH {
@@ -66,7 +67,7 @@ pub fn stream<T: Send>(
                                     return None;
                                 }
                                 let here = u32::try_from(line).unwrap_or(u32::MAX);
-                                let first = *seen.entry(fingerprint(id)).or_insert(here);
+                                let first = *seen.entry(halves(fingerprint(id))).or_insert(here);
                                 (first != here).then_some(u64::from(first))
                             });
                             n += 1;
@@ -127,6 +128,13 @@ fn fingerprint(id: &str) -> u64 {
     h ^ (h >> 33)
 }
 
+/// A fingerprint as two 4-byte halves: with the 4-byte line number a map entry is 12 bytes,
+/// where a `u64` key would pad it to 16.
+fn halves(fp: u64) -> [u32; 2] {
+    // Splitting a u64 into its halves: the casts keep exactly the bits asked for.
+    [(fp >> 32) as u32, fp as u32]
+}
+
 /// The fingerprints are already well mixed: hash them as they are.
 #[derive(Default, Clone, Copy)]
 struct IdHasher;
@@ -149,7 +157,7 @@ impl Hasher for PassThrough {
             self.0 = self.0.rotate_left(8) ^ u64::from(*b);
         }
     }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0 << 32) | u64::from(n);
     }
 }
