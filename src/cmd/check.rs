@@ -5,6 +5,7 @@ use crate::household::{Household, RowParser};
 use crate::lang::Lang;
 use crate::money::{fmt_money, write_money};
 use crate::month::Month;
+use crate::output::xlsx::{self, Cell, Sheet};
 use crate::output::{self, Format, Output, json_str, table, text_cell};
 use crate::pipeline::{self, Row};
 use crate::policy::{MonthParams, Policy};
@@ -56,6 +57,9 @@ pub const COLUMNS: &[&str] = &[
     "status",
     "row",
 ];
+
+/// Excel's row limit, less the header lines of the sheet.
+const XLSX_MAX_ROWS: usize = 1_048_576 - 16;
 
 /// Money columns, in order: dibao, uplift, tekun basic, tekun care, gradual exit, total.
 const MONEY: usize = 6;
@@ -212,6 +216,7 @@ struct Ctx<'a> {
 struct ChunkOut {
     bytes: Vec<u8>,
     table: Vec<Vec<String>>,
+    cells: Vec<Vec<Cell>>,
     summary: Summary,
 }
 
@@ -224,6 +229,7 @@ impl Ctx<'_> {
         let mut out = ChunkOut {
             bytes: Vec::new(),
             table: Vec::new(),
+            cells: Vec::new(),
             summary: Summary::default(),
         };
         let mut money = String::with_capacity(16);
@@ -281,7 +287,27 @@ impl Ctx<'_> {
                     );
                     out.bytes.push(b'\n');
                 }
-                _ => {
+                Format::Xlsx => {
+                    let money = |v: Option<Decimal>| v.map(Cell::Money).unwrap_or(Cell::Empty);
+                    let a = amounts(&ev);
+                    let mut cells = vec![
+                        Cell::Text(h.id.clone()),
+                        Cell::Text(self.month.clone()),
+                        Cell::Text(self.area_name(&h).to_string()),
+                        Cell::Text(ev.decision.name().to_string()),
+                        money(ev.standard),
+                        money(ev.per_capita_income),
+                    ];
+                    cells.extend([a[0], a[1], a[2], a[3], a[5]].map(Cell::Money));
+                    cells.push(Cell::Text(reasons.clone()));
+                    cells.push(Cell::Text(message.clone()));
+                    cells.push(Cell::Money(a[4]));
+                    cells.push(Cell::Text(h.status.name().to_string()));
+                    cells.push(Cell::Count(h.row));
+                    cells.extend(h.extra.iter().map(|v| Cell::Text(v.clone())));
+                    out.cells.push(cells);
+                }
+                Format::Table => {
                     let a = amounts(&ev);
                     out.table.push(vec![
                         h.row.to_string(),
@@ -352,9 +378,6 @@ pub fn run(args: CheckArgs) -> Result<i32> {
     let (mut source, parser) = super::open_roster(&args.roster, &args.input, &policy)?;
     let parser = super::attach_members(parser, &args.input, &policy, &params)?;
     let format = Format::resolve(args.out.format, args.out.output.as_deref());
-    if format == Format::Xlsx {
-        bail!("check writes table, csv or json; .xlsx workbooks are written by payouts");
-    }
     let extra_headers: Vec<String> = parser
         .header_map()
         .extra
@@ -397,6 +420,7 @@ pub fn run(args: CheckArgs) -> Result<i32> {
     }
     let mut summary = Summary::default();
     let mut table_rows = Vec::new();
+    let mut xlsx_rows: Vec<Vec<Cell>> = Vec::new();
     let mut chunks = output::ChunkWriter::new(format, b",");
     let id_field = parser
         .header_map()
@@ -409,6 +433,14 @@ pub fn run(args: CheckArgs) -> Result<i32> {
             summary.merge(chunk.summary);
             chunks.write(&mut out, &chunk.bytes)?;
             table_rows.extend(chunk.table);
+            if format == Format::Xlsx {
+                if xlsx_rows.len() + chunk.cells.len() > XLSX_MAX_ROWS {
+                    bail!(
+                        "more than {XLSX_MAX_ROWS} households do not fit one worksheet: use --format csv (一个工作表最多 {XLSX_MAX_ROWS} 户，请改用 CSV)"
+                    );
+                }
+                xlsx_rows.extend(chunk.cells);
+            }
             Ok(())
         },
     )
@@ -434,6 +466,47 @@ pub fn run(args: CheckArgs) -> Result<i32> {
             out.write_all(b"],\"totals\":")?;
             out.write_all(serde_json::to_string(&totals)?.as_bytes())?;
             out.write_all(b"}\n")?;
+        }
+        Format::Xlsx => {
+            let headers: Vec<String> = COLUMNS
+                .iter()
+                .map(|c| c.to_string())
+                .chain(ctx.extra_headers.iter().cloned())
+                .collect();
+            let mut totals = vec![vec![
+                Cell::Text("households".into()),
+                Cell::Count(summary.households()),
+            ]];
+            for (d, c) in Decision::ALL.iter().zip(summary.counts) {
+                totals.push(vec![Cell::Text(d.name().into()), Cell::Count(c)]);
+            }
+            let names = [
+                "dibao_amount",
+                "uplift_amount",
+                "tekun_basic",
+                "tekun_care",
+                "gradual_exit_amount",
+                "monthly_total",
+            ];
+            for (n, v) in names.iter().zip(summary.totals) {
+                totals.push(vec![Cell::Text((*n).into()), Cell::Money(v)]);
+            }
+            let title = vec![format!("month {}", args.month)];
+            let sheets = [
+                Sheet {
+                    name: format!("check {}", args.month),
+                    title: title.clone(),
+                    headers,
+                    rows: xlsx_rows,
+                },
+                Sheet {
+                    name: "totals".into(),
+                    title,
+                    headers: vec!["item".into(), "value".into()],
+                    rows: totals,
+                },
+            ];
+            out.write_all(&xlsx::workbook(&policy, &sheets)?)?;
         }
         Format::Table => {
             let (zh, en) = (

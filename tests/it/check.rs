@@ -665,3 +665,40 @@ fn explain_with_members_lists_each_persons_age_and_group() {
     let bytes = std::fs::read(w.file("e01.txt")).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBFhousehold E01"));
 }
+
+#[test]
+fn xlsx_output_holds_every_household_and_the_totals() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let w = Workdir::bundled();
+    let r = w.run(&[
+        "check",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--month",
+        "2022-12",
+        "-o",
+        "out.xlsx",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let mut book: Xlsx<_> = open_workbook(w.file("out.xlsx")).expect("an xlsx workbook");
+    let names = book.sheet_names();
+    assert_eq!(names, ["check 2022-12", "totals"]);
+    let sheet = book.worksheet_range("check 2022-12").expect("sheet");
+    let rows: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
+    assert!(matches!(&rows[1][0], Data::String(s) if s.contains("兰州市 2022")));
+    let header = rows
+        .iter()
+        .position(|r| r[0] == Data::String("household_id".into()))
+        .expect("header row");
+    let households = &rows[header + 1..];
+    assert_eq!(households.len(), 12);
+    assert_eq!(households[0][0], Data::String("H001".into()));
+    assert_eq!(households[0][10], Data::Float(1833.0));
+    let totals = book.worksheet_range("totals").expect("totals");
+    let total = totals
+        .rows()
+        .find(|r| r[0] == Data::String("monthly_total".into()))
+        .expect("monthly_total row");
+    assert_eq!(total[1], Data::Float(7979.6));
+}
