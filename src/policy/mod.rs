@@ -356,8 +356,10 @@ impl Policy {
         let standard = |k: &'static str, n: Number, per: Per| {
             let (value, note) = match per {
                 Per::Month => (n.0, None),
+                // normalize(): 5268 / 12 is 439, not 439.000…0 at scale 28; a small scale keeps
+                // every amount derived from it cheap to compute and to print.
                 Per::Year => (
-                    n.0 / Decimal::from(12),
+                    (n.0 / Decimal::from(12)).normalize(),
                     Some(format!("{} per year / 12", n.0.normalize())),
                 ),
             };
