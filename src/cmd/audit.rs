@@ -610,51 +610,22 @@ impl Ctx<'_> {
         if let Some(finding) = self.amount_finding(&h, &ev, amount) {
             found.push(finding);
         }
-        for w in h
-            .warnings
-            .iter()
-            .filter(|w| w.column == Column::HeadId.name())
-        {
+        // A malformed ID of the head, or of a member (whose duplicates are their own finding).
+        for w in &h.warnings {
+            let (zh, en) = if w.column == Column::HeadId.name() {
+                ("户主身份证号", "head_id")
+            } else if w.column == MEMBER_ID && w.code != "duplicate_id_number" {
+                ("成员身份证号", "member id_number")
+            } else {
+                continue;
+            };
+            let shown = self.shown(&w.value);
             add(
                 &mut found,
                 Kind::MalformedId,
                 match self.lang {
-                    Lang::Zh => format!(
-                        "户主身份证号“{}”（{}）：{}",
-                        self.shown(&w.value),
-                        w.code,
-                        w.zh
-                    ),
-                    Lang::En => format!(
-                        "head_id \"{}\" ({}): {}",
-                        self.shown(&w.value),
-                        w.code,
-                        w.en
-                    ),
-                },
-            );
-        }
-        for w in h
-            .warnings
-            .iter()
-            .filter(|w| w.column == MEMBER_ID && w.code != "duplicate_id_number")
-        {
-            add(
-                &mut found,
-                Kind::MalformedId,
-                match self.lang {
-                    Lang::Zh => format!(
-                        "成员身份证号“{}”（{}）：{}",
-                        self.shown(&w.value),
-                        w.code,
-                        w.zh
-                    ),
-                    Lang::En => format!(
-                        "member id_number \"{}\" ({}): {}",
-                        self.shown(&w.value),
-                        w.code,
-                        w.en
-                    ),
+                    Lang::Zh => format!("{zh}“{shown}”（{}）：{}", w.code, w.zh),
+                    Lang::En => format!("{en} \"{shown}\" ({}): {}", w.code, w.en),
                 },
             );
         }

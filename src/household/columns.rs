@@ -346,31 +346,49 @@ pub const COLUMNS: &[(Column, &str, &[&str])] = &[
     ),
 ];
 
+/// A table of columns: the column, its name, and the headers that mean it.
+pub type ColumnTable<C> = [(C, &'static str, &'static [&'static str])];
+
+/// The name of `c` in `table` (`?` when absent).
+pub fn name_in<C: PartialEq>(table: &ColumnTable<C>, c: C) -> &'static str {
+    table
+        .iter()
+        .find(|(t, _, _)| *t == c)
+        .map(|(_, n, _)| *n)
+        .unwrap_or("?")
+}
+
+/// The first Chinese header of `c` in `table` (`?` when absent).
+pub fn zh_in<C: PartialEq>(table: &ColumnTable<C>, c: C) -> &'static str {
+    table
+        .iter()
+        .find(|(t, _, _)| *t == c)
+        .and_then(|(_, _, a)| a.first().copied())
+        .unwrap_or("?")
+}
+
+/// The column of `table` called `name`.
+pub fn by_name_in<C: Copy>(table: &ColumnTable<C>, name: &str) -> Option<C> {
+    table
+        .iter()
+        .find(|(_, n, _)| *n == name)
+        .map(|(c, _, _)| *c)
+}
+
 impl Column {
     /// The SPEC.md name.
     pub fn name(self) -> &'static str {
-        COLUMNS
-            .iter()
-            .find(|(c, _, _)| *c == self)
-            .map(|(_, n, _)| *n)
-            .unwrap_or("?")
+        name_in(COLUMNS, self)
     }
 
     /// The first Chinese header.
     pub fn zh(self) -> &'static str {
-        COLUMNS
-            .iter()
-            .find(|(c, _, _)| *c == self)
-            .and_then(|(_, _, a)| a.first().copied())
-            .unwrap_or("?")
+        zh_in(COLUMNS, self)
     }
 
     /// The column called `name` in SPEC.md.
     pub fn by_name(name: &str) -> Option<Column> {
-        COLUMNS
-            .iter()
-            .find(|(_, n, _)| *n == name)
-            .map(|(c, _, _)| *c)
+        by_name_in(COLUMNS, name)
     }
 }
 

@@ -23,7 +23,7 @@
 //! of their cells, so 100,000 persons take some 30 MB.
 
 use super::cells;
-use super::columns::normalize_header;
+use super::columns::{self, normalize_header};
 use super::idcard;
 use super::reader::{InputError, ReadOptions, Skipped, Table};
 use super::{CareLevel, Categories, Household, RowError};
@@ -150,28 +150,17 @@ pub const MEMBER_COLUMNS: &[(MemberColumn, &str, &[&str])] = &[
 impl MemberColumn {
     /// The column's name.
     pub fn name(self) -> &'static str {
-        MEMBER_COLUMNS
-            .iter()
-            .find(|(c, _, _)| *c == self)
-            .map(|(_, n, _)| *n)
-            .unwrap_or("?")
+        columns::name_in(MEMBER_COLUMNS, self)
     }
 
     /// The first Chinese header.
     pub fn zh(self) -> &'static str {
-        MEMBER_COLUMNS
-            .iter()
-            .find(|(c, _, _)| *c == self)
-            .and_then(|(_, _, a)| a.first().copied())
-            .unwrap_or("?")
+        columns::zh_in(MEMBER_COLUMNS, self)
     }
 
     /// The column called `name` (`id_number`, `disability` …).
     pub fn by_name(name: &str) -> Option<MemberColumn> {
-        MEMBER_COLUMNS
-            .iter()
-            .find(|(_, n, _)| *n == name)
-            .map(|(c, _, _)| *c)
+        columns::by_name_in(MEMBER_COLUMNS, name)
     }
 
     fn lookup(header: &str) -> Option<MemberColumn> {
