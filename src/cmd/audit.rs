@@ -969,58 +969,31 @@ impl Ctx<'_> {
     fn list_evidence(&self, h: &Household, who: &Who, hit: &ListHit) -> String {
         let list = &self.lists.names[hit.list];
         let label = hit.label.as_deref().unwrap_or(list);
-        let date = hit.date.as_deref().unwrap_or("");
+        let line = hit.line;
+        let date = match (hit.date.as_deref().filter(|d| !d.is_empty()), self.lang) {
+            (Some(d), Lang::Zh) => format!("，日期 {d}"),
+            (Some(d), Lang::En) => format!(", date {d}"),
+            (None, _) => String::new(),
+        };
+        let (zh, en) = (status_zh(h.status), h.status.name());
         if !who.is_head || self.parser.members().is_some() {
+            let who = self.who(who);
             return match self.lang {
-                Lang::Zh => format!(
-                    "{}，本户保障类别{}，出现在名单“{label}”（第 {} 行{}）",
-                    self.who(who),
-                    status_zh(h.status),
-                    hit.line,
-                    if date.is_empty() {
-                        String::new()
-                    } else {
-                        format!("，日期 {date}")
-                    }
-                ),
+                Lang::Zh => {
+                    format!("{who}，本户保障类别{zh}，出现在名单“{label}”（第 {line} 行{date}）")
+                }
                 Lang::En => format!(
-                    "{}, in a household enrolled as {}, is in the list \"{label}\" (line {}{})",
-                    self.who(who),
-                    h.status.name(),
-                    hit.line,
-                    if date.is_empty() {
-                        String::new()
-                    } else {
-                        format!(", date {date}")
-                    }
+                    "{who}, in a household enrolled as {en}, is in the list \"{label}\" (line {line}{date})"
                 ),
             };
         }
-        let key = &who.key;
+        let (name, id) = (&h.head_name, self.shown(&who.key));
         match self.lang {
             Lang::Zh => format!(
-                "户主 {}（{}，保障类别{}）出现在名单“{label}”（第 {} 行{}）",
-                h.head_name,
-                self.shown(key),
-                status_zh(h.status),
-                hit.line,
-                if date.is_empty() {
-                    String::new()
-                } else {
-                    format!("，日期 {date}")
-                }
+                "户主 {name}（{id}，保障类别{zh}）出现在名单“{label}”（第 {line} 行{date}）"
             ),
             Lang::En => format!(
-                "head {} ({}, enrolled as {}) is in the list \"{label}\" (line {}{})",
-                h.head_name,
-                self.shown(key),
-                h.status.name(),
-                hit.line,
-                if date.is_empty() {
-                    String::new()
-                } else {
-                    format!(", date {date}")
-                }
+                "head {name} ({id}, enrolled as {en}) is in the list \"{label}\" (line {line}{date})"
             ),
         }
     }

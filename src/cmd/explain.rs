@@ -72,11 +72,12 @@ pub fn run(args: ExplainArgs) -> Result<i32> {
             row.duplicate_of = Some(first.row);
         }
         row.line = line;
-        let result = super::check::evaluate_row(&policy, &params, &parser, &row, true);
-        if found.is_none() {
-            found = Some(result);
-        } else {
-            found = Some(result);
+        // A second row with the same id is what `check` marks invalid: explain that one.
+        let repeated = row.duplicate_of.is_some();
+        found = Some(super::check::evaluate_row(
+            &policy, &params, &parser, &row, true,
+        ));
+        if repeated {
             break;
         }
     }
