@@ -99,6 +99,17 @@ impl Ledger {
             path: path.to_path_buf(),
             source,
         };
+        // A link is followed (the lock and the rename act on the file it points to); a device
+        // or pipe cannot hold a ledger, and renaming over it would replace it.
+        let path = &match crate::output::placement(path).map_err(io_err)? {
+            crate::output::Placement::Replace(p) => p,
+            crate::output::Placement::InPlace => {
+                return Err(io_err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "a ledger must be a plain file, not a device or pipe (台账必须是普通文件)",
+                )));
+            }
+        };
         let lock = if write {
             let f = OpenOptions::new()
                 .create(true)
@@ -237,10 +248,7 @@ impl Ledger {
         if entries.is_empty() && self.path.exists() {
             return Ok(());
         }
-        let dir = match self.path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let dir = crate::output::folder_of(&self.path);
         let tmp = tempfile::Builder::new()
             .prefix(".jiuzhu-ledger-")
             .suffix(".tmp")

@@ -28,6 +28,23 @@ pub const EXIT_ROWS: i32 = 1;
 /// Exit code: usage error or fatal input error; nothing was written.
 pub const EXIT_FATAL: i32 = 2;
 
+/// An error and its causes on one line, "outer: inner: root", each cause said once (an error
+/// whose own text already ends with its cause's is not followed by it again).
+fn error_chain(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if line.ends_with(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
+}
+
 /// Runs the command line and returns the exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     let cli = match cli::Cli::try_parse_from(args) {
@@ -46,8 +63,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     match cmd::dispatch(cli.command) {
         Ok(code) => code,
         Err(e) => {
-            let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
-            eprintln!("jiuzhu: error: {}", chain.join(": "));
+            eprintln!("jiuzhu: error: {}", error_chain(&e));
             EXIT_FATAL
         }
     }

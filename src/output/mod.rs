@@ -144,7 +144,51 @@ enum Target {
     File {
         tmp: io::BufWriter<tempfile::NamedTempFile>,
         path: PathBuf,
+        /// the path as given, for messages
+        named: PathBuf,
     },
+    /// a device, pipe or socket, written in place
+    Special {
+        file: io::BufWriter<std::fs::File>,
+        named: PathBuf,
+    },
+}
+
+/// How a file the tool writes reaches its path.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Placement {
+    /// Written to a temporary file in this path's folder and renamed over it. A symbolic link
+    /// is followed, so the file it points to is replaced and the link stays.
+    Replace(PathBuf),
+    /// An existing device, pipe or socket (`/dev/null`, `/dev/stdout`, a FIFO): written in
+    /// place, because renaming over it would put a plain file where the device was.
+    InPlace,
+}
+
+/// Decides how to write `path` (see [`Placement`]); a folder is refused.
+pub fn placement(path: &Path) -> io::Result<Placement> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => Err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            format!(
+                "{} is a folder, not a file (这是文件夹，不是文件)",
+                path.display()
+            ),
+        )),
+        Ok(m) if m.is_file() => std::fs::canonicalize(path).map(Placement::Replace),
+        Ok(_) => Ok(Placement::InPlace),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Placement::Replace(path.to_path_buf())),
+        Err(e) => Err(e),
+    }
+}
+
+/// The folder a temporary file for `path` goes in (the same file system, so the rename is
+/// atomic).
+pub fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
 }
 
 impl Output {
@@ -153,18 +197,26 @@ impl Output {
         let target = match path.filter(|p| *p != "-") {
             None => Target::Stdout(io::BufWriter::with_capacity(1 << 16, io::stdout())),
             Some(p) => {
-                let path = PathBuf::from(p);
-                let dir = match path.parent() {
-                    Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-                    _ => PathBuf::from("."),
-                };
-                let tmp = tempfile::Builder::new()
-                    .prefix(".jiuzhu-")
-                    .suffix(".tmp")
-                    .tempfile_in(&dir)?;
-                Target::File {
-                    tmp: io::BufWriter::with_capacity(1 << 16, tmp),
-                    path,
+                let named = PathBuf::from(p);
+                match placement(&named)? {
+                    Placement::InPlace => Target::Special {
+                        file: io::BufWriter::with_capacity(
+                            1 << 16,
+                            std::fs::OpenOptions::new().write(true).open(&named)?,
+                        ),
+                        named,
+                    },
+                    Placement::Replace(path) => {
+                        let tmp = tempfile::Builder::new()
+                            .prefix(".jiuzhu-")
+                            .suffix(".tmp")
+                            .tempfile_in(folder_of(&path))?;
+                        Target::File {
+                            tmp: io::BufWriter::with_capacity(1 << 16, tmp),
+                            path,
+                            named,
+                        }
+                    }
                 }
             }
         };
@@ -197,13 +249,14 @@ impl Output {
         match &mut self.target {
             Target::Stdout(w) => w.write_all(buf),
             Target::File { tmp, .. } => tmp.write_all(buf),
+            Target::Special { file, .. } => file.write_all(buf),
         }
     }
 
-    /// The file path, when writing to a file.
+    /// The file path as given, when writing to a file.
     pub fn path(&self) -> Option<&Path> {
         match &self.target {
-            Target::File { path, .. } => Some(path),
+            Target::File { named, .. } | Target::Special { named, .. } => Some(named),
             Target::Stdout(_) => None,
         }
     }
@@ -216,7 +269,8 @@ impl Output {
         }
         match self.target {
             Target::Stdout(mut w) => ignore_broken_pipe(w.flush()),
-            Target::File { tmp, path } => {
+            Target::Special { mut file, .. } => file.flush(),
+            Target::File { tmp, path, .. } => {
                 let tmp = tmp.into_inner().map_err(|e| e.into_error())?;
                 tmp.as_file().sync_all()?;
                 // A temporary file is private (0600); the output keeps the permissions of the
@@ -245,6 +299,7 @@ impl Write for Output {
         match &mut self.target {
             Target::Stdout(w) => w.write(buf),
             Target::File { tmp, .. } => tmp.write(buf),
+            Target::Special { file, .. } => file.write(buf),
         }
     }
 
@@ -261,6 +316,7 @@ impl Write for Output {
         match &mut self.target {
             Target::Stdout(w) => w.flush(),
             Target::File { tmp, .. } => tmp.flush(),
+            Target::Special { file, .. } => file.flush(),
         }
     }
 }

@@ -180,6 +180,106 @@ fn output_file_is_written_whole_or_not_at_all() {
     assert!(leftovers.is_empty());
 }
 
+/// Makes a named pipe (FIFO) at `path` with the system's `mkfifo`.
+#[cfg(unix)]
+fn mkfifo(path: &std::path::Path) {
+    let ok = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo");
+    assert!(ok.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_or_device_named_by_output_is_written_in_place_never_replaced() {
+    // `-o /dev/null` or a FIFO: renaming a finished temporary file over it would put a plain
+    // file where the device was (as root, for every program on the machine).
+    use std::os::unix::fs::FileTypeExt;
+    let w = Workdir::bundled();
+    let fifo = w.file("out.pipe");
+    mkfifo(&fifo);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader_path = fifo.clone();
+    std::thread::spawn(move || {
+        let text = std::fs::read_to_string(reader_path).unwrap_or_default();
+        let _ = tx.send(text);
+    });
+    let r = w.run(&[
+        "check",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--month",
+        "2022-12",
+        "-o",
+        "out.pipe",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let received = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("nothing came through the pipe");
+    assert_eq!(received.lines().count(), 13, "{received}");
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+
+    // A ledger cannot live in a pipe: refused before anything is paid, the pipe left alone.
+    let r = w.run(&[
+        "payouts",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--from",
+        "2022-12",
+        "--to",
+        "2022-12",
+        "--ledger",
+        "out.pipe",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("plain file"), "{}", r.stderr);
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_reached_through_a_link_replaces_the_file_and_keeps_the_link() {
+    let w = Workdir::bundled();
+    std::fs::create_dir(w.file("reports")).unwrap();
+    w.write("reports/december.csv", "old\n");
+    std::os::unix::fs::symlink("reports/december.csv", w.file("latest.csv")).unwrap();
+    let r = w.run(&[
+        "check",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--month",
+        "2022-12",
+        "-o",
+        "latest.csv",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        std::fs::symlink_metadata(w.file("latest.csv"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(w.read("reports/december.csv").lines().count(), 13);
+    // the temporary file was made beside the real file and is gone
+    let leftovers = std::fs::read_dir(w.file("reports")).unwrap().count();
+    assert_eq!(leftovers, 1);
+}
+
 #[test]
 fn a_misspelt_policy_key_is_refused_naming_its_path() {
     let w = Workdir::bundled();
