@@ -86,16 +86,41 @@ pub fn write_money(out: &mut String, value: Decimal) {
     out.push_str(money_text(value, &mut buf));
 }
 
+/// Appends an amount stated to the fen, half up, to a byte buffer (CSV lines): the same text
+/// as [`write_money`], ASCII digits only.
+pub fn write_money_bytes(out: &mut Vec<u8>, value: Decimal) {
+    let mut buf = [0u8; 48];
+    let start = money_digits(value, &mut buf);
+    out.extend_from_slice(&buf[start..]);
+}
+
 /// The text of an amount stated to the fen, built in `buf`.
 fn money_text(value: Decimal, buf: &mut [u8; 48]) -> &str {
-    // Most amounts already have at most two decimals: then no rounding is needed.
-    let exact = match value.scale() {
-        0 => value.mantissa().checked_mul(100),
-        1 => value.mantissa().checked_mul(10),
-        2 => Some(value.mantissa()),
-        _ => None,
-    };
-    let m = exact.unwrap_or_else(|| {
+    let start = money_digits(value, buf);
+    std::str::from_utf8(&buf[start..]).unwrap_or("")
+}
+
+/// The amount in fen, when no rounding is needed to state it to the fen: at most two
+/// decimals, or more that are all zeros (`206.0000` from a share of a standard).
+fn exact_fen(value: Decimal) -> Option<i128> {
+    let m = value.mantissa();
+    match value.scale() {
+        0 => m.checked_mul(100),
+        1 => m.checked_mul(10),
+        2 => Some(m),
+        s => {
+            // Below 10^18 the test runs in 64-bit arithmetic, far cheaper than 128-bit.
+            let p = 10i64.checked_pow(s - 2)?;
+            let small = i64::try_from(m).ok()?;
+            (small % p == 0).then(|| i128::from(small / p))
+        }
+    }
+}
+
+/// Writes the text of an amount stated to the fen at the end of `buf`; returns where it
+/// starts.
+fn money_digits(value: Decimal, buf: &mut [u8; 48]) -> usize {
+    let m = exact_fen(value).unwrap_or_else(|| {
         let mut fen = Rounding::Fen.apply(value);
         fen.rescale(2);
         fen.mantissa()
@@ -132,7 +157,7 @@ fn money_text(value: Decimal, buf: &mut [u8; 48]) -> &str {
         i -= 1;
         buf[i] = b'-';
     }
-    std::str::from_utf8(&buf[i..]).unwrap_or("")
+    i
 }
 
 /// An amount that displays stated to the fen (`{}` of `Yuan(x)` is `fmt_money(x)` without
@@ -327,6 +352,23 @@ mod tests {
             let mut r = Rounding::Fen.apply(v);
             r.rescale(2);
             proptest::prop_assert_eq!(fmt_money(v), r.to_string());
+        }
+
+        #[test]
+        fn trailing_zeros_and_bytes_state_the_same_amount(
+            m in -10_000_000_000i64..10_000_000_000i64,
+            zeros in 0u32..=9,
+            scale in 0u32..=19,
+        ) {
+            // `206.0000`: more than two decimals, all zeros, stated without rounding
+            let v = Decimal::from_i128_with_scale(i128::from(m) * 10i128.pow(zeros), scale + zeros);
+            let mut r = Rounding::Fen.apply(v);
+            r.rescale(2);
+            let text = fmt_money(v);
+            proptest::prop_assert_eq!(&text, &r.to_string());
+            let mut bytes = b"x".to_vec();
+            write_money_bytes(&mut bytes, v);
+            proptest::prop_assert_eq!(&bytes[1..], text.as_bytes());
         }
     }
 

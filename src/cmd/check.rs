@@ -3,7 +3,7 @@
 use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
 use crate::household::{Household, RowParser};
 use crate::lang::Lang;
-use crate::money::{fmt_money, write_money};
+use crate::money::fmt_money;
 use crate::month::Month;
 use crate::output::xlsx::{self, Cell, Sheet};
 use crate::output::{self, Format, Output, json_str, table, text_cell};
@@ -232,11 +232,10 @@ impl Ctx<'_> {
             cells: Vec::new(),
             summary: Summary::default(),
         };
-        let mut money = String::with_capacity(16);
         let mut message = String::with_capacity(256);
         let mut reasons = String::with_capacity(64);
-        let mut csv = (self.format == Format::Csv)
-            .then(|| output::csv_writer(Vec::with_capacity(rows.len() * 200)));
+        let mut csv =
+            (self.format == Format::Csv).then(|| output::CsvBuf::with_capacity(rows.len() * 200));
         for row in rows {
             let (h, ev) = evaluate_row(self.policy, self.params, self.parser, row, false);
             out.summary.add(&h, &ev, self.lang);
@@ -248,7 +247,7 @@ impl Ctx<'_> {
             match self.format {
                 Format::Csv => {
                     if let Some(w) = csv.as_mut() {
-                        let _ = write_csv_row(w, self, &h, &ev, &reasons, &message, &mut money);
+                        write_csv_row(w, self, &h, &ev, &reasons, &message);
                     }
                 }
                 Format::Json => {
@@ -329,47 +328,39 @@ impl Ctx<'_> {
             }
         }
         if let Some(w) = csv {
-            out.bytes = w.into_inner().unwrap_or_default();
+            out.bytes = w.into_bytes();
         }
         out
     }
 }
 
-fn write_csv_row<W: Write>(
-    w: &mut csv::Writer<W>,
+fn write_csv_row(
+    w: &mut output::CsvBuf,
     ctx: &Ctx,
     h: &Household,
     ev: &Evaluation,
     reasons: &str,
     message: &str,
-    money: &mut String,
-) -> csv::Result<()> {
-    let mut m = |w: &mut csv::Writer<W>, v: Option<Decimal>| {
-        money.clear();
-        if let Some(v) = v {
-            write_money(money, v);
-        }
-        w.write_field(money.as_bytes())
-    };
-    w.write_field(text_cell(&h.id).as_bytes())?;
-    w.write_field(&ctx.month)?;
-    w.write_field(ctx.area_name(h))?;
-    w.write_field(ev.decision.name())?;
-    m(w, ev.standard)?;
-    m(w, ev.per_capita_income)?;
+) {
+    w.field(text_cell(&h.id).as_bytes());
+    w.field(&ctx.month);
+    w.field(ctx.area_name(h));
+    w.field(ev.decision.name());
+    w.money(ev.standard);
+    w.money(ev.per_capita_income);
     let a = amounts(ev);
     for v in [a[0], a[1], a[2], a[3], a[5]] {
-        m(w, Some(v))?;
+        w.money(Some(v));
     }
-    w.write_field(reasons)?;
-    w.write_field(text_cell(message).as_bytes())?;
-    m(w, Some(a[4]))?;
-    w.write_field(h.status.name())?;
-    w.write_field(h.row.to_string())?;
+    w.field(reasons);
+    w.field(text_cell(message).as_bytes());
+    w.money(Some(a[4]));
+    w.field(h.status.name());
+    w.count(h.row);
     for v in &h.extra {
-        w.write_field(text_cell(v).as_bytes())?;
+        w.field(text_cell(v).as_bytes());
     }
-    w.write_record(None::<&[u8]>)
+    w.end_record();
 }
 
 /// Runs `check`.
