@@ -1436,6 +1436,17 @@ mod tests {
     }
 
     #[test]
+    fn a_character_cut_by_a_comma_is_not_text() {
+        // `\xE4\xB8` `,` `\xAD`: joined without the comma the bytes would spell 中, but no
+        // field is UTF-8 on its own
+        let mut text = PLAIN.as_bytes().to_vec();
+        text.extend_from_slice(b"H3,\xE4\xB8,\xAD,x\n");
+        let err = read_all(&text, &ReadOptions::default()).err().unwrap();
+        assert_eq!(err.line(), Some(4), "{err}");
+        assert!(err.message().contains("UTF-8"), "{err}");
+    }
+
+    #[test]
     fn forced_encoding_wins_and_a_contradicting_bom_is_refused() {
         let forced = ReadOptions {
             encoding: Some(InputEncoding::Gbk),
