@@ -226,7 +226,7 @@ impl<'p> RowParser<'p> {
             });
         };
 
-        h.id = cell(Column::HouseholdId).trim().to_string();
+        h.id = cells::trim(cell(Column::HouseholdId)).to_string();
         if h.id.is_empty() {
             err(
                 Column::HouseholdId,
@@ -237,7 +237,7 @@ impl<'p> RowParser<'p> {
             );
         }
         h.region = match self.map.get(Column::Region) {
-            Some(_) => cell(Column::Region).trim().to_string(),
+            Some(_) => cells::trim(cell(Column::Region)).to_string(),
             None => self.default_region.clone().unwrap_or_default(),
         };
         h.area = self.policy.area_of(&h.region);
@@ -410,7 +410,7 @@ impl<'p> RowParser<'p> {
             None
         });
         h.institutional = parsed!(Column::Institutional, parse_institutional).unwrap_or(false);
-        let tier = cell(Column::Tier).trim();
+        let tier = cells::trim(cell(Column::Tier));
         h.tier = (!tier.is_empty()).then(|| tier.to_string());
         h.exit_start =
             parsed!(Column::ExitStart, cells::parse_month).and_then(|(y, m)| Month::new(y, m));
@@ -431,10 +431,10 @@ impl<'p> RowParser<'p> {
             })
             .unwrap_or_default();
         h.assets = parsed!(Column::Assets, cells::parse_money);
-        h.township = cell(Column::Township).trim().to_string();
-        h.head_name = cell(Column::HeadName).trim().to_string();
-        h.head_id = cell(Column::HeadId).trim().to_string();
-        h.bank_account = cell(Column::BankAccount).trim().to_string();
+        h.township = cells::trim(cell(Column::Township)).to_string();
+        h.head_name = cells::trim(cell(Column::HeadName)).to_string();
+        h.head_id = cells::trim(cell(Column::HeadId)).to_string();
+        h.bank_account = cells::trim(cell(Column::BankAccount)).to_string();
         if !h.head_id.is_empty()
             && let Err(p) = idcard::validate_id(&h.head_id, self.today)
         {
@@ -485,7 +485,7 @@ impl<'p> RowParser<'p> {
 
 /// 集中供养: yes/no, or the way 供养方式 columns say it (集中供养 / 分散供养).
 fn parse_institutional(raw: &str) -> Result<Option<bool>, cells::CellError> {
-    match raw.trim() {
+    match cells::trim(raw) {
         "集中" | "集中供养" => Ok(Some(true)),
         "分散" | "分散供养" => Ok(Some(false)),
         other => cells::parse_yes_no(other),
@@ -494,7 +494,7 @@ fn parse_institutional(raw: &str) -> Result<Option<bool>, cells::CellError> {
 
 /// Reads an enumerated cell: empty is `Ok(None)`, unknown text is `Err(())`.
 fn enum_cell<T>(raw: &str, parse: fn(&str) -> Option<T>) -> Result<Option<T>, ()> {
-    let t = raw.trim();
+    let t = cells::trim(raw);
     if t.is_empty() {
         Ok(None)
     } else {
