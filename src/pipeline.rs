@@ -8,7 +8,7 @@
 //! it appears.
 
 use crate::household::reader::{InputError, RecordSource};
-use csv::StringRecord;
+use crate::household::record::Record;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
@@ -24,7 +24,7 @@ pub struct Row {
     /// line number in the file
     pub line: u64,
     /// the raw fields
-    pub record: StringRecord,
+    pub record: Record,
     /// the line of an earlier row with the same household id
     pub duplicate_of: Option<u64>,
 }
@@ -53,7 +53,7 @@ pub fn stream<T: Send>(
                     if batch.len() == n {
                         batch.push(Row {
                             line: 0,
-                            record: StringRecord::new(),
+                            record: Record::new(),
                             duplicate_of: None,
                         });
                     }

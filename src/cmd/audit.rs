@@ -1251,7 +1251,7 @@ fn load_lists(specs: &[String], today: chrono::NaiveDate) -> Result<Lists> {
         });
         let list = lists.names.len();
         lists.names.push(name);
-        let mut rec = csv::StringRecord::new();
+        let mut rec = crate::household::record::Record::new();
         while let Some(line) = source
             .next_record(&mut rec)
             .with_context(|| format!("--against {path}"))?

@@ -57,7 +57,7 @@ pub fn run(args: ExplainArgs) -> Result<i32> {
     let mut found: Option<(Household, Evaluation)> = None;
     let mut row = Row {
         line: 0,
-        record: csv::StringRecord::new(),
+        record: crate::household::record::Record::new(),
         duplicate_of: None,
     };
     while let Some(line) = source.next_record(&mut row.record)? {

@@ -338,7 +338,10 @@ impl RecordSource for UpToError<'_> {
         self.inner.headers()
     }
 
-    fn next_record(&mut self, rec: &mut csv::StringRecord) -> Result<Option<u64>, InputError> {
+    fn next_record(
+        &mut self,
+        rec: &mut crate::household::record::Record,
+    ) -> Result<Option<u64>, InputError> {
         match self.inner.next_record(rec) {
             Err(e) => {
                 self.error = Some(e);

@@ -26,13 +26,13 @@ use super::cells;
 use super::columns::{self, normalize_header};
 use super::idcard;
 use super::reader::{InputError, ReadOptions, Skipped, Table};
+use super::record::Record;
 use super::{CareLevel, Categories, Household, RowError};
 use crate::month::Month;
 use crate::policy::model::{ADULT_AGE, DEFAULT_ELDERLY_AGE, UpliftGroup};
 use crate::policy::{MonthParams, Policy};
 use crate::rules::{self, Trace};
 use chrono::{Datelike, NaiveDate};
-use csv::StringRecord;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -349,7 +349,7 @@ impl Members {
             skipped: Vec::new(),
         };
         let mut ids: HashMap<String, u64> = HashMap::new();
-        let mut rec = StringRecord::new();
+        let mut rec = Record::new();
         while let Some(row) = table.next_record(&mut rec)? {
             m.persons += 1;
             let cell = |c: MemberColumn| index.get(&c).and_then(|i| rec.get(*i)).unwrap_or("");

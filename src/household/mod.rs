@@ -9,6 +9,7 @@ pub mod idcard;
 pub mod kinds;
 pub mod members;
 pub mod reader;
+pub mod record;
 
 use crate::lang::Lang;
 use crate::month::Month;

@@ -24,8 +24,9 @@
 //!   household id is never skipped.
 
 use super::columns::{self, HeaderMap};
+use super::record::Record;
 use calamine::{Data, Reader};
-use csv::StringRecord;
+use csv::ByteRecord;
 use encoding_rs::{Decoder, DecoderResult, Encoding, GB18030, UTF_16BE, UTF_16LE};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
@@ -195,7 +196,7 @@ pub trait RecordSource: Send {
     /// The header cells as written.
     fn headers(&self) -> &[String];
     /// Reads the next data record into `rec`; returns its line number, or `None` at the end.
-    fn next_record(&mut self, rec: &mut StringRecord) -> Result<Option<u64>, InputError>;
+    fn next_record(&mut self, rec: &mut Record) -> Result<Option<u64>, InputError>;
     /// How the file was read: its encoding, or the workbook sheet.
     fn encoding(&self) -> String {
         "UTF-8".to_string()
@@ -648,18 +649,24 @@ struct SheetRows {
 
 /// Raw records before any header logic.
 enum Raw {
-    Csv(Box<csv::Reader<Box<dyn Read + Send>>>),
+    /// the reader and the bytes of the record it reads, before the text check
+    Csv(Box<(csv::Reader<Box<dyn Read + Send>>, ByteRecord)>),
     Sheet(SheetRows),
 }
 
 impl Raw {
     /// The next non-blank record and its line (CSV) or row (sheet) number.
-    fn next(&mut self, name: &str, rec: &mut StringRecord) -> Result<Option<u64>, InputError> {
+    fn next(&mut self, name: &str, rec: &mut Record) -> Result<Option<u64>, InputError> {
         match self {
-            Raw::Csv(reader) => loop {
-                match reader.read_record(rec) {
+            Raw::Csv(csv) => loop {
+                let (reader, bytes) = &mut **csv;
+                match reader.read_byte_record(bytes) {
                     Ok(false) => return Ok(None),
                     Ok(true) => {
+                        let start = bytes.position().map(|p| p.line()).unwrap_or(0);
+                        if !rec.fill_from(bytes) {
+                            return Err(not_utf8(name, start.max(1)));
+                        }
                         // Blank lines between records are not households.
                         if rec.iter().all(|f| f.trim().is_empty()) {
                             continue;
@@ -668,7 +675,6 @@ impl Raw {
                         // `Decode::normalize_eol`) less the line breaks inside its quoted cells.
                         // `csv`'s start position points at the blank lines before a record, so
                         // it is taken only when the record is one line with none before it.
-                        let start = rec.position().map(|p| p.line()).unwrap_or(0);
                         let end = reader.position().line();
                         if end == start + 1 {
                             return Ok(Some(start));
@@ -755,12 +761,21 @@ pub fn number_text(f: f64) -> String {
     }
 }
 
+/// A record that is not UTF-8 text in a file read as UTF-8.
+fn not_utf8(name: &str, line: u64) -> InputError {
+    InputError::Broken {
+        path: name.to_string(),
+        line,
+        message: NOT_UTF8.to_string(),
+    }
+}
+
+const NOT_UTF8: &str = "this line is not valid UTF-8 although the lines before it are: the file is damaged or mixes encodings; open it in Excel or WPS and save it again as \"CSV UTF-8\" (该行不是有效的 UTF-8 文本，而前面的行是：文件可能已损坏或混用了多种编码，请用 Excel/WPS 打开后另存为“CSV UTF-8”)";
+
 fn broken(name: &str, e: &csv::Error) -> InputError {
     let line = e.position().map(|p| p.line()).unwrap_or(0);
     let message = match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => {
-            "this line is not valid UTF-8 although the lines before it are: the file is damaged or mixes encodings; open it in Excel or WPS and save it again as \"CSV UTF-8\" (该行不是有效的 UTF-8 文本，而前面的行是：文件可能已损坏或混用了多种编码，请用 Excel/WPS 打开后另存为“CSV UTF-8”)".to_string()
-        }
+        csv::ErrorKind::Utf8 { .. } => NOT_UTF8.to_string(),
         csv::ErrorKind::Io(io) => {
             if let Some(u) = io.get_ref().and_then(|i| i.downcast_ref::<Undecodable>()) {
                 return InputError::Broken {
@@ -792,7 +807,7 @@ pub struct Table {
     sheet: Option<String>,
     header: Vec<String>,
     header_line: u64,
-    pending: VecDeque<(StringRecord, u64)>,
+    pending: VecDeque<(Record, u64)>,
     key_field: Option<usize>,
     skipped: Vec<Skipped>,
     report: bool,
@@ -933,7 +948,7 @@ impl Table {
             .delimiter(delimiter)
             .buffer_capacity(1 << 16)
             .from_reader(Box::new(decode) as Box<dyn Read + Send>);
-        Ok((Raw::Csv(Box::new(reader)), label, None))
+        Ok((Raw::Csv(Box::new((reader, ByteRecord::new()))), label, None))
     }
 
     /// A workbook held in memory: its first sheet, or the one `--sheet` names.
@@ -984,9 +999,9 @@ impl Table {
 
     /// Reads the first rows, keeps the header, queues the data rows read ahead.
     fn find_header(&mut self, score: &dyn Fn(&[String]) -> usize) -> Result<(), InputError> {
-        let mut ahead: Vec<(StringRecord, u64)> = Vec::with_capacity(HEADER_SEARCH);
+        let mut ahead: Vec<(Record, u64)> = Vec::with_capacity(HEADER_SEARCH);
         while ahead.len() < HEADER_SEARCH {
-            let mut rec = StringRecord::new();
+            let mut rec = Record::new();
             match self.raw.next(&self.name, &mut rec) {
                 Ok(Some(line)) => ahead.push((rec, line)),
                 Ok(None) => break,
@@ -1049,7 +1064,7 @@ impl Table {
         Ok(())
     }
 
-    fn skip(&mut self, line: u64, reason: SkipReason, rec: &StringRecord) {
+    fn skip(&mut self, line: u64, reason: SkipReason, rec: &Record) {
         let mut text: String = rec
             .iter()
             .map(str::trim)
@@ -1085,7 +1100,7 @@ impl Table {
     }
 
     /// The next data record; its line, or `None` at the end.
-    pub fn next_record(&mut self, rec: &mut StringRecord) -> Result<Option<u64>, InputError> {
+    pub fn next_record(&mut self, rec: &mut Record) -> Result<Option<u64>, InputError> {
         loop {
             let line = match self.pending.pop_front() {
                 Some((r, line)) => {
@@ -1112,7 +1127,7 @@ impl Table {
 
     /// Whether a record is a total or a note rather than data. Cheap for ordinary rows: every
     /// total label ends in 计, so rows without it are not looked at cell by cell.
-    fn not_data(&self, rec: &StringRecord) -> Option<SkipReason> {
+    fn not_data(&self, rec: &Record) -> Option<SkipReason> {
         let key = self.key_field.and_then(|i| rec.get(i)).unwrap_or("").trim();
         let real_key =
             !key.is_empty() && !is_total_label(key) && !is_count_label(key) && !is_note_label(key);
@@ -1230,7 +1245,7 @@ fn is_note_label(cell: &str) -> bool {
 
 /// A row of column numbers under the header: at least three cells, each `1`, `(1)`, `（1）` or
 /// `①`, counting up by one.
-fn is_column_number_row(rec: &StringRecord) -> bool {
+fn is_column_number_row(rec: &Record) -> bool {
     let mut prev: Option<u32> = None;
     let mut n = 0;
     for cell in rec.iter().map(str::trim).filter(|c| !c.is_empty()) {
@@ -1263,7 +1278,7 @@ fn column_number(cell: &str) -> Option<u32> {
 }
 
 /// A units row under the header: every non-empty cell a unit (`元`, `（元）`, `人`, `单位：元`).
-fn is_units_row(rec: &StringRecord) -> bool {
+fn is_units_row(rec: &Record) -> bool {
     let mut any = false;
     for cell in rec.iter().map(squeeze).filter(|c| !c.is_empty()) {
         let bare = cell
@@ -1338,7 +1353,7 @@ impl RecordSource for RosterSource {
         self.table.header()
     }
 
-    fn next_record(&mut self, rec: &mut StringRecord) -> Result<Option<u64>, InputError> {
+    fn next_record(&mut self, rec: &mut Record) -> Result<Option<u64>, InputError> {
         self.table.next_record(rec)
     }
 
@@ -1371,7 +1386,7 @@ mod tests {
         let mut src =
             RosterSource::from_reader("t.csv", Box::new(io::Cursor::new(bytes.to_vec())), opts)?;
         let mut rows = Vec::new();
-        let mut rec = StringRecord::new();
+        let mut rec = Record::new();
         while let Some(line) = src.next_record(&mut rec)? {
             rows.push((line, rec.iter().map(str::to_string).collect()));
         }
@@ -1548,7 +1563,7 @@ mod tests {
 
     #[test]
     fn column_number_and_units_rows() {
-        let rec = |cells: &[&str]| StringRecord::from(cells.to_vec());
+        let rec = |cells: &[&str]| Record::from_cells(cells.iter().copied());
         assert!(is_column_number_row(&rec(&["1", "2", "3", ""])));
         assert!(is_column_number_row(&rec(&["（1）", "（2）", "（3）"])));
         assert!(is_column_number_row(&rec(&["①", "②", "③"])));
