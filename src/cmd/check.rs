@@ -188,7 +188,24 @@ pub fn evaluate_row(
     row: &Row,
     trace: bool,
 ) -> (Household, Evaluation) {
-    let mut h = parser.parse(row.line, |i| row.record.get(i));
+    let blank = Household {
+        row: row.line,
+        ..Household::default()
+    };
+    evaluate_row_into(blank, policy, params, parser, row, trace)
+}
+
+/// [`evaluate_row`] into `blank`, a household from [`Household::recycle`] whose buffers the
+/// row's text reuses.
+pub fn evaluate_row_into(
+    blank: Household,
+    policy: &Policy,
+    params: &MonthParams,
+    parser: &RowParser,
+    row: &Row,
+    trace: bool,
+) -> (Household, Evaluation) {
+    let mut h = parser.parse_into(blank, |i| row.record.get(i));
     if let Some(first) = row.duplicate_of {
         h.errors.push(crate::household::RowError {
             row: row.line,
@@ -236,8 +253,11 @@ impl Ctx<'_> {
         let mut reasons = String::with_capacity(64);
         let mut csv =
             (self.format == Format::Csv).then(|| output::CsvBuf::with_capacity(rows.len() * 200));
+        let mut spare = Household::default();
         for row in rows {
-            let (h, ev) = evaluate_row(self.policy, self.params, self.parser, row, false);
+            let blank = spare.recycle(row.line);
+            let (h, ev) =
+                evaluate_row_into(blank, self.policy, self.params, self.parser, row, false);
             out.summary.add(&h, &ev, self.lang);
             message.clear();
             rules::write_message(&mut message, self.policy, &h, &ev, self.lang);
@@ -326,6 +346,7 @@ impl Ctx<'_> {
                     ]);
                 }
             }
+            spare = h;
         }
         if let Some(w) = csv {
             out.bytes = w.into_bytes();

@@ -14,7 +14,7 @@ pub mod tekun;
 pub mod temporary;
 
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 
 use crate::household::columns::Column;
 use crate::household::{Household, Residence, Status};
