@@ -252,7 +252,7 @@ impl Ctx<'_> {
         let mut message = String::with_capacity(256);
         let mut reasons = String::with_capacity(64);
         let mut csv =
-            (self.format == Format::Csv).then(|| output::CsvBuf::with_capacity(rows.len() * 200));
+            (self.format == Format::Csv).then(|| output::CsvBuf::with_capacity(rows.len() * 320));
         let mut spare = Household::default();
         for row in rows {
             let blank = spare.recycle(row.line);
