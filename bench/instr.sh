@@ -8,7 +8,7 @@ mkdir -p bench/out
 cargo build --release --bins -q
 target/release/jiuzhu-gen --rows "$rows" --seed 1 -o "bench/out/instr-$rows.csv"
 count() {
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+    valgrind --tool=callgrind --callgrind-out-file=bench/out/callgrind.out "$@" 2>&1 >/dev/null |
         sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
 bare=$(count target/release/jiuzhu-bare "bench/out/instr-$rows.csv" -o bench/out/instr-bare.csv)
