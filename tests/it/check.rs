@@ -1,6 +1,6 @@
 //! `jiuzhu check` end to end on the bundled policy and roster.
 
-use crate::workdir::Workdir;
+use crate::workdir::{Run, Workdir};
 
 fn row<'a>(rows: &'a [Vec<String>], id: &str) -> &'a Vec<String> {
     rows.iter()
@@ -8,19 +8,24 @@ fn row<'a>(rows: &'a [Vec<String>], id: &str) -> &'a Vec<String> {
         .unwrap_or_else(|| panic!("no row {id}"))
 }
 
-#[test]
-fn bundled_roster_gives_hand_checked_decisions_and_amounts() {
-    let w = Workdir::bundled();
-    let r = w.run(&[
+/// `check` of the bundled policy and roster for 2022-12, with `extra` arguments.
+fn check_december(w: &Workdir, extra: &[&str]) -> Run {
+    let mut args = vec![
         "check",
         "-p",
         "policy.toml",
         "roster.csv",
         "--month",
         "2022-12",
-        "--format",
-        "csv",
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    w.run(&args)
+}
+
+#[test]
+fn bundled_roster_gives_hand_checked_decisions_and_amounts() {
+    let w = Workdir::bundled();
+    let r = check_december(&w, &["--format", "csv"]);
     assert_eq!(
         r.code, 1,
         "invalid and undetermined rows make exit 1: {}",
@@ -81,16 +86,7 @@ fn bundled_roster_gives_hand_checked_decisions_and_amounts() {
 #[test]
 fn json_totals_equal_the_sum_of_the_rows_and_money_is_text() {
     let w = Workdir::bundled();
-    let r = w.run(&[
-        "check",
-        "-p",
-        "policy.toml",
-        "roster.csv",
-        "--month",
-        "2022-12",
-        "--format",
-        "json",
-    ]);
+    let r = check_december(&w, &["--format", "json"]);
     assert_eq!(r.code, 1);
     let v = r.json();
     assert_eq!(v["policy"], "兰州市 2022");
@@ -116,18 +112,7 @@ fn json_totals_equal_the_sum_of_the_rows_and_money_is_text() {
 #[test]
 fn english_messages_with_lang_en() {
     let w = Workdir::bundled();
-    let r = w.run(&[
-        "check",
-        "-p",
-        "policy.toml",
-        "roster.csv",
-        "--month",
-        "2022-12",
-        "--format",
-        "csv",
-        "--lang",
-        "en",
-    ]);
+    let r = check_december(&w, &["--format", "csv", "--lang", "en"]);
     let rows = r.csv();
     let msg = rows[0].iter().position(|c| c == "message").unwrap();
     assert!(
@@ -141,16 +126,7 @@ fn english_messages_with_lang_en() {
 #[test]
 fn output_file_is_written_whole_or_not_at_all() {
     let w = Workdir::bundled();
-    let r = w.run(&[
-        "check",
-        "-p",
-        "policy.toml",
-        "roster.csv",
-        "--month",
-        "2022-12",
-        "-o",
-        "out.csv",
-    ]);
+    let r = check_december(&w, &["-o", "out.csv"]);
     assert_eq!(r.code, 1);
     assert!(r.stdout.is_empty());
     assert_eq!(w.read("out.csv").lines().count(), 13);
@@ -180,6 +156,15 @@ fn output_file_is_written_whole_or_not_at_all() {
     assert!(leftovers.is_empty());
 }
 
+/// Whether `path` is (still) a named pipe.
+#[cfg(unix)]
+fn is_fifo(path: &std::path::Path) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    std::fs::symlink_metadata(path)
+        .map(|m| m.file_type().is_fifo())
+        .unwrap_or(false)
+}
+
 /// Makes a named pipe (FIFO) at `path` with the system's `mkfifo`.
 #[cfg(unix)]
 fn mkfifo(path: &std::path::Path) {
@@ -195,7 +180,6 @@ fn mkfifo(path: &std::path::Path) {
 fn a_pipe_or_device_named_by_output_is_written_in_place_never_replaced() {
     // `-o /dev/null` or a FIFO: renaming a finished temporary file over it would put a plain
     // file where the device was (as root, for every program on the machine).
-    use std::os::unix::fs::FileTypeExt;
     let w = Workdir::bundled();
     let fifo = w.file("out.pipe");
     mkfifo(&fifo);
@@ -205,27 +189,13 @@ fn a_pipe_or_device_named_by_output_is_written_in_place_never_replaced() {
         let text = std::fs::read_to_string(reader_path).unwrap_or_default();
         let _ = tx.send(text);
     });
-    let r = w.run(&[
-        "check",
-        "-p",
-        "policy.toml",
-        "roster.csv",
-        "--month",
-        "2022-12",
-        "-o",
-        "out.pipe",
-    ]);
+    let r = check_december(&w, &["-o", "out.pipe"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     let received = rx
         .recv_timeout(std::time::Duration::from_secs(20))
         .expect("nothing came through the pipe");
     assert_eq!(received.lines().count(), 13, "{received}");
-    assert!(
-        std::fs::symlink_metadata(&fifo)
-            .unwrap()
-            .file_type()
-            .is_fifo()
-    );
+    assert!(is_fifo(&fifo));
 
     // A ledger cannot live in a pipe: refused before anything is paid, the pipe left alone.
     let r = w.run(&[
@@ -242,12 +212,7 @@ fn a_pipe_or_device_named_by_output_is_written_in_place_never_replaced() {
     ]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("plain file"), "{}", r.stderr);
-    assert!(
-        std::fs::symlink_metadata(&fifo)
-            .unwrap()
-            .file_type()
-            .is_fifo()
-    );
+    assert!(is_fifo(&fifo));
 }
 
 #[cfg(unix)]
@@ -257,16 +222,7 @@ fn an_output_reached_through_a_link_replaces_the_file_and_keeps_the_link() {
     std::fs::create_dir(w.file("reports")).unwrap();
     w.write("reports/december.csv", "old\n");
     std::os::unix::fs::symlink("reports/december.csv", w.file("latest.csv")).unwrap();
-    let r = w.run(&[
-        "check",
-        "-p",
-        "policy.toml",
-        "roster.csv",
-        "--month",
-        "2022-12",
-        "-o",
-        "latest.csv",
-    ]);
+    let r = check_december(&w, &["-o", "latest.csv"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
         std::fs::symlink_metadata(w.file("latest.csv"))
@@ -770,16 +726,7 @@ fn explain_with_members_lists_each_persons_age_and_group() {
 fn xlsx_output_holds_every_household_and_the_totals() {
     use calamine::{Data, Reader, Xlsx, open_workbook};
     let w = Workdir::bundled();
-    let r = w.run(&[
-        "check",
-        "-p",
-        "policy.toml",
-        "roster.csv",
-        "--month",
-        "2022-12",
-        "-o",
-        "out.xlsx",
-    ]);
+    let r = check_december(&w, &["-o", "out.xlsx"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     let mut book: Xlsx<_> = open_workbook(w.file("out.xlsx")).expect("an xlsx workbook");
     let names = book.sheet_names();
