@@ -117,14 +117,23 @@ fn exact_fen(value: Decimal) -> Option<i128> {
     }
 }
 
+/// The amount in fen, rounded half away from zero: the `fen` rule of [`Rounding`], worked on
+/// the mantissa (a property test keeps the two equal). Used for display, where most amounts
+/// with more than two decimals are quotients such as a per-capita income.
+fn fen_half_away(value: Decimal) -> i128 {
+    let m = value.mantissa();
+    let Some(p) = value.scale().checked_sub(2).map(|e| 10i128.pow(e)) else {
+        return m * 10i128.pow(2 - value.scale());
+    };
+    let q = m / p;
+    let r = m - q * p;
+    if 2 * r.abs() >= p { q + m.signum() } else { q }
+}
+
 /// Writes the text of an amount stated to the fen at the end of `buf`; returns where it
 /// starts.
 fn money_digits(value: Decimal, buf: &mut [u8; 48]) -> usize {
-    let m = exact_fen(value).unwrap_or_else(|| {
-        let mut fen = Rounding::Fen.apply(value);
-        fen.rescale(2);
-        fen.mantissa()
-    });
+    let m = exact_fen(value).unwrap_or_else(|| fen_half_away(value));
     // Decimal's 96-bit mantissa has at most 29 digits: the text always fits the buffer. The
     // digits are written from the right, two at a time; 64-bit division is far cheaper than
     // 128-bit, which only amounts beyond 10^17 yuan need.
@@ -365,6 +374,16 @@ mod tests {
             let mut r = Rounding::Fen.apply(v);
             r.rescale(2);
             proptest::prop_assert_eq!(fmt_money(v), r.to_string());
+        }
+
+        #[test]
+        fn midpoints_state_half_away_from_zero(m in -1_000_000_000_000i64..1_000_000_000_000i64, zeros in 0u32..=12) {
+            // x.xx5 exactly, with any number of zeros after the 5
+            let v = Decimal::from_i128_with_scale((i128::from(m) * 10 + 5) * 10i128.pow(zeros), 3 + zeros);
+            let mut r = Rounding::Fen.apply(v);
+            r.rescale(2);
+            proptest::prop_assert_eq!(fmt_money(v), r.to_string());
+            proptest::prop_assert_eq!(fmt_money(-v), (-r).to_string());
         }
 
         #[test]
