@@ -10,6 +10,7 @@ pub mod kinds;
 pub mod members;
 pub mod reader;
 pub mod record;
+pub mod split;
 
 use crate::lang::Lang;
 use crate::month::Month;

@@ -8,7 +8,8 @@
 //!
 //! - **Encoding**: a BOM decides; else the file is strict UTF-8 if it reads as UTF-8, else strict
 //!   GB18030 (a superset of GBK); else reading stops at the first line that is neither.
-//!   `--encoding` forces one. A UTF-8 file goes straight into `csv::Reader` (the fast path);
+//!   `--encoding` forces one. A UTF-8 file goes straight to the record splitter
+//!   ([`super::split`]: lines without quotes are cut directly, quoted ones by `csv_core`);
 //!   GB18030 is decoded on the fly by a streaming [`Read`] adapter, so memory stays bounded.
 //! - **Workbooks** (.xlsx/.xlsm/.xlsb/.xls/.ods, also recognised by their first bytes): the first
 //!   sheet or `--sheet NAME`; each cell is read as a person sees it (integers without `.0`,
@@ -25,8 +26,8 @@
 
 use super::columns::{self, HeaderMap};
 use super::record::Record;
+use super::split::{Split, Splitter};
 use calamine::{Data, Reader};
-use csv::ByteRecord;
 use encoding_rs::{Decoder, DecoderResult, Encoding, GB18030, UTF_16BE, UTF_16LE};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
@@ -649,8 +650,7 @@ struct SheetRows {
 
 /// Raw records before any header logic.
 enum Raw {
-    /// the reader and the bytes of the record it reads, before the text check
-    Csv(Box<(csv::Reader<Box<dyn Read + Send>>, ByteRecord)>),
+    Csv(Box<Splitter<BufReader<Box<dyn Read + Send>>>>),
     Sheet(SheetRows),
 }
 
@@ -658,31 +658,13 @@ impl Raw {
     /// The next non-blank record and its line (CSV) or row (sheet) number.
     fn next(&mut self, name: &str, rec: &mut Record) -> Result<Option<u64>, InputError> {
         match self {
-            Raw::Csv(csv) => loop {
-                let (reader, bytes) = &mut **csv;
-                match reader.read_byte_record(bytes) {
-                    Ok(false) => return Ok(None),
-                    Ok(true) => {
-                        let start = bytes.position().map(|p| p.line()).unwrap_or(0);
-                        if !rec.fill_from(bytes) {
-                            return Err(not_utf8(name, start.max(1)));
-                        }
-                        // Blank lines between records are not households.
-                        if rec.iter().all(|f| f.trim().is_empty()) {
-                            continue;
-                        }
-                        // The record's own line: where it ends (every line ends in LF, see
-                        // `Decode::normalize_eol`) less the line breaks inside its quoted cells.
-                        // `csv`'s start position points at the blank lines before a record, so
-                        // it is taken only when the record is one line with none before it.
-                        let end = reader.position().line();
-                        if end == start + 1 {
-                            return Ok(Some(start));
-                        }
-                        let inner = rec.as_slice().bytes().filter(|b| *b == b'\n').count();
-                        let line = end.saturating_sub(1 + inner as u64);
-                        return Ok(Some(line.max(1)));
-                    }
+            Raw::Csv(split) => loop {
+                match split.read(rec) {
+                    Ok(Split::End) => return Ok(None),
+                    Ok(Split::NotText(line)) => return Err(not_utf8(name, line)),
+                    // Blank lines between records are not households.
+                    Ok(Split::Record(_)) if rec.iter().all(|f| f.trim().is_empty()) => continue,
+                    Ok(Split::Record(line)) => return Ok(Some(line)),
                     Err(e) => return Err(broken(name, &e)),
                 }
             },
@@ -772,26 +754,18 @@ fn not_utf8(name: &str, line: u64) -> InputError {
 
 const NOT_UTF8: &str = "this line is not valid UTF-8 although the lines before it are: the file is damaged or mixes encodings; open it in Excel or WPS and save it again as \"CSV UTF-8\" (该行不是有效的 UTF-8 文本，而前面的行是：文件可能已损坏或混用了多种编码，请用 Excel/WPS 打开后另存为“CSV UTF-8”)";
 
-fn broken(name: &str, e: &csv::Error) -> InputError {
-    let line = e.position().map(|p| p.line()).unwrap_or(0);
-    let message = match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => NOT_UTF8.to_string(),
-        csv::ErrorKind::Io(io) => {
-            if let Some(u) = io.get_ref().and_then(|i| i.downcast_ref::<Undecodable>()) {
-                return InputError::Broken {
-                    path: name.to_string(),
-                    line: u.line,
-                    message: u.message.clone(),
-                };
-            }
-            io.to_string()
-        }
-        _ => e.to_string(),
-    };
+fn broken(name: &str, e: &io::Error) -> InputError {
+    if let Some(u) = e.get_ref().and_then(|i| i.downcast_ref::<Undecodable>()) {
+        return InputError::Broken {
+            path: name.to_string(),
+            line: u.line,
+            message: u.message.clone(),
+        };
+    }
     InputError::Broken {
         path: name.to_string(),
-        line,
-        message,
+        line: 0,
+        message: e.to_string(),
     }
 }
 
@@ -942,13 +916,9 @@ impl Table {
         } else {
             sniff_delimiter(&decode.buf[decode.pos..])
         };
-        let reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .has_headers(false)
-            .delimiter(delimiter)
-            .buffer_capacity(1 << 16)
-            .from_reader(Box::new(decode) as Box<dyn Read + Send>);
-        Ok((Raw::Csv(Box::new((reader, ByteRecord::new()))), label, None))
+        let input = BufReader::with_capacity(1 << 16, Box::new(decode) as Box<dyn Read + Send>);
+        let splitter = Splitter::new(input, delimiter);
+        Ok((Raw::Csv(Box::new(splitter)), label, None))
     }
 
     /// A workbook held in memory: its first sheet, or the one `--sheet` names.

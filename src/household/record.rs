@@ -1,16 +1,14 @@
 //! One roster record: its cells' text, checked as UTF-8 once for the whole line.
 //!
 //! The `csv` crate's `StringRecord` checks every cell separately, which on Chinese rosters was
-//! a tenth of `check`'s work. A [`Record`] is filled from the raw bytes with one check of the
-//! whole record and one test per cell that it begins and ends on a character (a character
-//! cut in two by a comma is valid only when the pieces are joined).
-
-use csv::ByteRecord;
+//! a tenth of `check`'s work. A [`Record`] keeps the line's text as one `String`, checked once,
+//! with the cells one separator byte apart (the line's own delimiters, when it came from a
+//! line without quotes) and where each cell ends.
 
 /// The cells of one record.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Record {
-    /// every cell's text, one after another
+    /// the cells' text, each followed by one separator byte but the last
     text: String,
     /// where each cell ends in `text`
     ends: Vec<usize>,
@@ -31,25 +29,38 @@ impl Record {
         r
     }
 
-    /// Replaces the cells with those of `bytes`; false (and the record left empty) when they
-    /// are not all UTF-8 text.
-    pub fn fill_from(&mut self, bytes: &ByteRecord) -> bool {
+    /// Replaces the cells with those of `line` (one line of text without quotes) cut at the
+    /// ASCII `delimiter`.
+    pub fn fill_line(&mut self, line: &str, delimiter: u8) {
         self.clear();
-        let Ok(text) = std::str::from_utf8(bytes.as_slice()) else {
+        self.text.push_str(line);
+        let cuts = line
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == delimiter)
+            .map(|(i, _)| i);
+        self.ends.extend(cuts);
+        self.ends.push(line.len());
+    }
+
+    /// Replaces the cells with `bytes` cut at `ends` (where each cell ends, one after another
+    /// without separators); false (and the record left empty) when they are not all UTF-8 text.
+    pub fn fill(&mut self, bytes: &[u8], ends: &[usize]) -> bool {
+        self.clear();
+        let Ok(text) = std::str::from_utf8(bytes) else {
             return false;
         };
-        for range in bytes.iter().scan(0, |at, cell| {
-            let start = *at;
-            *at += cell.len();
-            Some(start..*at)
-        }) {
-            if !text.is_char_boundary(range.end) {
-                self.ends.clear();
-                return false;
+        let mut start = 0;
+        for &end in ends {
+            match text.get(start..end) {
+                Some(cell) => self.push_field(cell),
+                None => {
+                    self.clear();
+                    return false;
+                }
             }
-            self.ends.push(range.end);
+            start = end;
         }
-        self.text.push_str(text);
         true
     }
 
@@ -58,7 +69,7 @@ impl Record {
         let end = *self.ends.get(i)?;
         let start = match i {
             0 => 0,
-            _ => self.ends[i - 1],
+            _ => self.ends[i - 1] + 1,
         };
         self.text.get(start..end)
     }
@@ -78,7 +89,7 @@ impl Record {
         (0..self.len()).map(|i| self.get(i).unwrap_or(""))
     }
 
-    /// Every cell's text joined, without separators.
+    /// Every cell's text, one separator byte between two cells.
     pub fn as_slice(&self) -> &str {
         &self.text
     }
@@ -91,6 +102,9 @@ impl Record {
 
     /// Adds a cell at the end.
     pub fn push_field(&mut self, cell: &str) {
+        if !self.ends.is_empty() {
+            self.text.push(',');
+        }
         self.text.push_str(cell);
         self.ends.push(self.text.len());
     }
@@ -109,19 +123,23 @@ mod tests {
         assert_eq!(r.get(2), Some("城关镇"));
         assert_eq!(r.get(4), None);
         assert_eq!(r.iter().collect::<Vec<_>>(), ["H1", "", "城关镇", "3"]);
-        assert_eq!(r.as_slice(), "H1城关镇3");
+        assert_eq!(r.as_slice(), "H1,,城关镇,3");
+        let mut line = Record::new();
+        line.fill_line("H1\t\t城关镇\t3", b'\t');
+        assert_eq!(line.iter().collect::<Vec<_>>(), ["H1", "", "城关镇", "3"]);
+        line.fill_line("", b',');
+        assert_eq!(line.iter().collect::<Vec<_>>(), [""]);
     }
 
     #[test]
     fn filled_from_bytes_only_when_every_cell_is_text() {
         let mut r = Record::from_cells(["old"]);
-        assert!(r.fill_from(&ByteRecord::from(vec!["H1", "七里河", ""])));
+        assert!(r.fill("H1七里河".as_bytes(), &[2, 11, 11]));
         assert_eq!(r.iter().collect::<Vec<_>>(), ["H1", "七里河", ""]);
         // 中 is E4 B8 AD: cut after its second byte, the joined bytes are text, the cells not
-        let cut = ByteRecord::from(vec![&b"\xE4\xB8"[..], &b"\xAD"[..]]);
-        assert!(!r.fill_from(&cut));
+        assert!(!r.fill(b"\xE4\xB8\xAD", &[2, 3]));
         assert!(r.is_empty());
-        assert!(!r.fill_from(&ByteRecord::from(vec![&b"H1"[..], &b"\xFF"[..]])));
+        assert!(!r.fill(b"H1\xFF", &[2, 3]));
         assert!(r.is_empty());
     }
 }
