@@ -754,6 +754,8 @@ fn not_utf8(name: &str, line: u64) -> InputError {
 
 const NOT_UTF8: &str = "this line is not valid UTF-8 although the lines before it are: the file is damaged or mixes encodings; open it in Excel or WPS and save it again as \"CSV UTF-8\" (该行不是有效的 UTF-8 文本，而前面的行是：文件可能已损坏或混用了多种编码，请用 Excel/WPS 打开后另存为“CSV UTF-8”)";
 
+/// A failure to read the roster's text: a line that is neither UTF-8 nor GB18030 is named by
+/// the decoder; any other error is the system's own message.
 fn broken(name: &str, e: &io::Error) -> InputError {
     if let Some(u) = e.get_ref().and_then(|i| i.downcast_ref::<Undecodable>()) {
         return InputError::Broken {
