@@ -438,9 +438,9 @@ impl<R: Read> Decode<R> {
 
 impl<R: Read> Decode<R> {
     /// Line ends become LF (`\r\n` and a lone `\r` alike) and the text ends with one, so that
-    /// `csv` counts every line the way Excel and a text editor number them (it counts a CRLF
-    /// line late and skips empty lines without counting them). In place: the output is never
-    /// longer than the input. A CR inside a quoted cell becomes LF too, which a cell never needs.
+    /// the splitter ([`super::split`]) reads lines the way Excel and a text editor number them.
+    /// In place: the output is never longer than the input. A CR inside a quoted cell becomes
+    /// LF too, which a cell never needs.
     fn normalize_eol(&mut self, buf: &mut [u8]) -> usize {
         let mut read = 0;
         if self.after_cr && buf.first() == Some(&b'\n') {
