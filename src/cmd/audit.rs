@@ -1,6 +1,6 @@
 //! `jiuzhu audit`: supervision checks on a roster (the 2022 notice, sections 3 and 6).
 //!
-//! Every household is decided by [`rules::evaluate`] exactly as `check` decides it; the audit
+//! Every household is decided by [`crate::rules::evaluate`] exactly as `check` decides it; the audit
 //! compares that decision with the roster's enrolment, amounts and identities, and with outside
 //! lists. Each finding has a stable code, a severity, the household, the evidence (the values
 //! and the rule they break) and a suggested action. Findings come out ranked by kind, in the

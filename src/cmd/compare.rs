@@ -60,7 +60,7 @@ pub struct CompareArgs {
     /// draw the distribution of gains and losses into FILE.svg
     #[arg(long, value_name = "FILE.svg")]
     pub chart: Option<String>,
-    /// the price index series (CSV: month,cpi,food[,scpi][,area]): add each policy's price
+    /// the price index series (CSV: `month,cpi,food[,scpi][,area]`): add each policy's price
     /// subsidy paid in the months compared (for index month = month − index_lag)
     #[arg(long, value_name = "FILE")]
     pub index: Option<String>,

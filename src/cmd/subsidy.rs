@@ -3,7 +3,7 @@
 //! per-person amount of every group and area; given a roster, the amount for every household
 //! and pay month, with totals per pay month and group that add up to the rows exactly.
 //!
-//! The rules are in [`rules::price_subsidy`]; this module reads the files, runs them over the
+//! The rules are in [`crate::rules::price_subsidy`]; this module reads the files, runs them over the
 //! range and writes the results.
 
 use crate::chart;
@@ -38,7 +38,7 @@ use std::io::Write;
 pub struct SubsidyArgs {
     #[command(flatten)]
     pub policy: PolicyArgs,
-    /// the price index series (CSV: month,cpi,food[,scpi][,area])
+    /// the price index series (CSV: `month,cpi,food[,scpi][,area]`)
     #[arg(long, value_name = "FILE")]
     pub index: String,
     /// first index month (default: the first month of the index file)
