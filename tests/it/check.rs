@@ -1,6 +1,6 @@
 //! `jiuzhu check` end to end on the bundled policy and roster.
 
-use crate::workdir::{Run, Workdir};
+use crate::workdir::Workdir;
 
 fn row<'a>(rows: &'a [Vec<String>], id: &str) -> &'a Vec<String> {
     rows.iter()
@@ -8,24 +8,10 @@ fn row<'a>(rows: &'a [Vec<String>], id: &str) -> &'a Vec<String> {
         .unwrap_or_else(|| panic!("no row {id}"))
 }
 
-/// `check` of the bundled policy and roster for 2022-12, with `extra` arguments.
-fn check_december(w: &Workdir, extra: &[&str]) -> Run {
-    let mut args = vec![
-        "check",
-        "-p",
-        "policy.toml",
-        "roster.csv",
-        "--month",
-        "2022-12",
-    ];
-    args.extend_from_slice(extra);
-    w.run(&args)
-}
-
 #[test]
 fn bundled_roster_gives_hand_checked_decisions_and_amounts() {
     let w = Workdir::bundled();
-    let r = check_december(&w, &["--format", "csv"]);
+    let r = w.check("policy.toml", "roster.csv", "2022-12", &["--format", "csv"]);
     assert_eq!(
         r.code, 1,
         "invalid and undetermined rows make exit 1: {}",
@@ -86,7 +72,12 @@ fn bundled_roster_gives_hand_checked_decisions_and_amounts() {
 #[test]
 fn json_totals_equal_the_sum_of_the_rows_and_money_is_text() {
     let w = Workdir::bundled();
-    let r = check_december(&w, &["--format", "json"]);
+    let r = w.check(
+        "policy.toml",
+        "roster.csv",
+        "2022-12",
+        &["--format", "json"],
+    );
     assert_eq!(r.code, 1);
     let v = r.json();
     assert_eq!(v["policy"], "兰州市 2022");
@@ -112,7 +103,12 @@ fn json_totals_equal_the_sum_of_the_rows_and_money_is_text() {
 #[test]
 fn english_messages_with_lang_en() {
     let w = Workdir::bundled();
-    let r = check_december(&w, &["--format", "csv", "--lang", "en"]);
+    let r = w.check(
+        "policy.toml",
+        "roster.csv",
+        "2022-12",
+        &["--format", "csv", "--lang", "en"],
+    );
     let rows = r.csv();
     let msg = rows[0].iter().position(|c| c == "message").unwrap();
     assert!(
@@ -126,21 +122,12 @@ fn english_messages_with_lang_en() {
 #[test]
 fn output_file_is_written_whole_or_not_at_all() {
     let w = Workdir::bundled();
-    let r = check_december(&w, &["-o", "out.csv"]);
+    let r = w.check("policy.toml", "roster.csv", "2022-12", &["-o", "out.csv"]);
     assert_eq!(r.code, 1);
     assert!(r.stdout.is_empty());
     assert_eq!(w.read("out.csv").lines().count(), 13);
     // A month before any standard is in force is fatal: exit 2 and nothing written.
-    let r = w.run(&[
-        "check",
-        "-p",
-        "policy.toml",
-        "roster.csv",
-        "--month",
-        "2021-12",
-        "-o",
-        "early.csv",
-    ]);
+    let r = w.check("policy.toml", "roster.csv", "2021-12", &["-o", "early.csv"]);
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("dibao.standard") && r.stderr.contains("2021-12"),
@@ -189,7 +176,7 @@ fn a_pipe_or_device_named_by_output_is_written_in_place_never_replaced() {
         let text = std::fs::read_to_string(reader_path).unwrap_or_default();
         let _ = tx.send(text);
     });
-    let r = check_december(&w, &["-o", "out.pipe"]);
+    let r = w.check("policy.toml", "roster.csv", "2022-12", &["-o", "out.pipe"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     let received = rx
         .recv_timeout(std::time::Duration::from_secs(20))
@@ -222,7 +209,12 @@ fn an_output_reached_through_a_link_replaces_the_file_and_keeps_the_link() {
     std::fs::create_dir(w.file("reports")).unwrap();
     w.write("reports/december.csv", "old\n");
     std::os::unix::fs::symlink("reports/december.csv", w.file("latest.csv")).unwrap();
-    let r = check_december(&w, &["-o", "latest.csv"]);
+    let r = w.check(
+        "policy.toml",
+        "roster.csv",
+        "2022-12",
+        &["-o", "latest.csv"],
+    );
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
         std::fs::symlink_metadata(w.file("latest.csv"))
@@ -241,16 +233,7 @@ fn a_misspelt_policy_key_is_refused_naming_its_path() {
     let w = Workdir::bundled();
     let text = w.read("policy.toml").replace("urban = 914", "urbn = 914");
     w.write("typo.toml", text);
-    let r = w.run(&[
-        "check",
-        "-p",
-        "typo.toml",
-        "roster.csv",
-        "--month",
-        "2022-12",
-        "-o",
-        "out.csv",
-    ]);
+    let r = w.check("typo.toml", "roster.csv", "2022-12", &["-o", "out.csv"]);
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("dibao.standard[0]") && r.stderr.contains("urbn"),
@@ -268,14 +251,7 @@ fn ambiguous_dated_entries_are_refused() {
         "[[dibao.standard]]\nfrom = \"2022-01\"\narea = \"city\"\nurban = 900\nrural = 400\n\n[dibao]\n",
     );
     w.write("dup.toml", text);
-    let r = w.run(&[
-        "check",
-        "-p",
-        "dup.toml",
-        "roster.csv",
-        "--month",
-        "2022-12",
-    ]);
+    let r = w.check("dup.toml", "roster.csv", "2022-12", &[]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("ambiguous"), "{}", r.stderr);
 }
@@ -283,27 +259,10 @@ fn ambiguous_dated_entries_are_refused() {
 #[test]
 fn stale_policy_warns_and_strict_refuses() {
     let w = Workdir::bundled();
-    let r = w.run(&[
-        "check",
-        "-p",
-        "policy.toml",
-        "roster.csv",
-        "--month",
-        "2023-01",
-        "--format",
-        "csv",
-    ]);
+    let r = w.check("policy.toml", "roster.csv", "2023-01", &["--format", "csv"]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("last verified 2022-12"), "{}", r.stderr);
-    let r = w.run(&[
-        "check",
-        "-p",
-        "policy.toml",
-        "roster.csv",
-        "--month",
-        "2023-01",
-        "--strict",
-    ]);
+    let r = w.check("policy.toml", "roster.csv", "2023-01", &["--strict"]);
     assert_eq!(r.code, 2);
     assert!(r.stdout.is_empty());
 }
@@ -337,16 +296,7 @@ fn roster_from_stdin_with_chinese_headers_and_values() {
 fn duplicate_household_ids_are_invalid_after_the_first() {
     let w = Workdir::bundled();
     w.write("dup.csv", "household_id,region,residence,members,monthly_income\nA,620102,urban,1,100\nA,620102,urban,1,100\n");
-    let r = w.run(&[
-        "check",
-        "-p",
-        "policy.toml",
-        "dup.csv",
-        "--month",
-        "2022-12",
-        "--format",
-        "csv",
-    ]);
+    let r = w.check("policy.toml", "dup.csv", "2022-12", &["--format", "csv"]);
     assert_eq!(r.code, 1);
     let rows = r.csv();
     assert_eq!(rows[1][3], "dibao");
@@ -361,14 +311,7 @@ fn missing_required_column_is_fatal() {
         "bad.csv",
         "household_id,region,monthly_income\nA,620102,100\n",
     );
-    let r = w.run(&[
-        "check",
-        "-p",
-        "policy.toml",
-        "bad.csv",
-        "--month",
-        "2022-12",
-    ]);
+    let r = w.check("policy.toml", "bad.csv", "2022-12", &[]);
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("residence") && r.stderr.contains("members"),
@@ -477,16 +420,12 @@ fn init_writes_a_working_example_and_never_overwrites() {
     let w = Workdir::new();
     let r = w.run(&["init", "demo"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = w.run(&[
-        "check",
-        "-p",
+    let r = w.check(
         "demo/policy.toml",
         "demo/roster.csv",
-        "--month",
         "2022-12",
-        "--format",
-        "csv",
-    ]);
+        &["--format", "csv"],
+    );
     assert_eq!(r.code, 1);
     assert_eq!(r.csv().len(), 13);
     let r = w.run(&["init", "demo"]);
@@ -589,18 +528,12 @@ fn a_roster_of_several_batches_comes_out_whole() {
         .status()
         .expect("run jiuzhu-gen");
     assert!(generated.success());
-    let r = w.run(&[
-        "check",
-        "-p",
+    let r = w.check(
         "policy.toml",
         "big.csv",
-        "--month",
         "2022-12",
-        "--format",
-        "csv",
-        "-o",
-        "out.csv",
-    ]);
+        &["--format", "csv", "-o", "out.csv"],
+    );
     assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
     let out = w.read("out.csv");
     assert_eq!(out.lines().count(), 40_001);
@@ -726,7 +659,7 @@ fn explain_with_members_lists_each_persons_age_and_group() {
 fn xlsx_output_holds_every_household_and_the_totals() {
     use calamine::{Data, Reader, Xlsx, open_workbook};
     let w = Workdir::bundled();
-    let r = check_december(&w, &["-o", "out.xlsx"]);
+    let r = w.check("policy.toml", "roster.csv", "2022-12", &["-o", "out.xlsx"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     let mut book: Xlsx<_> = open_workbook(w.file("out.xlsx")).expect("an xlsx workbook");
     let names = book.sheet_names();

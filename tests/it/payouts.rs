@@ -83,29 +83,28 @@ fn bundled_roster_december_is_hand_checked_and_reconciles() {
     );
     let rows = rows(&r);
     let m = "2022-12";
-    // 914 × 3 − 1000 = 1742; one minor 10% × 914 → 91.
-    assert_eq!(
-        amount_of(&rows, "H001", m, "dibao").as_deref(),
-        Some("1742.00")
-    );
-    assert_eq!(
-        amount_of(&rows, "H001", m, "uplift").as_deref(),
-        Some("91.00")
-    );
-    // 特困: 1.3 × 914 = 1188.2 → 1189; care 0.18 × 1670 = 300.6 → 301.
-    assert_eq!(
-        amount_of(&rows, "H004", m, "tekun_basic").as_deref(),
-        Some("1189.00")
-    );
-    assert_eq!(
-        amount_of(&rows, "H004", m, "tekun_care").as_deref(),
-        Some("301.00")
-    );
-    // gradual exit month 4: 0.8 × 1242 = 993.60
-    assert_eq!(
-        amount_of(&rows, "H006", m, "gradual_exit").as_deref(),
-        Some("993.60")
-    );
+    for (household, item, amount) in [
+        // 914 × 3 − 1000 = 1742; one minor 10% × 914 → 91.
+        ("H001", "dibao", "1742.00"),
+        ("H001", "uplift", "91.00"),
+        // 特困: 1.3 × 914 = 1188.2 → 1189; care 0.18 × 1670 = 300.6 → 301.
+        ("H004", "tekun_basic", "1189.00"),
+        ("H004", "tekun_care", "301.00"),
+        // gradual exit month 4: 0.8 × 1242 = 993.60
+        ("H006", "gradual_exit", "993.60"),
+        // temporary items are paid in the first month of the range: H003 (低保, a patient)
+        // one month of its own rural standard, 439; H008 (4 months without income,
+        // uninsured) 3 × the county's urban standard 687 = 2061, both within the township's
+        // 5000.
+        ("H003", "temporary:pandemic", "439.00"),
+        ("H008", "temporary:unemployed_uninsured", "2061.00"),
+    ] {
+        assert_eq!(
+            amount_of(&rows, household, m, item).as_deref(),
+            Some(amount),
+            "{household} {item}"
+        );
+    }
     // to enrol (H002, not enrolled but eligible) and to review (H011) are listed, never paid
     for (id, status) in [
         ("H002", "to_enrol"),
@@ -137,17 +136,6 @@ fn bundled_roster_december_is_hand_checked_and_reconciles() {
         .find(|t| t["pay_month"].is_empty() && t["item"].is_empty() && t["township"].is_empty())
         .unwrap()["amount"]
         .clone();
-    // temporary items are paid in the first month of the range: H003 (低保, a patient) one
-    // month of its own rural standard, 439; H008 (4 months without income, uninsured) 3 × the
-    // county's urban standard 687 = 2061, both within the township's 5000.
-    assert_eq!(
-        amount_of(&rows, "H003", m, "temporary:pandemic").as_deref(),
-        Some("439.00")
-    );
-    assert_eq!(
-        amount_of(&rows, "H008", m, "temporary:unemployed_uninsured").as_deref(),
-        Some("2061.00")
-    );
     let h008 = with_status(&rows, "pay")
         .into_iter()
         .find(|r| r["household_id"] == "H008")

@@ -519,18 +519,12 @@ fn elderly_age_is_a_policy_key_and_ages_are_taken_on_the_first_of_the_month() {
         (uplift(&r, "E1").as_str(), uplift(&r, "E2").as_str()),
         ("91.00", "0.00")
     );
-    let r = w.run(&[
-        "check",
-        "-p",
+    let r = w.check(
         "policy.toml",
         "roster.csv",
-        "--month",
         "2023-01",
-        "--format",
-        "csv",
-        "--members",
-        "members.csv",
-    ]);
+        &["--format", "csv", "--members", "members.csv"],
+    );
     assert_eq!(uplift(&r, "E2"), "91.00", "60 on the first of January");
     let policy = w.read("policy.toml").replace(
         "uplift_stacking = \"highest\"",

@@ -99,6 +99,13 @@ impl Workdir {
         self.run_with_stdin(args, None)
     }
 
+    /// Runs `jiuzhu check -p POLICY ROSTER --month MONTH` with `extra` arguments after them.
+    pub fn check(&self, policy: &str, roster: &str, month: &str, extra: &[&str]) -> Run {
+        let mut args = vec!["check", "-p", policy, roster, "--month", month];
+        args.extend_from_slice(extra);
+        self.run(&args)
+    }
+
     /// Runs `jiuzhu` with `args` and `stdin`.
     pub fn run_with_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Run {
         use std::io::Write;
