@@ -2,7 +2,7 @@
 //! consumer price index (`cpi`), its food component (`food`) and, where a city publishes one,
 //! the index of the price-linkage mechanism (`scpi`), in percent (`3.7` means +3.7%).
 //!
-//! SPEC.md: columns `month`, `cpi`, `food`, optionally `scpi` and `area`; without `area` a row
+//! Columns `month`, `cpi`, `food`, optionally `scpi` and `area`; without `area` a row
 //! applies to every area. A file that cannot be trusted stops the run: a row without a month, a
 //! month given twice (for the same area), a value that is not a number. An empty value cell is
 //! *unknown*, not zero: a month whose trigger or formula needs it is undetermined, never
@@ -106,7 +106,7 @@ impl IndexColumn {
         IndexColumn::Area,
     ];
 
-    /// The SPEC.md name.
+    /// The standard (English) name.
     pub fn name(self) -> &'static str {
         match self {
             IndexColumn::Month => "month",

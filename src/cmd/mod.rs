@@ -88,7 +88,7 @@ pub fn open_roster<'p>(
 
 /// The field index of the first header (as written in the file) that matches one of `names`,
 /// compared as roster headers are (case, spaces, a trailing unit in brackets ignored). For
-/// columns that are not roster columns of SPEC.md, e.g. a paid amount or a sample weight.
+/// columns that are not standard roster columns, e.g. a paid amount or a sample weight.
 pub fn find_header(headers: &[String], names: &[&str]) -> Option<usize> {
     use crate::household::columns::normalize_header;
     names.iter().find_map(|n| {

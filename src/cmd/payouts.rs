@@ -103,7 +103,7 @@ pub enum Item {
 }
 
 impl Item {
-    /// The item as SPEC.md names it (`dibao`, `one_off:<id>`, `temporary:<kind>`).
+    /// The item's stable name (`dibao`, `one_off:<id>`, `temporary:<kind>`).
     pub fn name(self, policy: &Policy) -> String {
         match self {
             Item::Dibao => "dibao".into(),

@@ -3,7 +3,8 @@
 //! per-person amount of every group and area; given a roster, the amount for every household
 //! and pay month, with totals per pay month and group that add up to the rows exactly.
 //!
-//! The rules are in [`crate::rules::price_subsidy`]; this module reads the files, runs them over the
+//! The rules are in [`crate::rules::price_subsidy`]; this module reads the files, runs them over
+//! the
 //! range and writes the results.
 
 use crate::chart;
@@ -359,7 +360,7 @@ struct MonthView<'a> {
     policy: &'a Policy,
     ps: &'a PriceSubsidy,
     table: &'a SubsidyTable,
-    /// the policy's groups, in SPEC.md order
+    /// the policy's groups, in the documented group order
     groups: Vec<&'a str>,
     has_scpi: bool,
 }

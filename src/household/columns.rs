@@ -1,9 +1,9 @@
-//! Roster columns: their SPEC.md names, Chinese headers and the aliases real rosters use, and
+//! Roster columns: their standard names, Chinese headers and the aliases real rosters use, and
 //! the mapping from a file's header row to columns.
 
 use std::collections::BTreeMap;
 
-/// A roster column of SPEC.md.
+/// A standard roster column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Column {
     /// 户编号
@@ -64,7 +64,8 @@ pub enum Column {
     BankAccount,
 }
 
-/// Every column with its SPEC.md name (in the enum's order: `Column as usize` indexes it) and the headers that mean it (compared after
+/// Every column with its standard name (in the enum's order: `Column as usize` indexes it) and the
+/// headers that mean it (compared after
 /// [`normalize_header`]).
 pub const COLUMNS: &[(Column, &str, &[&str])] = &[
     (
@@ -376,7 +377,7 @@ pub fn by_name_in<C: Copy>(table: &ColumnTable<C>, name: &str) -> Option<C> {
 }
 
 impl Column {
-    /// The SPEC.md name.
+    /// The standard (English) name.
     pub fn name(self) -> &'static str {
         name_in(COLUMNS, self)
     }
@@ -386,13 +387,13 @@ impl Column {
         zh_in(COLUMNS, self)
     }
 
-    /// The column called `name` in SPEC.md.
+    /// The column whose standard name is `name`.
     pub fn by_name(name: &str) -> Option<Column> {
         by_name_in(COLUMNS, name)
     }
 }
 
-/// Whether `name` is a SPEC.md column name.
+/// Whether `name` is a standard column name.
 pub fn is_known(name: &str) -> bool {
     Column::by_name(name).is_some()
 }
@@ -435,7 +436,7 @@ pub fn count_known<'a>(
     seen.len()
 }
 
-/// Every built-in header (SPEC.md names and aliases), normalised once.
+/// Every built-in header (standard names and aliases), normalised once.
 fn builtin_headers() -> &'static std::collections::HashMap<String, Column> {
     static TABLE: std::sync::OnceLock<std::collections::HashMap<String, Column>> =
         std::sync::OnceLock::new();
@@ -452,7 +453,7 @@ fn builtin_headers() -> &'static std::collections::HashMap<String, Column> {
     })
 }
 
-/// The column a normalised header names: local aliases first, then SPEC.md names and the
+/// The column a normalised header names: local aliases first, then standard names and the
 /// built-in aliases.
 fn lookup(h: &str, aliases: &BTreeMap<String, String>) -> Option<Column> {
     if h.is_empty() {

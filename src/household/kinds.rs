@@ -1,4 +1,4 @@
-//! The enumerated values of a roster, in English (SPEC.md) and Chinese.
+//! The enumerated values of a roster, in English (the stable codes) and Chinese.
 
 use std::fmt;
 

@@ -27,7 +27,7 @@ pub use kinds::{CATEGORY_NAMES, CareLevel, Categories, Pandemic, Residence, Stat
 pub struct RowError {
     /// line number in the file (the header is line 1 for a plain CSV)
     pub row: u64,
-    /// column as SPEC.md names it, or the header as written
+    /// column by its standard name, or the header as written
     pub column: String,
     /// the raw cell value
     pub value: String,
@@ -60,7 +60,8 @@ impl RowError {
     }
 }
 
-/// Counts of persons per 分类施保 group, in [`UpliftGroup::ALL`](crate::policy::model::UpliftGroup::ALL) order.
+/// Counts of persons per 分类施保 group, in
+/// [`UpliftGroup::ALL`](crate::policy::model::UpliftGroup::ALL) order.
 pub type GroupCounts = [u32; 5];
 
 /// One household (one roster row), typed.

@@ -522,7 +522,7 @@ pub fn id_cell(value: &str, format: Format, mask: bool) -> Cow<'_, str> {
     }
 }
 
-/// Whether a column holds ID or account numbers, by its SPEC.md name or its header as written
+/// Whether a column holds ID or account numbers, by its standard name or its header as written
 /// (`身份证号码`, `银行账号`, `社保卡号` …): such columns are masked in tables.
 pub fn is_id_column(name: &str) -> bool {
     matches!(name, "head_id" | "bank_account" | "id_number")

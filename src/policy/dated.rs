@@ -1,6 +1,6 @@
 //! Dated entries (`from`/`until`/`area`) and which one is in force for a month.
 //!
-//! SPEC.md's rule, literally: for a month M, among the entries whose `from` ≤ M and whose
+//! The in-force rule, literally: for a month M, among the entries whose `from` ≤ M and whose
 //! `until` (inclusive) is not before M, the one with the latest `from` wins. Entries that name
 //! the household's area are searched first; entries naming no area apply only where the area
 //! has none in force. So a later entry supersedes an earlier open-ended one, a bounded entry
@@ -35,7 +35,7 @@ macro_rules! dated {
 }
 dated!(DibaoStandard, DatedAmount, Trigger, Formula);
 
-/// The entry in force in `month` for `area` (SPEC.md's rule, see the module doc).
+/// The entry in force in `month` for `area` (the in-force rule, see the module doc).
 pub fn in_force<'a, T: Dated>(entries: &'a [T], area: Option<&str>, month: Month) -> Option<&'a T> {
     let latest = |want: Option<&str>| {
         entries

@@ -1,4 +1,4 @@
-//! The policy file as written (TOML), one struct per table of SPEC.md's policy schema.
+//! The policy file as written (TOML), one struct per table of the policy schema (docs/policy.md).
 //!
 //! Every struct refuses unknown keys (`deny_unknown_fields`): a misspelt key must stop the run,
 //! never silently change a payment. Numbers are [`Number`]/[`Share`], read exactly.
@@ -35,7 +35,7 @@ pub struct PolicyFile {
     /// `[[one_off]]`: 一次性生活补贴 and similar items.
     #[serde(default)]
     pub one_off: Vec<OneOff>,
-    /// `[aliases]`: local roster header names mapped to SPEC.md column names.
+    /// `[aliases]`: local roster header names mapped to standard column names.
     #[serde(default)]
     pub aliases: BTreeMap<String, String>,
 }
@@ -158,7 +158,7 @@ pub struct EmploymentDeduction {
     pub share_of_standard: Option<Share>,
 }
 
-/// The groups a 分类施保 uplift can name (SPEC.md roster group columns).
+/// The groups a 分类施保 uplift can name (the roster's group columns).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UpliftGroup {
@@ -544,7 +544,7 @@ pub struct Trigger {
     pub source: Option<String>,
 }
 
-/// Formula modes of SPEC.md.
+/// The price-subsidy formula modes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FormulaMode {

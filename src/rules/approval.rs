@@ -1,4 +1,4 @@
-//! Approval routing of temporary assistance (审批权限): DOMAIN.md §5, SPEC.md
+//! Approval routing of temporary assistance (审批权限), as Jinjiang and Shenqiu publish it
 //! `[[temporary.approval]]`.
 //!
 //! A township may approve up to a limit (Jinjiang: 5000, assisting first and filing afterwards;

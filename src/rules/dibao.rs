@@ -1,6 +1,6 @@
 //! 低保 (minimum living allowance): the grant and the 分类施保 uplift.
 //!
-//! DOMAIN.md §1. Grant (补差) = standard × members − counted income, at least the per-person
+//! Grant (补差) = standard × members − counted income, at least the per-person
 //! floor × members (Nanjing: 20% of the standard), rounded once by `dibao.round`. Some places
 //! pay a per-person amount by tier instead (分档; Baoji 2023 rural A/B/C = 495/425/355).
 //! 分类施保: an extra amount per person in a group, as a share of the standard or a fixed

@@ -1,4 +1,5 @@
-//! 低保边缘 (marginal low income): DOMAIN.md §3. Not 低保 or 特困, counted per-capita income
+//! 低保边缘 (marginal low income), as Guangzhou 2022 (1.5×), Hangzhou (2×) publish it. Not 低保 or 特困,
+//! counted per-capita income
 //! below `edge.multiple` × the standard (1.5 usually: Guangzhou 2022 1.5 × 1196 = 1794).
 
 use super::Trace;

@@ -1,4 +1,5 @@
-//! 渐退期 (gradual exit): DOMAIN.md §4. The 2022 notice asks for a grace period for enrolled
+//! 渐退期 (gradual exit), section 1 of the 2022 notice. The 2022 notice asks for a grace period for
+//! enrolled
 //! families whose income rises above the standard because a member found work. In month k of
 //! the exit (counted from `exit_start`) the household is paid `schedule[k]` × `last_grant`,
 //! rounded by `dibao.round` (Beijing draft: 100%, 100%, 80%, 80%, 60%, 60%); the exit ends after

@@ -1,6 +1,6 @@
 //! The groups a household belongs to for price subsidies and one-off items.
 //!
-//! SPEC.md's settled reading: a household's groups are its `status` plus its `categories`,
+//! The settled reading: a household's groups are its `status` plus its `categories`,
 //! each member in every group (until a members file says otherwise). A household in its
 //! gradual exit keeps the 低保 group; an enrolled household the rules find ineligible and not
 //! in an exit (to review) loses it.

@@ -1,6 +1,6 @@
 //! Counted income (计算收入): what the means test compares with the standard.
 //!
-//! DOMAIN.md §1: counted income = total income − exempt income (优抚金, rewards, assistance
+//! Counted income = total income − exempt income (优抚金, rewards, assistance
 //! payments, basic pension) − the employment-cost deduction, never below zero. The deduction is
 //! local: a share of earnings (Putian 2023: 30%, earnings 2000 → 1400 counted), or a share of
 //! the standard per employed member (Ganzhou: 30% × 700, earnings 1000 → 790 counted); it never

@@ -231,7 +231,7 @@ impl Evaluation {
 
 /// Decides one household for the month of `params`. `trace` records every step for `explain`.
 ///
-/// Order (SPEC.md, "Order of computation"): a row with unreadable cells is `invalid`; an
+/// Order of computation: a row with unreadable cells is `invalid`; an
 /// enrolled 特困 household is paid 特困 without a means test (and never also 低保); every other
 /// household is means-tested: counted per-capita income below the standard is 低保 whatever its
 /// enrolment; an enrolled 低保 household above the standard may be in its gradual exit;

@@ -1,4 +1,5 @@
-//! One-off payments (一次性生活补贴 and holiday payments): DOMAIN.md §7, SPEC.md `[[one_off]]`.
+//! One-off payments (一次性生活补贴 and holiday payments), section 1 of the 2022 notice; policy table
+//! `[[one_off]]`.
 //!
 //! The 2022 notice orders an extra one-off living subsidy; amounts are local, per person or per
 //! household, and a person in several groups gets the highest only (Qinghai, paid by

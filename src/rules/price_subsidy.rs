@@ -1,4 +1,5 @@
-//! 价格临时补贴 (temporary price subsidy linkage): DOMAIN.md §6, SPEC.md `[price_subsidy]`.
+//! 价格临时补贴 (temporary price subsidy linkage), the 2016 national linkage rule and the 2022 notice;
+//! policy table `[price_subsidy]`.
 //!
 //! The national mechanism (发改价格规〔2016〕1835号 and its later revisions): in an index month
 //! when CPI year on year reaches 3.5% or CPI food reaches 6% ("reaches" is ≥), the people in
@@ -10,7 +11,8 @@
 //! - [`month_status`]: the trigger in force for an index month (dated, per area) against the
 //!   index, which indexes fired, and the formula in force;
 //! - [`person_amount`]: the per-person amount for one residence basis: the formula of its mode,
-//!   then its `round`, then the `floor`, then the `multiplier` (SPEC.md's order), stated to the fen;
+//!   then its `round`, then the `floor`, then the `multiplier` (the fixed order), stated to the
+//! fen;
 //! - [`covers`]: which groups a triggered month covers (`[price_subsidy.groups]` and the
 //!   `extra_groups` of temporary windows);
 //! - [`household_subsidy`]: one household's amount: the groups it is in, the highest per-person
@@ -95,7 +97,7 @@ impl Fired {
         self.cpi || self.food || self.scpi
     }
 
-    /// SPEC.md's `trigger` value: `none`, `cpi`, `food`, `both` (CPI and food); with an SCPI
+    /// The `trigger` value: `none`, `cpi`, `food`, `both` (CPI and food); with an SCPI
     /// threshold also `scpi`, `cpi+scpi`, `food+scpi`, `cpi+food+scpi`.
     pub fn name(self) -> &'static str {
         match (self.cpi, self.food, self.scpi) {
@@ -383,7 +385,7 @@ pub fn month_status_of(
             });
             continue;
         };
-        // "Reaches" is ≥ (DOMAIN.md §6): an index exactly at the threshold fires.
+        // "Reaches" is ≥ (the national linkage rule): an index exactly at the threshold fires.
         let reached = v >= t.value;
         match name {
             "cpi" => fired.cpi = reached,
@@ -510,7 +512,7 @@ fn band_for(bands: &[Band], x: Decimal) -> Option<&Band> {
 
 /// The per-person amount in a triggered month for residents of `basis` in the status's area.
 ///
-/// Modes (SPEC.md): `proportional` = standard × index / 100; `band_share` = the share of the
+/// Modes: `proportional` = standard × index / 100; `band_share` = the share of the
 /// band the index falls in × standard (exact fractions: 900 × 1/8 = 112.5); `per_point` =
 /// amount × each started percentage point; `fixed_band` = the band's amount for the residence;
 /// `fixed` = `amounts` by area id or urban/rural (a rural resident gets `rural` when present,
@@ -706,7 +708,7 @@ pub fn person_amount(
             raw
         }
     };
-    // SPEC.md: a formula at or below zero gives 0 before the floor.
+    // A formula at or below zero gives 0 before the floor.
     let raw = raw.max(Decimal::ZERO);
     let rounded = formula.round.apply(raw);
     let floor = formula.floor.map(|n| n.0);
@@ -803,7 +805,7 @@ pub fn person_amount(
 
 /// Whether a triggered month covers `group`, and on which standard its amount is based.
 ///
-/// SPEC.md: a group listed in `[price_subsidy.groups]` is covered in every triggered month,
+/// A group listed in `[price_subsidy.groups]` is covered in every triggered month,
 /// unless it is named in some trigger's `extra_groups` (the national 2022-08..2023-02 window
 /// added 领取失业补助金 and 低保边缘): then only while such an entry is in force. A group not
 /// listed is never covered.
@@ -1025,7 +1027,8 @@ impl SubsidyTable {
     }
 
     /// One household's subsidy for `index_month`; a household whose region is in no area,
-    /// or a month outside the table, is [`HouseholdState::Invalid`] / [`HouseholdState::MissingIndex`].
+    /// or a month outside the table, is [`HouseholdState::Invalid`] /
+    /// [`HouseholdState::MissingIndex`].
     pub fn household(
         &self,
         policy: &Policy,
@@ -1504,7 +1507,7 @@ dibao = "own"
 
     #[test]
     fn jiangsu_band_shares_are_exact() {
-        // DOMAIN.md §6: standard 900 at CPI 3.3% → 75; at 5.3% → 112.5 (no rounding).
+        // Jiangsu's band_share: standard 900 at CPI 3.3% → 75; at 5.3% → 112.5 (no rounding).
         let p = policy("900", "900", JIANGSU);
         let idx = series("2022-01,3.3,1,\n2022-02,5.3,1,\n2022-03,5.0,1,\n2022-04,2.9,9,\n");
         assert_eq!(per_person(&p, &idx, "2022-01", Residence::Urban), dec!(75));

@@ -1,4 +1,5 @@
-//! 特困 (extreme poverty) support: DOMAIN.md §2. Basic living = `tekun.basic.multiple` × the
+//! 特困 (extreme poverty) support, as Sichuan 2022 and Kaifeng 2022 publish it. Basic living =
+//! `tekun.basic.multiple` × the
 //! 低保 standard of the person's residence, rounded per person (published figures are "not
 //! lower than": `yuan_up`; Sichuan 2022 1.3 × 680 → 884). Care by self-care ability: a share of
 //! `care_base` (Changsha: 1/10, 1/6, 1/3 of the minimum wage) or a fixed amount; 集中供养

@@ -1,4 +1,4 @@
-//! 临时救助 (temporary assistance): DOMAIN.md §5, SPEC.md `[temporary]`.
+//! 临时救助 (temporary assistance): 民发〔2020〕69号 and the 2022 notice; policy table `[temporary]`.
 //!
 //! Each kind is one clause, judged for one household in one month from the roster's data:
 //! - `unemployed_uninsured` — 民发〔2020〕69号 (repeated by the 2022 notice): at least

@@ -1,4 +1,4 @@
-//! The worked cases of DOMAIN.md, and properties every decision must keep.
+//! Worked cases from published local documents, and properties every decision must keep.
 
 use super::*;
 use crate::household::{CareLevel, Categories, Household, Residence, Status};
@@ -39,7 +39,7 @@ fn eval(p: &Policy, h: &Household, m: &str) -> Evaluation {
 
 #[test]
 fn gap_grant_is_standard_times_members_minus_income() {
-    // DOMAIN §1: standard 600, 3 persons, income 1000 → 1800 − 1000 = 800.
+    // The textbook 补差 case: standard 600, 3 persons, income 1000 → 1800 − 1000 = 800.
     let p = policy("600", "600", "");
     let ev = eval(&p, &household(3, dec!(1000)), "2022-06");
     assert_eq!(ev.decision, Decision::Dibao);

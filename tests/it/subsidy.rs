@@ -79,7 +79,8 @@ fn nanjing_2016_pays_one_twelfth_of_the_standard_unrounded() {
 
 #[test]
 fn jiangsu_bands_at_a_standard_of_900_and_their_edges() {
-    // DOMAIN.md §6: standard 900 at CPI 3.3% → 75; at 5.3% → 112.5. Edges: 3.0 fires and is in
+    // Jiangsu's band_share: standard 900 at CPI 3.3% → 75; at 5.3% → 112.5. Edges: 3.0 fires and
+    // is in
     // the first band, 5.0 is in the second, 2.9 does not fire.
     let w = Workdir::new();
     let text = std::fs::read_to_string(concat!(
@@ -491,7 +492,8 @@ fn households_and_totals_reconcile_exactly() {
             "{key:?}"
         );
     }
-    // hand-checked: H001 (city, urban, 3, 低保) index 2022-09 → 914 × 8.8% → 80 × 3 = 240, paid 2022-10
+    // hand-checked: H001 (city, urban, 3, 低保) index 2022-09 → 914 × 8.8% → 80 × 3 = 240, paid
+    // 2022-10
     let h1 = households
         .iter()
         .find(|h| h["household_id"] == "H001" && h["index_month"] == "2022-09")
@@ -500,7 +502,8 @@ fn households_and_totals_reconcile_exactly() {
         (h1["amount"].as_str(), h1["pay_month"].as_str()),
         (Some("240.00"), Some("2022-10"))
     );
-    // H003 (county, rural, 4, 低保 + 优抚): 优抚 on the county's urban standard 687 × 8.8% → 60 beats rural 39
+    // H003 (county, rural, 4, 低保 + 优抚): 优抚 on the county's urban standard 687 × 8.8% → 60 beats
+    // rural 39
     let h3 = households
         .iter()
         .find(|h| h["household_id"] == "H003" && h["index_month"] == "2022-09")
