@@ -1,7 +1,7 @@
 //! Rules, reason codes and options that no other end-to-end test reaches: the row checks that
 //! make a row `invalid` (`zero_members`, `part_exceeds_income`, `bad_category`,
-//! `groups_exceed_members`, `bad_care_level`, `bad_pandemic`), a 特困 household under a policy
-//! without `[tekun]`, the asset test, `--region`, `--alias`, `-j`, tier payments and `.xls`/`.ods`
+//! `groups_exceed_members`, `bad_care_level`, `bad_pandemic`; the members file's
+//! `bad_category` and `bad_care_level` too), a 特困 household under a policy without `[tekun]`, the asset test, `--region`, `--alias`, `-j`, tier payments and `.xls`/`.ods`
 //! rosters. Every expected amount is worked out by hand in the comment beside it.
 
 use crate::workdir::{Run, Workdir};
@@ -803,4 +803,77 @@ fn xls_and_ods_rosters_give_the_output_of_the_plain_csv() {
             piped.stderr
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The same codes from a members file (--members)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn bad_category_and_care_level_in_a_members_file_make_the_household_invalid() {
+    use crate::rosters::id_born;
+    let w = Workdir::new();
+    w.copy_repo_file("policies/lanzhou-2022.toml", "policy.toml");
+    w.write(
+        "roster.csv",
+        "户编号,区划代码,城乡类别,家庭人口,家庭月收入,保障类别\nM1,620102,城市,1,300,低保\nM2,620102,城市,1,,特困\nM3,620102,城市,1,300,低保\n",
+    );
+    w.write(
+        "members.csv",
+        format!(
+            "户编号,姓名,与户主关系,公民身份号码,人员类别,自理能力\nM1,甲,户主,{},火星人,\nM2,乙,户主,{},,卧床\nM3,丙,户主,{},优抚对象,\n",
+            id_born("620102", 1980, 1, 1, 11),
+            id_born("620102", 1940, 1, 1, 13),
+            id_born("620102", 1985, 1, 1, 15),
+        ),
+    );
+    let r = w.check(
+        "policy.toml",
+        "roster.csv",
+        MONTH,
+        &["--format", "csv", "--members", "members.csv"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let out = Out::of(&r);
+    assert_eq!(out.get("M1", "decision"), "invalid");
+    assert_eq!(out.get("M1", "reasons"), "bad_category:members.categories");
+    assert_eq!(
+        out.get("M1", "message"),
+        "本行数据有误，未作计算：第 2 行，列 members.categories（“火星人”）：成员名单 members.csv 第 2 行（甲）：人员类别“火星人”无法识别：请填写优抚对象、孤儿、事实无人抚养儿童等，多个用“;”分隔"
+    );
+    assert_eq!(out.get("M2", "decision"), "invalid");
+    assert_eq!(
+        out.get("M2", "reasons"),
+        "bad_care_level:members.care_level"
+    );
+    assert_eq!(
+        out.get("M2", "message"),
+        "本行数据有误，未作计算：第 3 行，列 members.care_level（“卧床”）：成员名单 members.csv 第 3 行（乙）：自理能力无法识别：请填写“全自理”“半失能”或“全失能”"
+    );
+    // A known category reads: 914 × 1 − 300 = 614.00.
+    assert_eq!(out.get("M3", "decision"), "dibao");
+    assert_eq!(out.get("M3", "dibao_amount"), "614.00");
+
+    let r = w.check(
+        "policy.toml",
+        "roster.csv",
+        MONTH,
+        &[
+            "--format",
+            "csv",
+            "--members",
+            "members.csv",
+            "--lang",
+            "en",
+        ],
+    );
+    let out = Out::of(&r);
+    assert_eq!(
+        out.get("M1", "message"),
+        "this row has unreadable cells and was not computed: row 2, column members.categories (\"火星人\"): members file members.csv row 2 (甲): unknown category \"火星人\": use youfu, orphan, de_facto_orphan …, separated by \";\""
+    );
+    assert_eq!(
+        out.get("M2", "message"),
+        "this row has unreadable cells and was not computed: row 3, column members.care_level (\"卧床\"): members file members.csv row 3 (乙): care_level not understood: write self_care, partial or full (全自理/半失能/全失能)"
+    );
 }
