@@ -1,8 +1,9 @@
 //! Rules, reason codes and options that no other end-to-end test reaches: the row checks that
 //! make a row `invalid` (`zero_members`, `part_exceeds_income`, `bad_category`,
 //! `groups_exceed_members`, `bad_care_level`, `bad_pandemic`; the members file's
-//! `bad_category` and `bad_care_level` too), a 特困 household under a policy without `[tekun]`, the asset test, `--region`, `--alias`, `-j`, tier payments and `.xls`/`.ods`
-//! rosters. Every expected amount is worked out by hand in the comment beside it.
+//! `bad_category` and `bad_care_level` too), a 特困 household under a policy without `[tekun]`,
+//! the asset test, `--region`, `--alias`, `-j`, tier payments and `.xls`/`.ods` rosters. Every
+//! expected amount is worked out by hand in the comment beside it.
 
 use crate::workdir::{Run, Workdir};
 
