@@ -45,6 +45,8 @@ pub enum Command {
     Payouts(cmd::payouts::PayoutsArgs),
     /// The price-subsidy linkage (价格临时补贴): per index month, triggered or not, and the amounts
     Subsidy(cmd::subsidy::SubsidyArgs),
+    /// Run policy test files: hand-worked cases a policy must reproduce, reported like `cargo test`
+    Test(cmd::test::TestArgs),
     /// Check a policy and rosters without computing payments: every problem with file, row,
     /// column and how to fix it
     Validate(cmd::validate::ValidateArgs),

@@ -16,6 +16,7 @@ pub mod month;
 pub mod output;
 pub mod pipeline;
 pub mod policy;
+pub mod policytest;
 pub mod rules;
 
 use clap::Parser;

@@ -28,7 +28,25 @@ pub const FILES: &[(&str, &str)] = &[
         "subsidy.toml",
         include_str!("../../examples/subsidy-demo.toml"),
     ),
+    (
+        "policy.test.toml",
+        include_str!("../../policies/tests/lanzhou-2022.toml"),
+    ),
 ];
+
+/// The shipped test file names its policy beside the shipped policies; the copy `init` writes
+/// names the copy of the policy beside it.
+fn adapted(name: &str, text: &str) -> String {
+    if name == "policy.test.toml" {
+        text.replacen(
+            "policy = \"../lanzhou-2022.toml\"",
+            "policy = \"policy.toml\"",
+            1,
+        )
+    } else {
+        text.to_string()
+    }
+}
 
 /// Runs `init`.
 pub fn run(args: InitArgs) -> Result<i32> {
@@ -49,13 +67,13 @@ pub fn run(args: InitArgs) -> Result<i32> {
     for (name, text) in FILES {
         let path = args.dir.join(name);
         let mut out = crate::output::Output::open(Some(&path.display().to_string()))?;
-        std::io::Write::write_all(&mut out, text.as_bytes())?;
+        std::io::Write::write_all(&mut out, adapted(name, text).as_bytes())?;
         out.commit()
             .with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!("wrote {}", path.display());
     }
     eprintln!(
-        "next: jiuzhu check -p {0}/policy.toml {0}/roster.csv --month 2022-12\n      jiuzhu subsidy -p {0}/subsidy.toml --index {0}/cpi.csv --from 2022-01 --to 2022-12",
+        "next: jiuzhu check -p {0}/policy.toml {0}/roster.csv --month 2022-12\n      jiuzhu subsidy -p {0}/subsidy.toml --index {0}/cpi.csv --from 2022-01 --to 2022-12\n      jiuzhu test {0}/policy.test.toml",
         args.dir.display()
     );
     Ok(crate::EXIT_OK)

@@ -8,6 +8,7 @@ pub mod explain;
 pub mod init;
 pub mod payouts;
 pub mod subsidy;
+pub mod test;
 pub mod validate;
 
 use crate::cli::{Command, InputArgs, PolicyArgs};
@@ -29,6 +30,7 @@ pub fn dispatch(command: Command) -> Result<i32> {
         Command::Init(a) => init::run(a),
         Command::Payouts(a) => payouts::run(a),
         Command::Subsidy(a) => subsidy::run(a),
+        Command::Test(a) => test::run(a),
         Command::Validate(a) => validate::run(a),
     }
 }

@@ -11,8 +11,8 @@
 //! - [`month_status`]: the trigger in force for an index month (dated, per area) against the
 //!   index, which indexes fired, and the formula in force;
 //! - [`person_amount`]: the per-person amount for one residence basis: the formula of its mode,
-//!   then its `round`, then the `floor`, then the `multiplier` (the fixed order), stated to the
-//! fen;
+//!   then its `round`, then the `floor`, then the `multiplier` (the fixed order),
+//!   stated to the fen;
 //! - [`covers`]: which groups a triggered month covers (`[price_subsidy.groups]` and the
 //!   `extra_groups` of temporary windows);
 //! - [`household_subsidy`]: one household's amount: the groups it is in, the highest per-person

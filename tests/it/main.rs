@@ -5,6 +5,7 @@ mod check;
 mod compare;
 mod coverage;
 mod payouts;
+mod policytest;
 mod rosters;
 mod source;
 mod subsidy;
