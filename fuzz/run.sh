@@ -21,7 +21,9 @@ trap 'rm -rf "$work"' EXIT
 for t in "${targets[@]}"; do
   mkdir -p "$work/$t" "artifacts/$t"
   echo "fuzz: $t for ${seconds}s" >&2
-  ./target/"$host"/release/"$t" "$work/$t" "corpus/$t" -max_total_time="$seconds" -max_len=65536 \
+  dict=()
+  [ -f "$t.dict" ] && dict=(-dict="$t.dict")
+  ./target/"$host"/release/"$t" "$work/$t" "corpus/$t" "${dict[@]}" -max_total_time="$seconds" -max_len=65536 \
     -rss_limit_mb=2048 -timeout=10 -artifact_prefix="artifacts/$t/" -print_final_stats=1 \
     2> "$work/$t.log" || { tail -40 "$work/$t.log" >&2; echo "fuzz: $t FAILED" >&2; exit 1; }
   grep -E 'stat::number_of_executed_units|stat::new_units_added' "$work/$t.log" | tr '\n' ' ' >&2
