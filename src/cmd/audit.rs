@@ -46,7 +46,7 @@ use std::io::{BufWriter, Read, Seek, Write};
 pub struct AuditArgs {
     #[command(flatten)]
     pub policy: PolicyArgs,
-    /// the roster (CSV; `-` is stdin)
+    /// the roster: CSV (UTF-8 or GBK/GB18030) or an .xlsx/.xls/.ods workbook; `-` is stdin
     #[arg(value_name = "ROSTER")]
     pub roster: String,
     /// the month audited (YYYY-MM)

@@ -26,7 +26,7 @@ use std::io::Write;
 pub struct CheckArgs {
     #[command(flatten)]
     pub policy: PolicyArgs,
-    /// the roster (CSV; `-` is stdin)
+    /// the roster: CSV (UTF-8 or GBK/GB18030) or an .xlsx/.xls/.ods workbook; `-` is stdin
     #[arg(value_name = "ROSTER")]
     pub roster: String,
     /// the month decided (YYYY-MM)

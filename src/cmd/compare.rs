@@ -44,7 +44,7 @@ pub struct CompareArgs {
     /// the alternative policy (TOML) compared with the base `-p`
     #[arg(long = "with", value_name = "FILE")]
     pub with: String,
-    /// the roster (CSV; `-` is stdin)
+    /// the roster: CSV (UTF-8 or GBK/GB18030) or an .xlsx/.xls/.ods workbook; `-` is stdin
     #[arg(value_name = "ROSTER")]
     pub roster: String,
     /// the month compared, or the first month of the range (YYYY-MM)

@@ -41,7 +41,7 @@ use std::path::{Path, PathBuf};
 pub struct PayoutsArgs {
     #[command(flatten)]
     pub policy: PolicyArgs,
-    /// the roster (CSV; `-` is stdin)
+    /// the roster: CSV (UTF-8 or GBK/GB18030) or an .xlsx/.xls/.ods workbook; `-` is stdin
     #[arg(value_name = "ROSTER")]
     pub roster: String,
     /// first pay month (YYYY-MM)

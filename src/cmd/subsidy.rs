@@ -48,7 +48,7 @@ pub struct SubsidyArgs {
     /// last index month (default: the last month of the index file)
     #[arg(long, value_name = "YYYY-MM")]
     pub to: Option<Month>,
-    /// a roster: compute the amount for every household (CSV; `-` is stdin)
+    /// a roster (CSV or .xlsx/.xls/.ods workbook; `-` is stdin): compute every household's amount
     #[arg(value_name = "ROSTER")]
     pub roster: Option<String>,
     /// with a roster, also write the totals per pay month and group to FILE (CSV)
