@@ -429,13 +429,27 @@ impl<'p> RowParser<'p> {
         for (i, c) in group_cols.into_iter().enumerate() {
             h.groups[i] = parsed!(c, cells::parse_count).unwrap_or_default();
         }
-        let in_groups: u32 = h.groups.iter().sum();
+        // u64: counts of up to u32::MAX each must not wrap round to a small sum
+        let mut group_columns = None;
+        let in_groups: u64 = h.groups.iter().map(|&g| u64::from(g)).sum();
         if let Some(m) = h.members
-            && in_groups > m
+            && in_groups > u64::from(m)
         {
+            // every group column that counts someone, and its cell as typed
+            let counted = || group_cols.iter().zip(h.groups).filter(|(_, g)| *g > 0);
+            let values = counted()
+                .map(|(c, _)| cell(*c))
+                .collect::<Vec<_>>()
+                .join("+");
+            group_columns = Some(
+                counted()
+                    .map(|(c, _)| c.name())
+                    .collect::<Vec<_>>()
+                    .join("+"),
+            );
             err(
                 Column::Elderly,
-                &in_groups.to_string(),
+                &values,
                 "groups_exceed_members",
                 format!("各类人数之和（{in_groups}）超过家庭人口（{m}）：每人只计入补助最高的一类"),
                 format!(
@@ -477,6 +491,15 @@ impl<'p> RowParser<'p> {
             })
             .unwrap_or_default();
         h.assets = parsed!(Column::Assets, cells::parse_money);
+        // `err` names one column: the group counts' error names every column it added up
+        if let Some(columns) = group_columns
+            && let Some(e) = h
+                .errors
+                .iter_mut()
+                .find(|e| e.code == "groups_exceed_members")
+        {
+            e.column = columns;
+        }
         h.township.push_str(cells::trim(cell(Column::Township)));
         h.head_name.push_str(cells::trim(cell(Column::HeadName)));
         h.head_id.push_str(cells::trim(cell(Column::HeadId)));
