@@ -345,7 +345,7 @@ impl<'p> RowParser<'p> {
         if h.members == Some(0) {
             err(
                 Column::Members,
-                "0",
+                cell(Column::Members),
                 "zero_members",
                 "家庭人口至少为 1".into(),
                 "members must be at least 1".into(),
@@ -364,7 +364,7 @@ impl<'p> RowParser<'p> {
                 if part > income {
                     err(
                         c,
-                        &part.to_string(),
+                        cell(c),
                         "part_exceeds_income",
                         format!(
                             "{}（{part}）大于家庭月收入（{income}）：它是月收入的一部分",

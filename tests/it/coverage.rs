@@ -243,6 +243,52 @@ fn groups_exceed_members_names_every_group_column_counted_and_never_overflows() 
     );
 }
 
+#[test]
+fn zero_members_and_part_exceeds_income_quote_the_cell_as_typed() {
+    let roster = "\
+household_id,region,residence,members,monthly_income,exempt_income,employment_income,status
+Z2,620102,urban,０,0,,,none
+P4,620102,urban,2,\"1,000.50\",\"1,200\",,none
+P5,620102,urban,2,1000,,1200元,none
+";
+    let (_w, r) = lanzhou(roster, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let out = Out::of(&r);
+    let prefix = "本行数据有误，未作计算：";
+    for (id, reasons, message) in [
+        (
+            "Z2",
+            "zero_members:members",
+            "第 2 行，列 members（“０”）：家庭人口至少为 1",
+        ),
+        (
+            "P4",
+            "part_exceeds_income:exempt_income",
+            "第 3 行，列 exempt_income（“1,200”）：不计入收入（1200）大于家庭月收入（1000.50）：它是月收入的一部分",
+        ),
+        (
+            "P5",
+            "part_exceeds_income:employment_income",
+            "第 4 行，列 employment_income（“1200元”）：工资性收入（1200）大于家庭月收入（1000）：它是月收入的一部分",
+        ),
+    ] {
+        assert_eq!(out.get(id, "decision"), "invalid", "{id}");
+        assert_eq!(out.get(id, "reasons"), reasons, "{id}");
+        assert_eq!(out.get(id, "message"), format!("{prefix}{message}"), "{id}");
+        assert!(r.stderr.contains(message), "{id}: {}", r.stderr);
+    }
+    let (_w, r) = lanzhou(roster, &["--lang", "en"]);
+    let out = Out::of(&r);
+    assert_eq!(
+        out.get("Z2", "message"),
+        "this row has unreadable cells and was not computed: row 2, column members (\"０\"): members must be at least 1"
+    );
+    assert_eq!(
+        out.get("P4", "message"),
+        "this row has unreadable cells and was not computed: row 3, column exempt_income (\"1,200\"): exempt_income (1200) exceeds monthly_income (1000.50), of which it is a part"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // A policy without [tekun]
 // ---------------------------------------------------------------------------------------------
