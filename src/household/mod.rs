@@ -472,6 +472,58 @@ impl<'p> RowParser<'p> {
         h.institutional = parsed!(Column::Institutional, parse_institutional).unwrap_or(false);
         let tier = cells::trim(cell(Column::Tier));
         h.tier = (!tier.is_empty()).then(|| tier.to_string());
+        // a tier the policy does not pay for the household's residence can never be paid
+        if let Some(d) = &self.policy.file.dibao
+            && d.payment == crate::policy::model::Payment::Tier
+            && !tier.is_empty()
+        {
+            let known: Vec<&str> = d
+                .tiers
+                .iter()
+                .filter(|t| {
+                    h.residence
+                        .is_none_or(|r| t.residence.is_none_or(|tr| tr.name() == r.name()))
+                })
+                .map(|t| t.tier.as_str())
+                .collect();
+            if !known.contains(&tier) {
+                let (zh, en) = match h.residence {
+                    Some(r) if known.is_empty() => (
+                        format!(
+                            "档次“{tier}”不是政策为{z}居民规定的档次：政策没有{z}居民的档次，请核对城乡类别",
+                            z = r.zh()
+                        ),
+                        format!(
+                            "tier \"{tier}\" is not a tier the policy defines for {e} residents: it defines none for them, check residence",
+                            e = r.name()
+                        ),
+                    ),
+                    Some(r) => (
+                        format!(
+                            "档次“{tier}”不是政策为{}居民规定的档次：请填写 {} 之一",
+                            r.zh(),
+                            known.join("、")
+                        ),
+                        format!(
+                            "tier \"{tier}\" is not a tier the policy defines for {} residents: use one of {}",
+                            r.name(),
+                            known.join(", ")
+                        ),
+                    ),
+                    None => (
+                        format!(
+                            "档次“{tier}”不是政策规定的档次：请填写 {} 之一",
+                            known.join("、")
+                        ),
+                        format!(
+                            "tier \"{tier}\" is not a tier the policy defines: use one of {}",
+                            known.join(", ")
+                        ),
+                    ),
+                };
+                err(Column::Tier, cell(Column::Tier), "unknown_tier", zh, en);
+            }
+        }
         h.exit_start =
             parsed!(Column::ExitStart, cells::parse_month).and_then(|(y, m)| Month::new(y, m));
         h.last_grant = parsed!(Column::LastGrant, cells::parse_money);

@@ -782,23 +782,57 @@ fn tier_payments_are_per_person_amounts_of_the_households_tier() {
 }
 
 #[test]
-fn a_tier_the_policy_does_not_define_is_never_paid() {
+fn a_tier_the_policy_does_not_define_is_an_invalid_cell_naming_the_known_tiers() {
     let w = Workdir::new();
     w.write("policy.toml", TIER_POLICY);
-    // D is no tier of the policy; A is defined for rural residents only.
+    // D is no tier of the policy; A is defined for rural residents only; HIGH's income is above
+    // the standard, but a tier the policy does not know is still a cell to correct.
     w.write(
         "roster.csv",
-        "household_id,residence,members,monthly_income,status,tier\nD2,rural,2,200,dibao,D\nU1,urban,1,0,dibao,A\n",
+        "household_id,residence,members,monthly_income,status,tier\nD2,rural,2,200,dibao,D\nU1,urban,1,0,dibao,A\nHIGH,rural,2,1400,none,X\nB2,rural,2,200,dibao,B\n",
     );
     let r = w.check("policy.toml", "roster.csv", "2023-06", &["--format", "csv"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     let out = Out::of(&r);
-    for id in ["D2", "U1"] {
-        assert_eq!(out.get(id, "decision"), "undetermined", "{id}");
-        assert!(out.get(id, "reasons").contains("tier"), "{id}");
+    for id in ["D2", "U1", "HIGH"] {
+        assert_eq!(out.get(id, "decision"), "invalid", "{id}");
+        assert_eq!(out.get(id, "reasons"), "unknown_tier:tier", "{id}");
         assert_eq!(out.get(id, "monthly_total"), "0.00", "{id}");
     }
-    assert!(r.stderr.contains("月发放合计 0.00 元"), "{}", r.stderr);
+    let prefix = "本行数据有误，未作计算：";
+    let d2 = "第 2 行，列 tier（“D”）：档次“D”不是政策为农村居民规定的档次：请填写 A、B、C 之一";
+    let u1 = "第 3 行，列 tier（“A”）：档次“A”不是政策为城市居民规定的档次：政策没有城市居民的档次，请核对城乡类别";
+    assert_eq!(out.get("D2", "message"), format!("{prefix}{d2}"));
+    assert_eq!(out.get("U1", "message"), format!("{prefix}{u1}"));
+    assert!(
+        r.stderr.contains(d2) && r.stderr.contains(u1),
+        "{}",
+        r.stderr
+    );
+    // A known tier is paid as before: 425 × 2 = 850.00.
+    assert_eq!(out.get("B2", "dibao_amount"), "850.00");
+    assert!(r.stderr.contains("月发放合计 850.00 元"), "{}", r.stderr);
+
+    let r = w.check(
+        "policy.toml",
+        "roster.csv",
+        "2023-06",
+        &["--format", "csv", "--lang", "en"],
+    );
+    let out = Out::of(&r);
+    let prefix = "this row has unreadable cells and was not computed: ";
+    assert_eq!(
+        out.get("D2", "message"),
+        format!(
+            "{prefix}row 2, column tier (\"D\"): tier \"D\" is not a tier the policy defines for rural residents: use one of A, B, C"
+        )
+    );
+    assert_eq!(
+        out.get("U1", "message"),
+        format!(
+            "{prefix}row 3, column tier (\"A\"): tier \"A\" is not a tier the policy defines for urban residents: it defines none for them, check residence"
+        )
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
