@@ -306,20 +306,25 @@ rural = 600
 "#;
 
 #[test]
-fn an_enrolled_tekun_household_under_a_policy_without_tekun_is_paid_nothing_with_its_code() {
+fn an_enrolled_tekun_household_under_a_policy_without_tekun_is_undetermined_and_says_why() {
     let w = Workdir::new();
     w.write("policy.toml", SMALL_POLICY);
     w.write(
         "roster.csv",
-        "household_id,residence,members,monthly_income,status,care_level\nT1,urban,1,,tekun,partial\nT2,rural,1,,特困,\n",
+        "household_id,residence,members,monthly_income,status,care_level\nT1,urban,1,,tekun,partial\nT2,rural,2,,特困,\n",
     );
     let r = w.check("policy.toml", "roster.csv", MONTH, &["--format", "csv"]);
-    assert_eq!(r.code, 0, "every row is decided: {}", r.stderr);
+    assert_eq!(
+        r.code, 1,
+        "a 特困 household the policy cannot pay is not decided: {}",
+        r.stderr
+    );
     let out = Out::of(&r);
     for id in ["T1", "T2"] {
-        // 特困 without a means test, never 低保; no [tekun] table: no basic or care amount. Without
-        // care shares in the policy an empty care_level is not needed (T2 is not undetermined).
-        assert_eq!(out.get(id, "decision"), "tekun", "{id}");
+        // 特困 without a means test, never 低保; no [tekun] table: no basic or care amount can
+        // be computed, so the row is undetermined (not decided at 0.00). Without care shares in
+        // the policy an empty care_level is not what is missing (T2).
+        assert_eq!(out.get(id, "decision"), "undetermined", "{id}");
         assert_eq!(
             out.reasons(id),
             ["tekun_enrolled", "tekun_no_policy"],
@@ -332,6 +337,76 @@ fn an_enrolled_tekun_household_under_a_policy_without_tekun_is_paid_nothing_with
     // the standard of the residence is still stated
     assert_eq!(out.get("T1", "standard"), "1000.00");
     assert_eq!(out.get("T2", "standard"), "600.00");
+    let zh = "特困人员 2 人：政策文件没有特困供养标准（[tekun] 表），无法计算基本生活费和照料护理费：请在政策文件中补充 [tekun]";
+    assert_eq!(out.get("T2", "message"), zh);
+    assert!(r.stderr.contains("待定（缺数据） 2"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("第 3 行（户 T2）：{zh}")),
+        "{}",
+        r.stderr
+    );
+
+    let r = w.check(
+        "policy.toml",
+        "roster.csv",
+        MONTH,
+        &["--format", "csv", "--lang", "en"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let out = Out::of(&r);
+    let en = "特困 support for 1 person(s): the policy has no [tekun] table, so basic living and care cannot be computed: add [tekun] to the policy";
+    assert_eq!(out.get("T1", "message"), en);
+    assert!(
+        r.stderr.contains(&format!("row 2 (household T1): {en}")),
+        "{}",
+        r.stderr
+    );
+
+    // payouts pays nothing and lists the row as undetermined with the same sentence; audit
+    // gives it as its evidence
+    let r = w.run(&[
+        "payouts",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--from",
+        MONTH,
+        "--to",
+        MONTH,
+        "--format",
+        "csv",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let rows = r.csv();
+    let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let t1 = rows
+        .iter()
+        .find(|row| row[col("household_id")] == "T1")
+        .unwrap();
+    assert_eq!(t1[col("status")], "undetermined");
+    assert_eq!(t1[col("reason")], en);
+    assert!(!rows.iter().any(|row| row[col("status")] == "pay"));
+    let r = w.run(&[
+        "audit",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--month",
+        MONTH,
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let rows = r.csv();
+    let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let t2 = rows
+        .iter()
+        .find(|row| row[col("household_id")] == "T2")
+        .unwrap();
+    assert_eq!(t2[col("code")], "undetermined");
+    assert_eq!(t2[col("evidence")], zh);
 }
 
 // ---------------------------------------------------------------------------------------------
