@@ -201,8 +201,17 @@ impl<'p> RowParser<'p> {
                 .iter()
                 .map(|c| format!("{} ({})", c.name(), c.zh()))
                 .collect();
+            // a county roster often has no region column: --region gives the code of every row
+            let (fix_en, fix_zh) = if missing.contains(&Column::Region) {
+                (
+                    "add it, name it with an alias, or give the code of the whole roster with --region",
+                    "；整份花名册同属一个区划时可用 --region 指定",
+                )
+            } else {
+                ("add it, or name it with an alias", "")
+            };
             return Err(format!(
-                "the roster has no column {}: add it, or name it with an alias (花名册缺少必需的列{})",
+                "the roster has no column {}: {fix_en} (花名册缺少必需的列{}{fix_zh})",
                 names.join(", "),
                 missing
                     .iter()

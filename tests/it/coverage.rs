@@ -558,20 +558,82 @@ fn region_option_places_a_roster_without_a_region_column() {
     assert_eq!(out.get("K1", "area"), "city");
     assert_eq!(out.get("K1", "dibao_amount"), "1428.00");
 
-    // A code the policy does not know: every row invalid, the code quoted.
-    let (_w, r) = lanzhou(NO_REGION, &["--region", "999999", "--lang", "en"]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    let out = Out::of(&r);
-    for id in ["K1", "K2"] {
-        assert_eq!(out.get(id, "decision"), "invalid");
-        assert_eq!(out.get(id, "reasons"), "unknown_region:region");
+    // A code the policy does not know is refused before any row is read: exit 2, nothing out,
+    // the code quoted with the codes the policy knows.
+    for extra in [
+        &["--region", "999999"][..],
+        &["--region", "999999", "--lang", "en"],
+    ] {
+        let (_w, r) = lanzhou(NO_REGION, extra);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stdout.is_empty(), "{}", r.stdout);
         assert!(
-            out.get(id, "message")
-                .contains("region \"999999\" is in no area of the policy"),
+            r.stderr.contains("--region 999999: the policy has no area with this region code: use one of 620102, 620103, 620104, 620105, 620111, 620121, 620122, 620123 (政策文件的地区中没有区划代码 999999)"),
             "{}",
-            out.get(id, "message")
+            r.stderr
         );
     }
+    // the same for every command that reads a roster, and for the policy compared with
+    // (`small.toml` has no areas: it accepts every code, the Lanzhou policy does not)
+    let w = Workdir::new();
+    w.copy_repo_file("policies/lanzhou-2022.toml", "policy.toml");
+    w.write("small.toml", SMALL_POLICY);
+    w.write("roster.csv", NO_REGION);
+    let r = w.check("small.toml", "roster.csv", MONTH, &["--region", "999999"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for args in [
+        &[
+            "explain",
+            "-p",
+            "policy.toml",
+            "roster.csv",
+            "--month",
+            MONTH,
+            "--household",
+            "K1",
+            "--region",
+            "999999",
+        ][..],
+        &[
+            "validate",
+            "-p",
+            "policy.toml",
+            "roster.csv",
+            "--region",
+            "999999",
+        ],
+        &[
+            "compare",
+            "-p",
+            "small.toml",
+            "--with",
+            "policy.toml",
+            "roster.csv",
+            "--month",
+            MONTH,
+            "--region",
+            "999999",
+        ],
+    ] {
+        let r = w.run(args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("--region 999999"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn a_roster_without_a_region_column_is_told_about_region_option() {
+    let (_w, r) = lanzhou(NO_REGION, &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the roster has no column region (区划代码): add it, name it with an alias, or give the code of the whole roster with --region (花名册缺少必需的列区划代码；整份花名册同属一个区划时可用 --region 指定)"),
+        "{}",
+        r.stderr
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
