@@ -570,6 +570,12 @@ impl Ctx<'_> {
                     why.join(self.lang.pick("；", "; ")),
                 );
             }
+            // undetermined for want of a policy table, not of a cell: the message says which
+            Decision::Undetermined if ev.missing.is_empty() => add(
+                &mut found,
+                Kind::Undetermined,
+                crate::rules::message(self.policy, &h, &ev, self.lang),
+            ),
             Decision::Undetermined => {
                 let missing: Vec<String> = ev
                     .missing

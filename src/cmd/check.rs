@@ -80,7 +80,7 @@ pub struct Summary {
 const KEEP_PROBLEMS: usize = 20;
 
 impl Summary {
-    fn add(&mut self, h: &Household, ev: &Evaluation, lang: Lang) {
+    fn add(&mut self, policy: &Policy, h: &Household, ev: &Evaluation, lang: Lang) {
         let i = Decision::ALL
             .iter()
             .position(|d| *d == ev.decision)
@@ -91,6 +91,15 @@ impl Summary {
         }
         let problems: Vec<String> = match ev.decision {
             Decision::Invalid => h.errors.iter().map(|e| e.describe(lang)).collect(),
+            // undetermined for want of a policy table, not of a cell: the message says which
+            Decision::Undetermined if ev.missing.is_empty() => vec![format!(
+                "{}{}",
+                match lang {
+                    Lang::Zh => format!("第 {} 行（户 {}）：", h.row, h.id),
+                    Lang::En => format!("row {} (household {}): ", h.row, h.id),
+                },
+                rules::message(policy, h, ev, lang)
+            )],
             Decision::Undetermined => vec![output::missing_problem(
                 h.row,
                 &h.id,
@@ -167,7 +176,7 @@ pub fn write_reasons(s: &mut String, h: &Household, ev: &Evaluation) {
     };
     match ev.decision {
         Decision::Invalid => h.errors.iter().for_each(|e| push(e.code, Some(&e.column))),
-        Decision::Undetermined => ev
+        Decision::Undetermined if !ev.missing.is_empty() => ev
             .missing
             .iter()
             .for_each(|c| push("missing", Some(c.name()))),
@@ -258,7 +267,7 @@ impl Ctx<'_> {
             let blank = spare.recycle(row.line);
             let (h, ev) =
                 evaluate_row_into(blank, self.policy, self.params, self.parser, row, false);
-            out.summary.add(&h, &ev, self.lang);
+            out.summary.add(self.policy, &h, &ev, self.lang);
             message.clear();
             rules::write_message(&mut message, self.policy, &h, &ev, self.lang);
             reasons.clear();

@@ -921,6 +921,7 @@ pub fn run(args: CompareArgs) -> Result<i32> {
     let (base, base_params) = load(&args.policy.policy, args.policy.strict, &months)?;
     let (alt, alt_params) = load(&args.with, args.policy.strict, &months)
         .with_context(|| format!("--with {}", args.with))?;
+    super::check_region(&args.input, &alt).with_context(|| format!("--with {}", args.with))?;
     let (mut source, base_parser) = super::open_roster(&args.roster, &args.input, &base)?;
     let alt_parser = RowParser::new(
         &alt,

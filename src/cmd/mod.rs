@@ -46,8 +46,30 @@ pub fn load_policy(args: &PolicyArgs, month: Month) -> Result<(Policy, MonthPara
     Ok((policy, params))
 }
 
-/// The reading options of `--alias`, `--encoding`, `--sheet` and the policy's `[aliases]`.
+/// Refuses a `--region` that is in no area of `policy` (a policy without areas accepts every
+/// code): otherwise every row of the roster would be invalid for the same reason.
+pub fn check_region(input: &InputArgs, policy: &Policy) -> Result<()> {
+    if let Some(code) = &input.region
+        && policy.area_of(code).is_none()
+    {
+        let known = policy
+            .file
+            .areas
+            .values()
+            .flat_map(|a| a.regions.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(", ");
+        bail!(
+            "--region {code}: the policy has no area with this region code: use one of {known} (政策文件的地区中没有区划代码 {code})"
+        );
+    }
+    Ok(())
+}
+
+/// The reading options of `--alias`, `--encoding`, `--sheet` and the policy's `[aliases]`;
+/// checks `--region` too.
 pub fn read_options(input: &InputArgs, policy: &Policy) -> Result<ReadOptions> {
+    check_region(input, policy)?;
     let mut opts = ReadOptions {
         aliases: policy.file.aliases.clone(),
         encoding: input.encoding,

@@ -430,6 +430,14 @@ pub fn schedule_household(cfg: &Config, h: &Household) -> HouseholdSchedule {
             }
         };
         match ev.decision {
+            // undetermined for want of a policy table, not of a cell: the message says which
+            Decision::Undetermined if ev.missing.is_empty() => {
+                note(
+                    NoticeKind::Undetermined,
+                    rules::message(policy, h, ev, lang),
+                    m,
+                );
+            }
             Decision::Undetermined => {
                 let cols = missing_text(&ev.missing, lang);
                 note(

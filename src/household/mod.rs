@@ -201,8 +201,17 @@ impl<'p> RowParser<'p> {
                 .iter()
                 .map(|c| format!("{} ({})", c.name(), c.zh()))
                 .collect();
+            // a county roster often has no region column: --region gives the code of every row
+            let (fix_en, fix_zh) = if missing.contains(&Column::Region) {
+                (
+                    "add it, name it with an alias, or give the code of the whole roster with --region",
+                    "；整份花名册同属一个区划时可用 --region 指定",
+                )
+            } else {
+                ("add it, or name it with an alias", "")
+            };
             return Err(format!(
-                "the roster has no column {}: add it, or name it with an alias (花名册缺少必需的列{})",
+                "the roster has no column {}: {fix_en} (花名册缺少必需的列{}{fix_zh})",
                 names.join(", "),
                 missing
                     .iter()
@@ -345,7 +354,7 @@ impl<'p> RowParser<'p> {
         if h.members == Some(0) {
             err(
                 Column::Members,
-                "0",
+                cell(Column::Members),
                 "zero_members",
                 "家庭人口至少为 1".into(),
                 "members must be at least 1".into(),
@@ -364,7 +373,7 @@ impl<'p> RowParser<'p> {
                 if part > income {
                     err(
                         c,
-                        &part.to_string(),
+                        cell(c),
                         "part_exceeds_income",
                         format!(
                             "{}（{part}）大于家庭月收入（{income}）：它是月收入的一部分",
@@ -429,13 +438,27 @@ impl<'p> RowParser<'p> {
         for (i, c) in group_cols.into_iter().enumerate() {
             h.groups[i] = parsed!(c, cells::parse_count).unwrap_or_default();
         }
-        let in_groups: u32 = h.groups.iter().sum();
+        // u64: counts of up to u32::MAX each must not wrap round to a small sum
+        let mut group_columns = None;
+        let in_groups: u64 = h.groups.iter().map(|&g| u64::from(g)).sum();
         if let Some(m) = h.members
-            && in_groups > m
+            && in_groups > u64::from(m)
         {
+            // every group column that counts someone, and its cell as typed
+            let counted = || group_cols.iter().zip(h.groups).filter(|(_, g)| *g > 0);
+            let values = counted()
+                .map(|(c, _)| cell(*c))
+                .collect::<Vec<_>>()
+                .join("+");
+            group_columns = Some(
+                counted()
+                    .map(|(c, _)| c.name())
+                    .collect::<Vec<_>>()
+                    .join("+"),
+            );
             err(
                 Column::Elderly,
-                &in_groups.to_string(),
+                &values,
                 "groups_exceed_members",
                 format!("各类人数之和（{in_groups}）超过家庭人口（{m}）：每人只计入补助最高的一类"),
                 format!(
@@ -458,6 +481,58 @@ impl<'p> RowParser<'p> {
         h.institutional = parsed!(Column::Institutional, parse_institutional).unwrap_or(false);
         let tier = cells::trim(cell(Column::Tier));
         h.tier = (!tier.is_empty()).then(|| tier.to_string());
+        // a tier the policy does not pay for the household's residence can never be paid
+        if let Some(d) = &self.policy.file.dibao
+            && d.payment == crate::policy::model::Payment::Tier
+            && !tier.is_empty()
+        {
+            let known: Vec<&str> = d
+                .tiers
+                .iter()
+                .filter(|t| {
+                    h.residence
+                        .is_none_or(|r| t.residence.is_none_or(|tr| tr.name() == r.name()))
+                })
+                .map(|t| t.tier.as_str())
+                .collect();
+            if !known.contains(&tier) {
+                let (zh, en) = match h.residence {
+                    Some(r) if known.is_empty() => (
+                        format!(
+                            "档次“{tier}”不是政策为{z}居民规定的档次：政策没有{z}居民的档次，请核对城乡类别",
+                            z = r.zh()
+                        ),
+                        format!(
+                            "tier \"{tier}\" is not a tier the policy defines for {e} residents: it defines none for them, check residence",
+                            e = r.name()
+                        ),
+                    ),
+                    Some(r) => (
+                        format!(
+                            "档次“{tier}”不是政策为{}居民规定的档次：请填写 {} 之一",
+                            r.zh(),
+                            known.join("、")
+                        ),
+                        format!(
+                            "tier \"{tier}\" is not a tier the policy defines for {} residents: use one of {}",
+                            r.name(),
+                            known.join(", ")
+                        ),
+                    ),
+                    None => (
+                        format!(
+                            "档次“{tier}”不是政策规定的档次：请填写 {} 之一",
+                            known.join("、")
+                        ),
+                        format!(
+                            "tier \"{tier}\" is not a tier the policy defines: use one of {}",
+                            known.join(", ")
+                        ),
+                    ),
+                };
+                err(Column::Tier, cell(Column::Tier), "unknown_tier", zh, en);
+            }
+        }
         h.exit_start =
             parsed!(Column::ExitStart, cells::parse_month).and_then(|(y, m)| Month::new(y, m));
         h.last_grant = parsed!(Column::LastGrant, cells::parse_money);
@@ -477,6 +552,15 @@ impl<'p> RowParser<'p> {
             })
             .unwrap_or_default();
         h.assets = parsed!(Column::Assets, cells::parse_money);
+        // `err` names one column: the group counts' error names every column it added up
+        if let Some(columns) = group_columns
+            && let Some(e) = h
+                .errors
+                .iter_mut()
+                .find(|e| e.code == "groups_exceed_members")
+        {
+            e.column = columns;
+        }
         h.township.push_str(cells::trim(cell(Column::Township)));
         h.head_name.push_str(cells::trim(cell(Column::HeadName)));
         h.head_id.push_str(cells::trim(cell(Column::HeadId)));

@@ -303,7 +303,11 @@ fn tekun_decision(policy: &Policy, area: &AreaParams, h: &Household, tr: &mut Tr
             ev.tekun_basic = s.basic;
             ev.tekun_care = s.care;
         }
-        None => ev.reasons.push("tekun_no_policy"),
+        None => {
+            // nothing to pay it by: not decided at 0.00 but left for the policy to be completed
+            ev.decision = Decision::Undetermined;
+            ev.reasons.push("tekun_no_policy");
+        }
     }
     ev
 }
@@ -430,6 +434,14 @@ pub fn write_message(s: &mut String, policy: &Policy, h: &Household, ev: &Evalua
             }
             Ok(())
         }
+        (Decision::Undetermined, Lang::Zh) if ev.reasons.contains(&"tekun_no_policy") => write!(
+            s,
+            "特困人员 {members} 人：政策文件没有特困供养标准（[tekun] 表），无法计算基本生活费和照料护理费：请在政策文件中补充 [tekun]"
+        ),
+        (Decision::Undetermined, Lang::En) if ev.reasons.contains(&"tekun_no_policy") => write!(
+            s,
+            "特困 support for {members} person(s): the policy has no [tekun] table, so basic living and care cannot be computed: add [tekun] to the policy"
+        ),
         (Decision::Undetermined, Lang::Zh) => {
             s.push_str("缺少计算所需的数据，暂不能认定：请补充");
             for (i, c) in ev.missing.iter().enumerate() {

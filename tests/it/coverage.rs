@@ -189,6 +189,106 @@ fn row_check_messages_in_english() {
     assert!(r.stderr.contains("invalid 7"), "{}", r.stderr);
 }
 
+/// Group counts of several columns, and one so large that the sum leaves 32 bits.
+const GROUP_ROSTER: &str = "\
+household_id,region,residence,members,monthly_income,status,elderly,disabled,minors
+G2,620102,urban,2,0,none,2,,1
+O1,620102,urban,1,0,dibao,4294967295,,1
+G3,620102,urban,3,0,none,1,1,1
+";
+
+#[test]
+fn groups_exceed_members_names_every_group_column_counted_and_never_overflows() {
+    let (_w, r) = lanzhou(GROUP_ROSTER, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let out = Out::of(&r);
+    // 2 + 1 = 3 > 2: both counted columns and both cells are named, not elderly alone.
+    assert_eq!(out.get("G2", "decision"), "invalid");
+    assert_eq!(
+        out.get("G2", "reasons"),
+        "groups_exceed_members:elderly+minors"
+    );
+    assert_eq!(
+        out.get("G2", "message"),
+        "本行数据有误，未作计算：第 2 行，列 elderly+minors（“2+1”）：各类人数之和（3）超过家庭人口（2）：每人只计入补助最高的一类"
+    );
+    // 4294967295 + 1 = 4294967296 > 1: counted exactly (it does not wrap round to 0), so the
+    // row is invalid and nothing is paid (a wrapped sum paid 91 × 2^32 as an uplift).
+    assert_eq!(out.get("O1", "decision"), "invalid");
+    assert_eq!(
+        out.get("O1", "reasons"),
+        "groups_exceed_members:elderly+minors"
+    );
+    assert_eq!(
+        out.get("O1", "message"),
+        "本行数据有误，未作计算：第 3 行，列 elderly+minors（“4294967295+1”）：各类人数之和（4294967296）超过家庭人口（1）：每人只计入补助最高的一类"
+    );
+    for col in ["dibao_amount", "uplift_amount", "monthly_total"] {
+        assert_eq!(out.get("O1", col), "0.00", "O1 {col}");
+    }
+    // 1 + 1 + 1 = 3 persons in 3 members is allowed: 914 × 3 − 0 = 2742.00, plus the uplifts.
+    assert_eq!(out.get("G3", "decision"), "dibao");
+    assert_eq!(out.get("G3", "dibao_amount"), "2742.00");
+    assert!(r.stderr.contains("无效行 2"), "{}", r.stderr);
+
+    let (_w, r) = lanzhou(GROUP_ROSTER, &["--lang", "en"]);
+    let out = Out::of(&r);
+    assert_eq!(
+        out.get("G2", "message"),
+        "this row has unreadable cells and was not computed: row 2, column elderly+minors (\"2+1\"): the group counts add up to 3, more than the 2 members: count each person once, in the group that pays most"
+    );
+    assert_eq!(
+        out.get("O1", "message"),
+        "this row has unreadable cells and was not computed: row 3, column elderly+minors (\"4294967295+1\"): the group counts add up to 4294967296, more than the 1 members: count each person once, in the group that pays most"
+    );
+}
+
+#[test]
+fn zero_members_and_part_exceeds_income_quote_the_cell_as_typed() {
+    let roster = "\
+household_id,region,residence,members,monthly_income,exempt_income,employment_income,status
+Z2,620102,urban,０,0,,,none
+P4,620102,urban,2,\"1,000.50\",\"1,200\",,none
+P5,620102,urban,2,1000,,1200元,none
+";
+    let (_w, r) = lanzhou(roster, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let out = Out::of(&r);
+    let prefix = "本行数据有误，未作计算：";
+    for (id, reasons, message) in [
+        (
+            "Z2",
+            "zero_members:members",
+            "第 2 行，列 members（“０”）：家庭人口至少为 1",
+        ),
+        (
+            "P4",
+            "part_exceeds_income:exempt_income",
+            "第 3 行，列 exempt_income（“1,200”）：不计入收入（1200）大于家庭月收入（1000.50）：它是月收入的一部分",
+        ),
+        (
+            "P5",
+            "part_exceeds_income:employment_income",
+            "第 4 行，列 employment_income（“1200元”）：工资性收入（1200）大于家庭月收入（1000）：它是月收入的一部分",
+        ),
+    ] {
+        assert_eq!(out.get(id, "decision"), "invalid", "{id}");
+        assert_eq!(out.get(id, "reasons"), reasons, "{id}");
+        assert_eq!(out.get(id, "message"), format!("{prefix}{message}"), "{id}");
+        assert!(r.stderr.contains(message), "{id}: {}", r.stderr);
+    }
+    let (_w, r) = lanzhou(roster, &["--lang", "en"]);
+    let out = Out::of(&r);
+    assert_eq!(
+        out.get("Z2", "message"),
+        "this row has unreadable cells and was not computed: row 2, column members (\"０\"): members must be at least 1"
+    );
+    assert_eq!(
+        out.get("P4", "message"),
+        "this row has unreadable cells and was not computed: row 3, column exempt_income (\"1,200\"): exempt_income (1200) exceeds monthly_income (1000.50), of which it is a part"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // A policy without [tekun]
 // ---------------------------------------------------------------------------------------------
@@ -206,20 +306,25 @@ rural = 600
 "#;
 
 #[test]
-fn an_enrolled_tekun_household_under_a_policy_without_tekun_is_paid_nothing_with_its_code() {
+fn an_enrolled_tekun_household_under_a_policy_without_tekun_is_undetermined_and_says_why() {
     let w = Workdir::new();
     w.write("policy.toml", SMALL_POLICY);
     w.write(
         "roster.csv",
-        "household_id,residence,members,monthly_income,status,care_level\nT1,urban,1,,tekun,partial\nT2,rural,1,,特困,\n",
+        "household_id,residence,members,monthly_income,status,care_level\nT1,urban,1,,tekun,partial\nT2,rural,2,,特困,\n",
     );
     let r = w.check("policy.toml", "roster.csv", MONTH, &["--format", "csv"]);
-    assert_eq!(r.code, 0, "every row is decided: {}", r.stderr);
+    assert_eq!(
+        r.code, 1,
+        "a 特困 household the policy cannot pay is not decided: {}",
+        r.stderr
+    );
     let out = Out::of(&r);
     for id in ["T1", "T2"] {
-        // 特困 without a means test, never 低保; no [tekun] table: no basic or care amount. Without
-        // care shares in the policy an empty care_level is not needed (T2 is not undetermined).
-        assert_eq!(out.get(id, "decision"), "tekun", "{id}");
+        // 特困 without a means test, never 低保; no [tekun] table: no basic or care amount can
+        // be computed, so the row is undetermined (not decided at 0.00). Without care shares in
+        // the policy an empty care_level is not what is missing (T2).
+        assert_eq!(out.get(id, "decision"), "undetermined", "{id}");
         assert_eq!(
             out.reasons(id),
             ["tekun_enrolled", "tekun_no_policy"],
@@ -232,6 +337,76 @@ fn an_enrolled_tekun_household_under_a_policy_without_tekun_is_paid_nothing_with
     // the standard of the residence is still stated
     assert_eq!(out.get("T1", "standard"), "1000.00");
     assert_eq!(out.get("T2", "standard"), "600.00");
+    let zh = "特困人员 2 人：政策文件没有特困供养标准（[tekun] 表），无法计算基本生活费和照料护理费：请在政策文件中补充 [tekun]";
+    assert_eq!(out.get("T2", "message"), zh);
+    assert!(r.stderr.contains("待定（缺数据） 2"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("第 3 行（户 T2）：{zh}")),
+        "{}",
+        r.stderr
+    );
+
+    let r = w.check(
+        "policy.toml",
+        "roster.csv",
+        MONTH,
+        &["--format", "csv", "--lang", "en"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let out = Out::of(&r);
+    let en = "特困 support for 1 person(s): the policy has no [tekun] table, so basic living and care cannot be computed: add [tekun] to the policy";
+    assert_eq!(out.get("T1", "message"), en);
+    assert!(
+        r.stderr.contains(&format!("row 2 (household T1): {en}")),
+        "{}",
+        r.stderr
+    );
+
+    // payouts pays nothing and lists the row as undetermined with the same sentence; audit
+    // gives it as its evidence
+    let r = w.run(&[
+        "payouts",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--from",
+        MONTH,
+        "--to",
+        MONTH,
+        "--format",
+        "csv",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let rows = r.csv();
+    let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let t1 = rows
+        .iter()
+        .find(|row| row[col("household_id")] == "T1")
+        .unwrap();
+    assert_eq!(t1[col("status")], "undetermined");
+    assert_eq!(t1[col("reason")], en);
+    assert!(!rows.iter().any(|row| row[col("status")] == "pay"));
+    let r = w.run(&[
+        "audit",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--month",
+        MONTH,
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let rows = r.csv();
+    let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let t2 = rows
+        .iter()
+        .find(|row| row[col("household_id")] == "T2")
+        .unwrap();
+    assert_eq!(t2[col("code")], "undetermined");
+    assert_eq!(t2[col("evidence")], zh);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -383,20 +558,82 @@ fn region_option_places_a_roster_without_a_region_column() {
     assert_eq!(out.get("K1", "area"), "city");
     assert_eq!(out.get("K1", "dibao_amount"), "1428.00");
 
-    // A code the policy does not know: every row invalid, the code quoted.
-    let (_w, r) = lanzhou(NO_REGION, &["--region", "999999", "--lang", "en"]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    let out = Out::of(&r);
-    for id in ["K1", "K2"] {
-        assert_eq!(out.get(id, "decision"), "invalid");
-        assert_eq!(out.get(id, "reasons"), "unknown_region:region");
+    // A code the policy does not know is refused before any row is read: exit 2, nothing out,
+    // the code quoted with the codes the policy knows.
+    for extra in [
+        &["--region", "999999"][..],
+        &["--region", "999999", "--lang", "en"],
+    ] {
+        let (_w, r) = lanzhou(NO_REGION, extra);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stdout.is_empty(), "{}", r.stdout);
         assert!(
-            out.get(id, "message")
-                .contains("region \"999999\" is in no area of the policy"),
+            r.stderr.contains("--region 999999: the policy has no area with this region code: use one of 620102, 620103, 620104, 620105, 620111, 620121, 620122, 620123 (政策文件的地区中没有区划代码 999999)"),
             "{}",
-            out.get(id, "message")
+            r.stderr
         );
     }
+    // the same for every command that reads a roster, and for the policy compared with
+    // (`small.toml` has no areas: it accepts every code, the Lanzhou policy does not)
+    let w = Workdir::new();
+    w.copy_repo_file("policies/lanzhou-2022.toml", "policy.toml");
+    w.write("small.toml", SMALL_POLICY);
+    w.write("roster.csv", NO_REGION);
+    let r = w.check("small.toml", "roster.csv", MONTH, &["--region", "999999"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for args in [
+        &[
+            "explain",
+            "-p",
+            "policy.toml",
+            "roster.csv",
+            "--month",
+            MONTH,
+            "--household",
+            "K1",
+            "--region",
+            "999999",
+        ][..],
+        &[
+            "validate",
+            "-p",
+            "policy.toml",
+            "roster.csv",
+            "--region",
+            "999999",
+        ],
+        &[
+            "compare",
+            "-p",
+            "small.toml",
+            "--with",
+            "policy.toml",
+            "roster.csv",
+            "--month",
+            MONTH,
+            "--region",
+            "999999",
+        ],
+    ] {
+        let r = w.run(args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("--region 999999"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn a_roster_without_a_region_column_is_told_about_region_option() {
+    let (_w, r) = lanzhou(NO_REGION, &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the roster has no column region (区划代码): add it, name it with an alias, or give the code of the whole roster with --region (花名册缺少必需的列区划代码；整份花名册同属一个区划时可用 --region 指定)"),
+        "{}",
+        r.stderr
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -682,23 +919,57 @@ fn tier_payments_are_per_person_amounts_of_the_households_tier() {
 }
 
 #[test]
-fn a_tier_the_policy_does_not_define_is_never_paid() {
+fn a_tier_the_policy_does_not_define_is_an_invalid_cell_naming_the_known_tiers() {
     let w = Workdir::new();
     w.write("policy.toml", TIER_POLICY);
-    // D is no tier of the policy; A is defined for rural residents only.
+    // D is no tier of the policy; A is defined for rural residents only; HIGH's income is above
+    // the standard, but a tier the policy does not know is still a cell to correct.
     w.write(
         "roster.csv",
-        "household_id,residence,members,monthly_income,status,tier\nD2,rural,2,200,dibao,D\nU1,urban,1,0,dibao,A\n",
+        "household_id,residence,members,monthly_income,status,tier\nD2,rural,2,200,dibao,D\nU1,urban,1,0,dibao,A\nHIGH,rural,2,1400,none,X\nB2,rural,2,200,dibao,B\n",
     );
     let r = w.check("policy.toml", "roster.csv", "2023-06", &["--format", "csv"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     let out = Out::of(&r);
-    for id in ["D2", "U1"] {
-        assert_eq!(out.get(id, "decision"), "undetermined", "{id}");
-        assert!(out.get(id, "reasons").contains("tier"), "{id}");
+    for id in ["D2", "U1", "HIGH"] {
+        assert_eq!(out.get(id, "decision"), "invalid", "{id}");
+        assert_eq!(out.get(id, "reasons"), "unknown_tier:tier", "{id}");
         assert_eq!(out.get(id, "monthly_total"), "0.00", "{id}");
     }
-    assert!(r.stderr.contains("月发放合计 0.00 元"), "{}", r.stderr);
+    let prefix = "本行数据有误，未作计算：";
+    let d2 = "第 2 行，列 tier（“D”）：档次“D”不是政策为农村居民规定的档次：请填写 A、B、C 之一";
+    let u1 = "第 3 行，列 tier（“A”）：档次“A”不是政策为城市居民规定的档次：政策没有城市居民的档次，请核对城乡类别";
+    assert_eq!(out.get("D2", "message"), format!("{prefix}{d2}"));
+    assert_eq!(out.get("U1", "message"), format!("{prefix}{u1}"));
+    assert!(
+        r.stderr.contains(d2) && r.stderr.contains(u1),
+        "{}",
+        r.stderr
+    );
+    // A known tier is paid as before: 425 × 2 = 850.00.
+    assert_eq!(out.get("B2", "dibao_amount"), "850.00");
+    assert!(r.stderr.contains("月发放合计 850.00 元"), "{}", r.stderr);
+
+    let r = w.check(
+        "policy.toml",
+        "roster.csv",
+        "2023-06",
+        &["--format", "csv", "--lang", "en"],
+    );
+    let out = Out::of(&r);
+    let prefix = "this row has unreadable cells and was not computed: ";
+    assert_eq!(
+        out.get("D2", "message"),
+        format!(
+            "{prefix}row 2, column tier (\"D\"): tier \"D\" is not a tier the policy defines for rural residents: use one of A, B, C"
+        )
+    );
+    assert_eq!(
+        out.get("U1", "message"),
+        format!(
+            "{prefix}row 3, column tier (\"A\"): tier \"A\" is not a tier the policy defines for urban residents: it defines none for them, check residence"
+        )
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
