@@ -522,6 +522,50 @@ impl<'p> RowParser<'p> {
                 .iter()
                 .map(|(i, _)| field(*i).unwrap_or("").to_string()),
         );
+        // A line break in a typed cell: a quote that is not closed where it should be has
+        // pulled the lines below (other households) into this cell.
+        for (c, _, _) in columns::COLUMNS {
+            let raw = cell(*c);
+            if memchr::memchr2(b'\n', b'\r', raw.as_bytes()).is_some() {
+                let lines = raw.split(['\n', '\r']).count();
+                h.errors.push(RowError {
+                    row,
+                    column: c.name().to_string(),
+                    value: raw.to_string(),
+                    code: "line_break_in_cell",
+                    zh: format!(
+                        "{}列的单元格里有换行（跨 {lines} 行）：多半是某个引号没有闭合，把下方的行并进了这个单元格；请删除多余的引号，并核对下方各户是否都在",
+                        c.zh()
+                    ),
+                    en: format!(
+                        "the {} cell holds a line break (it spans {lines} lines): most likely a quote is not closed and the rows below were read into this cell; remove the stray quote and check that the households below are all there",
+                        c.name()
+                    ),
+                });
+            }
+        }
+        // Cells past the header's width: a stray delimiter in a cell shifts the cells after it.
+        if self.map.width > 0 {
+            let beyond: Vec<(usize, &str)> = (self.map.width..)
+                .map_while(|i| field(i).map(|v| (i, v)))
+                .filter(|(_, v)| !v.trim().is_empty())
+                .collect();
+            if let Some(&(first, value)) = beyond.first() {
+                let (n, width, col) = (beyond.len(), self.map.width, first + 1);
+                h.errors.push(RowError {
+                    row,
+                    column: format!("#{col}"),
+                    value: value.to_string(),
+                    code: "cells_beyond_header",
+                    zh: format!(
+                        "该行有 {n} 个非空单元格超出表头的 {width} 列（从第 {col} 列起）：可能是某个单元格里多了分隔符（逗号），使其后的数据错了列；请更正该行，或为这些列补上表头"
+                    ),
+                    en: format!(
+                        "this row has {n} non-empty cell(s) past the header's {width} columns (from column {col}): a stray delimiter (comma) in a cell may have shifted the cells after it; correct the row, or give those columns a header"
+                    ),
+                });
+            }
+        }
         if let Some(join) = &self.members {
             join.apply(&mut h);
         }

@@ -25,8 +25,9 @@
 //!   household id is never skipped.
 
 use super::columns::{self, HeaderMap};
+use super::idcard;
 use super::record::Record;
-use super::split::{Split, Splitter};
+use super::split::{MAX_COLUMNS, MAX_RECORD_BYTES, Refusal, Split, Splitter};
 use calamine::{Data, Reader};
 use encoding_rs::{Decoder, DecoderResult, Encoding, GB18030, UTF_16BE, UTF_16LE};
 use std::borrow::Cow;
@@ -662,6 +663,7 @@ impl Raw {
                 match split.read(rec) {
                     Ok(Split::End) => return Ok(None),
                     Ok(Split::NotText(line)) => return Err(not_utf8(name, line)),
+                    Ok(Split::Refused(r)) => return Err(refused(name, &r)),
                     // Blank lines between records are not households.
                     Ok(Split::Record(_)) if rec.iter().all(|f| f.trim().is_empty()) => continue,
                     Ok(Split::Record(line)) => return Ok(Some(line)),
@@ -753,6 +755,46 @@ fn not_utf8(name: &str, line: u64) -> InputError {
 }
 
 const NOT_UTF8: &str = "this line is not valid UTF-8 although the lines before it are: the file is damaged or mixes encodings; open it in Excel or WPS and save it again as \"CSV UTF-8\" (该行不是有效的 UTF-8 文本，而前面的行是：文件可能已损坏或混用了多种编码，请用 Excel/WPS 打开后另存为“CSV UTF-8”)";
+
+/// A record the splitter will not read: an open quote, a limit.
+fn refused(name: &str, r: &Refusal) -> InputError {
+    let (line, message) = match *r {
+        Refusal::OpenQuote { line } => (
+            line,
+            "a quote (\") opened on this line is never closed: every row below it would be read as part of this cell; close the quote or remove it (该行的引号（\"）一直没有闭合：其下方各行都会被当作这个单元格的内容；请补上闭合的引号或删除该引号)".to_string(),
+        ),
+        Refusal::TooLong { line, quote } => {
+            let (en, zh) = match quote {
+                Some(q) => (
+                    format!("; it is inside a quote opened on line {q}, which is probably never closed"),
+                    format!("；它位于第 {q} 行开始的引号内，该引号可能没有闭合"),
+                ),
+                None => (String::new(), String::new()),
+            };
+            (
+                line,
+                format!(
+                    "the record starting on this line is longer than the limit of {} bytes ({} MiB){en}: the file is not a roster or is damaged (从该行开始的记录超过 {} 字节（{} MiB）的上限{zh}：文件不是花名册或已损坏)",
+                    MAX_RECORD_BYTES,
+                    MAX_RECORD_BYTES >> 20,
+                    MAX_RECORD_BYTES,
+                    MAX_RECORD_BYTES >> 20
+                ),
+            )
+        }
+        Refusal::TooManyColumns { line, cells } => (
+            line,
+            format!(
+                "this row has {cells} cells, more than the limit of {MAX_COLUMNS} columns: the file is not a roster or is damaged (该行有 {cells} 个单元格，超过 {MAX_COLUMNS} 列的上限：文件不是花名册或已损坏)"
+            ),
+        ),
+    };
+    InputError::Broken {
+        path: name.to_string(),
+        line,
+        message,
+    }
+}
 
 /// A failure to read the roster's text: a line that is neither UTF-8 nor GB18030 is named by
 /// the decoder; any other error is the system's own message.
@@ -1326,7 +1368,11 @@ impl RecordSource for RosterSource {
     }
 
     fn next_record(&mut self, rec: &mut Record) -> Result<Option<u64>, InputError> {
-        self.table.next_record(rec)
+        let line = self.table.next_record(rec)?;
+        if line.is_some() {
+            normalize_ids(rec, &self.map);
+        }
+        Ok(line)
     }
 
     fn encoding(&self) -> String {
@@ -1339,6 +1385,27 @@ impl RecordSource for RosterSource {
 
     fn skipped(&self) -> &[Skipped] {
         self.table.skipped()
+    }
+}
+
+/// Normalises the ID-like cells of a roster record where they are read, so that every later
+/// comparison (the duplicate household check, the join with a members file, the ledger) sees
+/// one spelling: see [`idcard::normalize_id`]. Household ids are compared in upper case.
+fn normalize_ids(rec: &mut Record, map: &HeaderMap) {
+    for (column, upper) in [
+        (columns::Column::HouseholdId, true),
+        (columns::Column::HeadId, false),
+        (columns::Column::BankAccount, false),
+    ] {
+        let Some(i) = map.get(column) else {
+            continue;
+        };
+        let Some(cell) = rec.get(i) else {
+            continue;
+        };
+        if let Cow::Owned(normal) = idcard::normalize_id(cell, upper) {
+            rec.set(i, &normal);
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 mod audit;
 mod check;
 mod compare;
+mod hostile;
 mod payouts;
 mod rosters;
 mod source;
