@@ -202,3 +202,51 @@ fn more_columns_than_the_limit_are_refused() {
         r.stderr
     );
 }
+
+/// A roster workbook of `rows` households, with `stray` written at (row, column) as well.
+fn roster_book(rows: u32, stray: (u32, u16)) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in HEADER.trim_end().split(',').enumerate() {
+        sheet.write_string(0, c as u16, h).expect("header");
+    }
+    for r in 1..=rows {
+        let cells = [
+            &format!("H{r}")[..],
+            "620102",
+            "urban",
+            "3",
+            "1000",
+            "dibao",
+            "a",
+        ];
+        for (c, v) in cells.iter().enumerate() {
+            sheet.write_string(r, c as u16, *v).expect("cell");
+        }
+    }
+    sheet.write_string(stray.0, stray.1, "x").expect("stray");
+    book.save_to_buffer().expect("save")
+}
+
+#[test]
+fn a_stray_cell_in_the_last_column_is_refused_before_allocating() {
+    let w = workdir(HEADER);
+    w.write("one.xlsx", roster_book(0, (1_048_575, 16_383)));
+    w.write("wide.xlsx", roster_book(30_000, (0, 16_383)));
+    for (file, cell) in [("one.xlsx", "XFD1048576"), ("wide.xlsx", "XFD1")] {
+        let r = w.check("policy.toml", file, "2022-12", &["--format", "csv"]);
+        assert_eq!(r.code, 2, "{file}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(cell) && r.stderr.contains("1024 columns"),
+            "{file}: {}",
+            r.stderr
+        );
+    }
+    // a stray value far down is read as the row it is, the households above all out
+    w.write("down.xlsx", roster_book(3, (1_048_575, 0)));
+    let r = w.check("policy.toml", "down.xlsx", "2022-12", &["--format", "csv"]);
+    let d = decisions(&r);
+    assert_eq!(d.len(), 4, "{}", r.stdout);
+    assert_eq!(d[3].0, "X");
+    assert_eq!(d[3].1, "invalid");
+}
