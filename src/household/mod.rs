@@ -14,6 +14,7 @@ pub mod split;
 
 use crate::lang::Lang;
 use crate::month::Month;
+use crate::output::screen;
 use crate::policy::{AreaIndex, Policy};
 use columns::{Column, HeaderMap};
 use rust_decimal::Decimal;
@@ -46,17 +47,21 @@ impl RowError {
     }
 
     /// "row 5, column monthly_income (\"12a\"): not an amount".
+    /// The column and the value are shown as on a terminal (control characters escaped, a long
+    /// value cut: [`screen`]), so that a cell cannot drive the terminal it is listed on.
     pub fn describe(&self, lang: Lang) -> String {
-        match lang {
+        let value = screen::screen_text(&self.value);
+        let text = match lang {
             Lang::Zh => format!(
-                "第 {} 行，列 {}（“{}”）：{}",
-                self.row, self.column, self.value, self.zh
+                "第 {} 行，列 {}（“{value}”）：{}",
+                self.row, self.column, self.zh
             ),
             Lang::En => format!(
-                "row {}, column {} (\"{}\"): {}",
-                self.row, self.column, self.value, self.en
+                "row {}, column {} (\"{value}\"): {}",
+                self.row, self.column, self.en
             ),
-        }
+        };
+        screen::screen_line(&text).into_owned()
     }
 }
 

@@ -31,6 +31,7 @@ use super::columns::{self, HeaderMap};
 use super::idcard;
 use super::record::Record;
 use super::split::{MAX_COLUMNS, MAX_RECORD_BYTES, Refusal, Split, Splitter};
+use crate::output::screen::screen_text;
 use calamine::{Data, Reader};
 use encoding_rs::{Decoder, DecoderResult, Encoding, GB18030, UTF_16BE, UTF_16LE};
 use std::borrow::Cow;
@@ -1248,7 +1249,7 @@ impl Table {
         if self.report && at > 0 {
             eprintln!(
                 "jiuzhu: {}: 表头在第 {line} 行，已跳过其上方的 {at} 行标题/单位行 (header on line {line}; {at} title or units rows above it skipped)",
-                self.name
+                screen_text(&self.name)
             );
         }
         let mut under_header = true;
@@ -1283,10 +1284,13 @@ impl Table {
             text.truncate(i);
             text.push('…');
         }
+        if let Cow::Owned(shown) = screen_text(&text) {
+            text = shown;
+        }
         if self.report && reason != SkipReason::AboveHeader {
             eprintln!(
                 "jiuzhu: {} 第 {line} 行“{text}”是{} (line {line}: {})",
-                self.name,
+                screen_text(&self.name),
                 reason.zh(),
                 reason.en()
             );

@@ -250,3 +250,50 @@ fn a_stray_cell_in_the_last_column_is_refused_before_allocating() {
     assert_eq!(d[3].0, "X");
     assert_eq!(d[3].1, "invalid");
 }
+
+#[test]
+fn escape_sequences_and_huge_cells_are_not_echoed_raw() {
+    let huge = format!("\u{1b}[2J{}", "9".repeat(500_000));
+    let w = workdir(&format!(
+        "{HEADER}H1,620102,urban,{huge},1000,dibao,\u{1b}]0;pwned\u{7}\nH2,620102,urban,3,1000,dibao,\u{1b}[31mred\u{9b}\n"
+    ));
+    for format in ["table", "csv"] {
+        let r = w.check(
+            "policy.toml",
+            "roster.csv",
+            "2022-12",
+            &["--format", format],
+        );
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(
+            r.stderr.len() < 5_000,
+            "echoed whole: {} bytes",
+            r.stderr.len()
+        );
+        assert!(!r.stderr.contains('\u{1b}'), "{}", r.stderr);
+        assert!(r.stderr.contains("\\x1b[2J"), "{}", r.stderr);
+        if format == "table" {
+            assert!(!r.stdout.contains('\u{1b}') && !r.stdout.contains('\u{7}'));
+            assert!(!r.stdout.contains('\u{9b}'));
+            assert!(r.stdout.len() < 20_000, "{}", r.stdout.len());
+        }
+    }
+    let v = w.run(&[
+        "validate",
+        "-p",
+        "policy.toml",
+        "--month",
+        "2022-12",
+        "--format",
+        "table",
+        "roster.csv",
+    ]);
+    assert_eq!(v.code, 1, "{}", v.stderr);
+    assert!(!v.stdout.contains('\u{1b}') && !v.stderr.contains('\u{1b}'));
+    assert!(v.stdout.len() < 20_000, "{}", v.stdout.len());
+    // a file name in an error message
+    let r = w.check("policy.toml", "no\u{1b}[2Jfile.csv", "2022-12", &[]);
+    assert_eq!(r.code, 2);
+    assert!(!r.stderr.contains('\u{1b}'), "{}", r.stderr);
+    assert!(r.stderr.contains("no\\x1b[2Jfile.csv"), "{}", r.stderr);
+}
