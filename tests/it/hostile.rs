@@ -297,3 +297,49 @@ fn escape_sequences_and_huge_cells_are_not_echoed_raw() {
     assert!(!r.stderr.contains('\u{1b}'), "{}", r.stderr);
     assert!(r.stderr.contains("no\\x1b[2Jfile.csv"), "{}", r.stderr);
 }
+
+#[test]
+fn formulas_in_cells_and_headers_are_guarded_in_every_csv() {
+    let w = workdir(
+        "household_id,region,residence,members,monthly_income,status,township,head_name,head_id,bank_account,\"=HYPERLINK(\"\"http://x\"\")\"\n\
+         @H1,620102,urban,3,0,dibao,\"+HYPERLINK(\"\"x\"\")\",\"=SUM(1,2)\",11010519491231002X,6228480010000000011,=1+2\n",
+    );
+    w.copy_repo_file("examples/bank-template.toml", "bank.toml");
+    // check: the extra column's header and cell
+    let r = check(&w, &[]);
+    let rows = r.csv();
+    assert!(
+        rows[0].contains(&"'=HYPERLINK(\"http://x\")".to_string()),
+        "{:?}",
+        rows[0]
+    );
+    assert!(rows[1].contains(&"'=1+2".to_string()), "{:?}", rows[1]);
+    assert!(rows[1].contains(&"'@H1".to_string()), "{:?}", rows[1]);
+    // the bank file: name, household id, township (in the memo too)
+    let p = w.run(&[
+        "payouts",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--from",
+        "2022-12",
+        "--to",
+        "2022-12",
+        "-o",
+        "pay.csv",
+        "--bank",
+        "bank.toml",
+    ]);
+    assert!(p.code <= 1, "{}", p.stderr);
+    let bytes = std::fs::read(w.file("pay.bank.csv")).expect("bank file");
+    let (text, _, _) = encoding_rs::GB18030.decode(&bytes);
+    let cells: Vec<String> = text
+        .lines()
+        .flat_map(|l| l.split(',').map(|c| c.trim_matches('"').to_string()))
+        .collect();
+    assert!(cells.iter().any(|c| c == "'=SUM(1"), "{text}");
+    assert!(
+        !cells.iter().any(|c| c.starts_with(['=', '+', '@'])),
+        "an unguarded cell: {text}"
+    );
+}
