@@ -343,3 +343,44 @@ fn formulas_in_cells_and_headers_are_guarded_in_every_csv() {
         "an unguarded cell: {text}"
     );
 }
+
+#[test]
+fn explain_masks_ids_and_accounts_unless_asked() {
+    let id = "110105194912310021"; // a wrong check digit: reported with its value
+    let account = "6228480010000000011.0"; // Excel's .0: reported with its value
+    let w = workdir(&format!(
+        "household_id,region,residence,members,monthly_income,status,head_id,bank_account\nH1,620102,urban,3,1000,dibao,{id},{account}\n"
+    ));
+    let args = [
+        "explain",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--household",
+        "h1",
+        "--month",
+        "2022-12",
+    ];
+    for format in ["table", "csv"] {
+        let r = w.run(&[&args[..], &["--format", format]].concat());
+        assert!(r.code <= 1, "{}", r.stderr);
+        assert!(
+            r.stdout.contains("household_id") || r.stdout.contains("H1"),
+            "{}",
+            r.stdout
+        );
+        assert!(r.stdout.contains("110105********0021"), "{}", r.stdout);
+        assert!(r.stdout.contains("622848***********11.0"), "{}", r.stdout);
+        assert!(
+            !r.stdout.contains(id) && !r.stdout.contains("6228480010000000011"),
+            "{}",
+            r.stdout
+        );
+    }
+    let r = w.run(&[&args[..], &["--format", "table", "--unmask"]].concat());
+    assert!(
+        r.stdout.contains(id) && r.stdout.contains(account),
+        "{}",
+        r.stdout
+    );
+}
