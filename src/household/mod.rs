@@ -528,8 +528,26 @@ impl<'p> RowParser<'p> {
                 .map(|(i, _)| field(*i).unwrap_or("").to_string()),
         );
         // A line break in a typed cell: a quote that is not closed where it should be has
-        // pulled the lines below (other households) into this cell.
-        for (c, _, _) in columns::COLUMNS {
+        // pulled the lines below (other households) into this cell. The text columns are
+        // looked at always; the others only when the row already failed (a number, a month or
+        // a category with a line break in it never reads), to name the cause.
+        const TEXT_COLUMNS: [Column; 7] = [
+            Column::HouseholdId,
+            Column::Region,
+            Column::Township,
+            Column::HeadName,
+            Column::HeadId,
+            Column::BankAccount,
+            Column::Tier,
+        ];
+        let every: Vec<Column>;
+        let looked_at: &[Column] = if h.errors.is_empty() {
+            &TEXT_COLUMNS
+        } else {
+            every = columns::COLUMNS.iter().map(|(c, _, _)| *c).collect();
+            &every
+        };
+        for c in looked_at {
             let raw = cell(*c);
             if memchr::memchr2(b'\n', b'\r', raw.as_bytes()).is_some() {
                 let lines = raw.split(['\n', '\r']).count();
@@ -634,6 +652,58 @@ mod tests {
 
     fn row() -> impl Strategy<Value = Vec<String>> {
         (0..HEADERS.len()).map(cell).collect::<Vec<_>>()
+    }
+
+    #[test]
+    fn a_line_break_in_a_read_cell_or_a_cell_past_the_header_is_an_error() {
+        let policy =
+            crate::rules::fixtures::policy_with_areas(&[("c", "620102")], "2022-01", 900, 700, "");
+        let map = HeaderMap::from_headers(HEADERS, &Default::default()).unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2022, 12, 1).unwrap();
+        let parser = RowParser::new(&policy, map, None, today).unwrap();
+        let codes = |cells: &[&str]| -> Vec<(String, &'static str)> {
+            let h = parser.parse(2, |i| cells.get(i).copied());
+            h.errors
+                .iter()
+                .map(|e| (e.column.clone(), e.code))
+                .collect()
+        };
+        let ok = [
+            "H1",
+            "620102",
+            "城市",
+            "3",
+            "1000",
+            "城关镇",
+            "",
+            "",
+            "",
+            "低保",
+        ];
+        assert_eq!(codes(&ok), []);
+        // a note in a column the tool does not read may span lines
+        let mut note = ok;
+        note[8] = "two\nlines";
+        assert_eq!(codes(&note), []);
+        for (i, column) in [
+            (0, "household_id"),
+            (3, "members"),
+            (5, "township"),
+            (7, "bank_account"),
+        ] {
+            let mut row = ok;
+            row[i] = "3\nH3,620102";
+            let got = codes(&row);
+            assert!(
+                got.contains(&(column.to_string(), "line_break_in_cell")),
+                "{column}: {got:?}"
+            );
+        }
+        let mut wide = ok.to_vec();
+        wide.extend(["", "x", ""]);
+        assert_eq!(codes(&wide), [("#12".to_string(), "cells_beyond_header")]);
+        wide[11] = " ";
+        assert_eq!(codes(&wide), []);
     }
 
     proptest! {
