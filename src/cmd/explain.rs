@@ -65,14 +65,15 @@ pub fn run(args: ExplainArgs) -> Result<i32> {
         record: crate::household::record::Record::new(),
         duplicate_of: None,
     };
-    // The roster's ids are normalised as they are read (upper case, NFKC): so is the one asked.
-    let wanted = idcard::normalize_id(&args.household, true);
+    // The roster's ids are normalised as they are read (NFKC, no invisible characters): so is
+    // the one asked, and case is ignored as the duplicate check ignores it.
+    let wanted = idcard::normalize_id(&args.household);
     while let Some(line) = source.next_record(&mut row.record)? {
         let id = id_field
             .and_then(|i| row.record.get(i))
             .unwrap_or("")
             .trim();
-        if id != wanted.trim() {
+        if !id.eq_ignore_ascii_case(wanted.trim()) {
             continue;
         }
         if let Some((first, _)) = &found {

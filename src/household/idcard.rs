@@ -371,21 +371,16 @@ fn is_invisible(c: char) -> bool {
 }
 
 /// An ID-like cell (household id, ID number, bank account) as it is compared: NFKC (so
-/// full-width `Ｈ００１` is `H001`), without zero-width or control characters, trimmed; with
-/// `upper`, ASCII letters in upper case (household ids: `h001` is `H001`). Borrowed when the
-/// cell is already so, which a machine-written roster's cells are.
-pub fn normalize_id(raw: &str, upper: bool) -> std::borrow::Cow<'_, str> {
+/// full-width `Ｈ００１` is `H001`), without zero-width or control characters, trimmed. Case is
+/// kept: household ids are written out (and paid, and recorded in the ledger) as the roster
+/// spells them, and only the duplicate check ignores ASCII case. Borrowed when the cell is
+/// already so, which a machine-written roster's cells are.
+pub fn normalize_id(raw: &str) -> std::borrow::Cow<'_, str> {
     use unicode_normalization::UnicodeNormalization;
-    let plain = raw
-        .bytes()
-        .all(|b| b.is_ascii_graphic() && !(upper && b.is_ascii_lowercase()));
-    if plain {
+    if raw.bytes().all(|b| b.is_ascii_graphic()) {
         return std::borrow::Cow::Borrowed(raw);
     }
-    let mut out: String = raw.nfkc().filter(|c| !is_invisible(*c)).collect();
-    if upper {
-        out.make_ascii_uppercase();
-    }
+    let out: String = raw.nfkc().filter(|c| !is_invisible(*c)).collect();
     let trimmed = out.trim();
     if trimmed == raw {
         return std::borrow::Cow::Borrowed(raw);
@@ -428,25 +423,25 @@ mod tests {
         for raw in [
             "H001",
             "H001\u{200B}",
-            " h001",
+            " H001",
             "Ｈ００１",
             "\u{FEFF}H\u{2060}001\u{7}",
-            "ｈ001\u{3000}",
+            "Ｈ001\u{3000}",
         ] {
-            assert_eq!(normalize_id(raw, true), "H001", "{raw:?}");
+            assert_eq!(normalize_id(raw), "H001", "{raw:?}");
         }
-        assert_eq!(normalize_id("h001", false), "h001");
+        assert_eq!(normalize_id("h001"), "h001");
         assert_eq!(
-            normalize_id("１１０１０５\u{200C}19491231002x", false),
+            normalize_id("１１０１０５\u{200C}19491231002x"),
             "11010519491231002x"
         );
         assert!(matches!(
-            normalize_id("H001", true),
+            normalize_id("H001"),
             std::borrow::Cow::Borrowed(_)
         ));
-        assert_eq!(normalize_id("城关\u{200D}01", true), "城关01");
+        assert_eq!(normalize_id("城关\u{200D}01"), "城关01");
         // a line break stays, for the row to be reported
-        assert_eq!(normalize_id("H1\nH2", true), "H1\nH2");
+        assert_eq!(normalize_id("H1\nH2"), "H1\nH2");
     }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -1588,12 +1588,12 @@ impl RecordSource for RosterSource {
 
 /// Normalises the ID-like cells of a roster record where they are read, so that every later
 /// comparison (the duplicate household check, the join with a members file, the ledger) sees
-/// one spelling: see [`idcard::normalize_id`]. Household ids are compared in upper case.
+/// one spelling: see [`idcard::normalize_id`].
 fn normalize_ids(rec: &mut Record, map: &HeaderMap) {
-    for (column, upper) in [
-        (columns::Column::HouseholdId, true),
-        (columns::Column::HeadId, false),
-        (columns::Column::BankAccount, false),
+    for column in [
+        columns::Column::HouseholdId,
+        columns::Column::HeadId,
+        columns::Column::BankAccount,
     ] {
         let Some(i) = map.get(column) else {
             continue;
@@ -1601,7 +1601,7 @@ fn normalize_ids(rec: &mut Record, map: &HeaderMap) {
         let Some(cell) = rec.get(i) else {
             continue;
         };
-        if let Cow::Owned(normal) = idcard::normalize_id(cell, upper) {
+        if let Cow::Owned(normal) = idcard::normalize_id(cell) {
             rec.set(i, &normal);
         }
     }
