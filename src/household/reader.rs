@@ -1904,6 +1904,20 @@ mod tests {
         }
 
         #[test]
+        fn a_broken_zip_directory_never_panics(
+            head in proptest::collection::vec(any::<u8>(), 0..80),
+            tail in proptest::collection::vec(any::<u8>(), 0..80),
+        ) {
+            let mut bytes = b"PK\x03\x04".to_vec();
+            bytes.extend(&head);
+            bytes.extend_from_slice(b"PK\x01\x02");
+            bytes.extend(&head);
+            bytes.extend_from_slice(b"PK\x05\x06");
+            bytes.extend(&tail);
+            let _ = zip_declared_size(&bytes);
+        }
+
+        #[test]
         fn gbk_and_utf8_give_the_same_records(cells in proptest::collection::vec("[a-z0-9城乡镇街道低保户主张李王 ]{0,6}", 8..40)) {
             let mut text = String::from("户编号,城乡类别,家庭人口,乡镇街道\n");
             for row in cells.chunks(4) {
