@@ -377,7 +377,11 @@ fn is_invisible(c: char) -> bool {
 /// already so, which a machine-written roster's cells are.
 pub fn normalize_id(raw: &str) -> std::borrow::Cow<'_, str> {
     use unicode_normalization::UnicodeNormalization;
-    if raw.bytes().all(|b| b.is_ascii_graphic()) {
+    // every byte visible ASCII (0x21..=0x7E); no early exit, so the loop is vectorised
+    if raw
+        .bytes()
+        .fold(true, |ok, b| ok & (b.wrapping_sub(0x21) < 0x5E))
+    {
         return std::borrow::Cow::Borrowed(raw);
     }
     let out: String = raw.nfkc().filter(|c| !is_invisible(*c)).collect();

@@ -528,28 +528,32 @@ impl<'p> RowParser<'p> {
                 .map(|(i, _)| field(*i).unwrap_or("").to_string()),
         );
         // A line break in a typed cell: a quote that is not closed where it should be has
-        // pulled the lines below (other households) into this cell. The text columns are
-        // looked at always; the others only when the row already failed (a number, a month or
-        // a category with a line break in it never reads), to name the cause.
-        const TEXT_COLUMNS: [Column; 7] = [
-            Column::HouseholdId,
-            Column::Region,
-            Column::Township,
-            Column::HeadName,
-            Column::HeadId,
-            Column::BankAccount,
-            Column::Tier,
+        // pulled the lines below (other households) into this cell. The text cells, already
+        // copied into the household, are scanned once for control bytes (a line break is
+        // one); the cells are looked at one by one only then, or when the row already failed (a
+        // number, a month or a category with a line break in it never reads), to name the
+        // cause. A line break at either end of a cell is trimmed and swallowed nothing.
+        let text_cells = [
+            h.id.as_str(),
+            h.region.as_str(),
+            h.township.as_str(),
+            h.head_name.as_str(),
+            h.head_id.as_str(),
+            h.bank_account.as_str(),
+            h.tier.as_deref().unwrap_or(""),
         ];
-        let every: Vec<Column>;
-        let looked_at: &[Column] = if h.errors.is_empty() {
-            &TEXT_COLUMNS
+        let control = text_cells
+            .iter()
+            .any(|t| t.bytes().fold(false, |any, b| any | (b < 0x20)));
+        let looked_at: &[(Column, &str, &[&str])] = if control || !h.errors.is_empty() {
+            columns::COLUMNS
         } else {
-            every = columns::COLUMNS.iter().map(|(c, _, _)| *c).collect();
-            &every
+            &[]
         };
-        for c in looked_at {
-            let raw = cell(*c);
-            if memchr::memchr2(b'\n', b'\r', raw.as_bytes()).is_some() {
+        for (c, _, _) in looked_at {
+            let raw = cells::trim(cell(*c));
+            let breaks = raw.contains(['\n', '\r']);
+            if breaks {
                 let lines = raw.split(['\n', '\r']).count();
                 h.errors.push(RowError {
                     row,

@@ -1517,6 +1517,8 @@ fn is_units_row(rec: &Record) -> bool {
 pub struct RosterSource {
     table: Table,
     map: HeaderMap,
+    /// the fields of the ID-like columns, normalised as they are read
+    id_fields: Vec<usize>,
 }
 
 /// How many cells of a header row name a roster column (local aliases included).
@@ -1538,7 +1540,19 @@ impl RosterSource {
                 message,
             })?;
         table.set_key_field(map.get(columns::Column::HouseholdId));
-        Ok(RosterSource { table, map })
+        let id_fields = [
+            columns::Column::HouseholdId,
+            columns::Column::HeadId,
+            columns::Column::BankAccount,
+        ]
+        .into_iter()
+        .filter_map(|c| map.get(c))
+        .collect();
+        Ok(RosterSource {
+            table,
+            map,
+            id_fields,
+        })
     }
 
     /// Reads a CSV roster from any reader (tests, generated data).
@@ -1568,7 +1582,7 @@ impl RecordSource for RosterSource {
     fn next_record(&mut self, rec: &mut Record) -> Result<Option<u64>, InputError> {
         let line = self.table.next_record(rec)?;
         if line.is_some() {
-            normalize_ids(rec, &self.map);
+            normalize_ids(rec, &self.id_fields);
         }
         Ok(line)
     }
@@ -1589,15 +1603,8 @@ impl RecordSource for RosterSource {
 /// Normalises the ID-like cells of a roster record where they are read, so that every later
 /// comparison (the duplicate household check, the join with a members file, the ledger) sees
 /// one spelling: see [`idcard::normalize_id`].
-fn normalize_ids(rec: &mut Record, map: &HeaderMap) {
-    for column in [
-        columns::Column::HouseholdId,
-        columns::Column::HeadId,
-        columns::Column::BankAccount,
-    ] {
-        let Some(i) = map.get(column) else {
-            continue;
-        };
+fn normalize_ids(rec: &mut Record, fields: &[usize]) {
+    for &i in fields {
         let Some(cell) = rec.get(i) else {
             continue;
         };
