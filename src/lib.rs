@@ -64,7 +64,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     match cmd::dispatch(cli.command) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("jiuzhu: error: {}", error_chain(&e));
+            eprintln!(
+                "jiuzhu: error: {}",
+                output::screen::screen_message(&error_chain(&e))
+            );
             EXIT_FATAL
         }
     }

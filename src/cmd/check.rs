@@ -421,8 +421,8 @@ pub fn run(args: CheckArgs) -> Result<i32> {
             w.write_record(
                 COLUMNS
                     .iter()
-                    .copied()
-                    .chain(ctx.extra_headers.iter().map(|s| s.as_str())),
+                    .map(|c| c.to_string())
+                    .chain(ctx.extra_headers.iter().map(|s| text_cell(s).into_owned())),
             )?;
             out.write_all(&w.into_inner().unwrap_or_default())?;
         }

@@ -9,6 +9,7 @@ use crate::index::IndexSeries;
 use crate::lang::Lang;
 use crate::money::fmt_money;
 use crate::month::Month;
+use crate::output::screen::screen_text;
 use crate::output::{self, Format, Output};
 use crate::pipeline::Row;
 use crate::policy::model::UpliftGroup;
@@ -40,6 +41,10 @@ pub struct ExplainArgs {
     /// this price index series
     #[arg(long, value_name = "FILE")]
     pub index: Option<String>,
+    /// show ID numbers and bank accounts in full in the text (by default only their first 6 and
+    /// last 4 characters are shown, as in tables; JSON always has them whole)
+    #[arg(long)]
+    pub unmask: bool,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -60,12 +65,15 @@ pub fn run(args: ExplainArgs) -> Result<i32> {
         record: crate::household::record::Record::new(),
         duplicate_of: None,
     };
+    // The roster's ids are normalised as they are read (NFKC, no invisible characters): so is
+    // the one asked, and case is ignored as the duplicate check ignores it.
+    let wanted = idcard::normalize_id(&args.household);
     while let Some(line) = source.next_record(&mut row.record)? {
         let id = id_field
             .and_then(|i| row.record.get(i))
             .unwrap_or("")
             .trim();
-        if id != args.household.trim() {
+        if !id.eq_ignore_ascii_case(wanted.trim()) {
             continue;
         }
         if let Some((first, _)) = &found {
@@ -81,21 +89,32 @@ pub fn run(args: ExplainArgs) -> Result<i32> {
             break;
         }
     }
-    let Some((h, ev)) = found else {
+    let Some((mut h, ev)) = found else {
         bail!(
             "household {} is not in {} (花名册中没有该户编号)",
             args.household,
             args.roster
         );
     };
+    let format = Format::resolve(args.out.format, args.out.output.as_deref());
+    // The text is for reading (on screen, or printed): IDs masked unless asked; JSON is data
+    // for scripts, whole like every output file.
+    let mask = !args.unmask && format != Format::Json;
+    if mask {
+        mask_ids(&mut h);
+    }
     let subsidy = match &args.index {
         Some(file) => Some(price_subsidy(&policy, file, &h, args.month)?),
         None => None,
     };
-    let format = Format::resolve(args.out.format, args.out.output.as_deref());
     let lang = args.out.lang;
     let mut out = Output::create(&args.out, format).context("cannot create the output file")?;
-    let persons = persons(&parser, &h);
+    let mut persons = persons(&parser, &h);
+    if mask {
+        for p in &mut persons {
+            p.id_number = idcard::mask(&p.id_number);
+        }
+    }
     let text = match format {
         Format::Json => {
             let mut v = output::json_header(&policy);
@@ -130,13 +149,7 @@ pub fn run(args: ExplainArgs) -> Result<i32> {
             if let Some(join) = parser.members() {
                 // The persons go after the household's line, before the errors and steps.
                 let at = text.find("\n\n").map(|i| i + 2).unwrap_or(text.len());
-                let list = render_persons(
-                    &persons,
-                    &join.members().path,
-                    args.month,
-                    format == Format::Table,
-                    lang,
-                );
+                let list = render_persons(&persons, &join.members().path, args.month, lang);
                 text.insert_str(at, &list);
             }
             if let Some(s) = &subsidy {
@@ -213,14 +226,9 @@ fn persons(parser: &RowParser, h: &Household) -> Vec<PersonLine> {
 }
 
 /// The person list of the text output: one line per person row.
-fn render_persons(
-    persons: &[PersonLine],
-    path: &str,
-    month: Month,
-    mask: bool,
-    lang: Lang,
-) -> String {
+fn render_persons(persons: &[PersonLine], path: &str, month: Month, lang: Lang) -> String {
     let first_day = month.first_day();
+    let path = screen_text(path);
     let mut s = match lang {
         Lang::Zh => format!("成员（成员名单 {path}，年龄按 {first_day} 计）：\n"),
         Lang::En => format!("persons (members file {path}, ages on {first_day}):\n"),
@@ -229,12 +237,12 @@ fn render_persons(
         s += lang.pick("  （无）\n", "  (none)\n");
     }
     for p in persons {
-        let id = if mask {
-            idcard::mask(&p.id_number)
-        } else {
-            p.id_number.clone()
-        };
-        let who: Vec<&str> = [p.relation.as_str(), id.as_str()]
+        let (relation, id, name) = (
+            screen_text(&p.relation),
+            screen_text(&p.id_number),
+            screen_text(&p.name),
+        );
+        let who: Vec<&str> = [relation.as_ref(), id.as_ref()]
             .into_iter()
             .filter(|x| !x.is_empty())
             .collect();
@@ -281,7 +289,7 @@ fn render_persons(
             Lang::Zh => format!(
                 "  第 {} 行 {}{}：{}\n",
                 p.row,
-                p.name,
+                name,
                 if who.is_empty() {
                     String::new()
                 } else {
@@ -292,7 +300,7 @@ fn render_persons(
             Lang::En => format!(
                 "  row {} {}{}: {}\n",
                 p.row,
-                p.name,
+                name,
                 if who.is_empty() {
                     String::new()
                 } else {
@@ -304,6 +312,19 @@ fn render_persons(
     }
     s.push('\n');
     s
+}
+
+/// Masks the household's ID numbers and bank accounts as tables do (first 6 and last 4
+/// characters): its `head_id` and `bank_account`, and every reported value of an ID column,
+/// `.0`-suffixed or in scientific notation alike.
+fn mask_ids(h: &mut Household) {
+    h.head_id = idcard::mask(&h.head_id);
+    h.bank_account = idcard::mask(&h.bank_account);
+    for e in h.errors.iter_mut().chain(h.warnings.iter_mut()) {
+        if output::is_id_column(&e.column) {
+            e.value = idcard::mask(&e.value);
+        }
+    }
 }
 
 fn param_json(policy: &Policy, p: &Param) -> serde_json::Value {
@@ -337,13 +358,13 @@ fn render_text(
         Lang::Zh => {
             s += &format!(
                 "户 {}（第 {} 行），{month}，政策：{}\n",
-                h.id,
+                screen_text(&h.id),
                 h.row,
                 policy.name()
             );
             s += &format!(
                 "地区 {} {area_name}，{}，{} 人，保障类别 {}\n\n",
-                h.region,
+                screen_text(&h.region),
                 h.residence.map(|r| r.zh()).unwrap_or("城乡未知"),
                 h.members.map(|m| m.to_string()).unwrap_or("?".into()),
                 h.status.name()
@@ -352,13 +373,13 @@ fn render_text(
         Lang::En => {
             s += &format!(
                 "household {} (row {}), {month}, policy: {}\n",
-                h.id,
+                screen_text(&h.id),
                 h.row,
                 policy.name()
             );
             s += &format!(
                 "region {} {area_name}, {}, {} member(s), status {}\n\n",
-                h.region,
+                screen_text(&h.region),
                 h.residence.map(|r| r.name()).unwrap_or("residence unknown"),
                 h.members.map(|m| m.to_string()).unwrap_or("?".into()),
                 h.status.name()

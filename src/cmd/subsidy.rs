@@ -1361,8 +1361,8 @@ fn households<'p>(
             w.write_record(
                 HOUSEHOLD_COLUMNS
                     .iter()
-                    .copied()
-                    .chain(ctx.extra_headers.iter().map(String::as_str)),
+                    .map(|c| c.to_string())
+                    .chain(ctx.extra_headers.iter().map(|s| text_cell(s).into_owned())),
             )?;
             out.write_all(&w.into_inner().unwrap_or_default())?;
         }

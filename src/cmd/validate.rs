@@ -16,6 +16,7 @@ use crate::household::reader::{self, InputError, RecordSource, SkipReason};
 use crate::household::{RowError, RowParser, idcard};
 use crate::lang::Lang;
 use crate::month::Month;
+use crate::output::screen::screen_text;
 use crate::output::{self, Format, Output, json_object, table};
 use crate::pipeline;
 use crate::policy::{MonthParams, Policy, PolicyError};
@@ -781,7 +782,7 @@ fn finish(mut report: Report, files: &[FileSummary], lang: Lang) -> Result<i32> 
         match lang {
             Lang::Zh => eprintln!(
                 "jiuzhu validate：{}（{}，表头在第 {header} 行）：{} 行，{} 个错误",
-                f.file,
+                screen_text(&f.file),
                 if f.read_as.is_empty() {
                     "无法读取"
                 } else {
@@ -792,7 +793,7 @@ fn finish(mut report: Report, files: &[FileSummary], lang: Lang) -> Result<i32> 
             ),
             Lang::En => eprintln!(
                 "jiuzhu validate: {} ({}, header on line {header}): {} rows, {} errors",
-                f.file,
+                screen_text(&f.file),
                 if f.read_as.is_empty() {
                     "unreadable"
                 } else {

@@ -473,6 +473,8 @@ pub struct HeaderMap {
     pub index: BTreeMap<Column, usize>,
     /// (field index, header as written) of columns the tool does not read
     pub extra: Vec<(usize, String)>,
+    /// the number of cells of the header row: a non-empty cell past it has no column
+    pub width: usize,
 }
 
 impl HeaderMap {
@@ -497,6 +499,7 @@ impl HeaderMap {
                 }
                 None => map.extra.push((i, raw.trim().to_string())),
             }
+            map.width = i + 1;
         }
         Ok(map)
     }
@@ -539,6 +542,7 @@ mod tests {
         let m = HeaderMap::from_headers(["户编号", "备注", "月保障金额"], &aliases).unwrap();
         assert_eq!(m.get(Column::LastGrant), Some(2));
         assert_eq!(m.extra, vec![(1, "备注".to_string())]);
+        assert_eq!(m.width, 3);
         assert!(HeaderMap::from_headers(["户编号", "household_id"], &aliases).is_err());
     }
 }

@@ -362,6 +362,36 @@ pub fn age_at(birth: NaiveDate, on: NaiveDate) -> u32 {
     u32::try_from(years).unwrap_or(0)
 }
 
+/// Whether a character is invisible in a cell and never part of an ID: zero-width spaces and
+/// joiners, the word joiner, a byte-order mark, and control characters (a line break is kept,
+/// so that a cell spanning lines is still reported as such).
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{2060}')
+        || (c.is_control() && c != '\n' && c != '\r')
+}
+
+/// An ID-like cell (household id, ID number, bank account) as it is compared: NFKC (so
+/// full-width `Ｈ００１` is `H001`), without zero-width or control characters, trimmed. Case is
+/// kept: household ids are written out (and paid, and recorded in the ledger) as the roster
+/// spells them, and only the duplicate check ignores ASCII case. Borrowed when the cell is
+/// already so, which a machine-written roster's cells are.
+pub fn normalize_id(raw: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::UnicodeNormalization;
+    // every byte visible ASCII (0x21..=0x7E); no early exit, so the loop is vectorised
+    if raw
+        .bytes()
+        .fold(true, |ok, b| ok & (b.wrapping_sub(0x21) < 0x5E))
+    {
+        return std::borrow::Cow::Borrowed(raw);
+    }
+    let out: String = raw.nfkc().filter(|c| !is_invisible(*c)).collect();
+    let trimmed = out.trim();
+    if trimmed == raw {
+        return std::borrow::Cow::Borrowed(raw);
+    }
+    std::borrow::Cow::Owned(trimmed.to_string())
+}
+
 /// Mask for screens: the first 6 and last 4 characters are kept and the rest become
 /// `*`; values of 10 characters or fewer keep the first 2 and last 2 when longer
 /// than 4, else are all `*`. Counts characters, not bytes, so it also suits bank
@@ -391,6 +421,32 @@ mod tests {
     use super::*;
     use IdProblem::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn id_cells_are_normalised_for_comparison() {
+        for raw in [
+            "H001",
+            "H001\u{200B}",
+            " H001",
+            "Ｈ００１",
+            "\u{FEFF}H\u{2060}001\u{7}",
+            "Ｈ001\u{3000}",
+        ] {
+            assert_eq!(normalize_id(raw), "H001", "{raw:?}");
+        }
+        assert_eq!(normalize_id("h001"), "h001");
+        assert_eq!(
+            normalize_id("１１０１０５\u{200C}19491231002x"),
+            "11010519491231002x"
+        );
+        assert!(matches!(
+            normalize_id("H001"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(normalize_id("城关\u{200D}01"), "城关01");
+        // a line break stays, for the row to be reported
+        assert_eq!(normalize_id("H1\nH2"), "H1\nH2");
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()

@@ -409,8 +409,12 @@ impl Members {
 fn parse_person<'r>(row: u64, cell: &dyn Fn(MemberColumn) -> &'r str, today: NaiveDate) -> Person {
     let mut p = Person {
         row,
-        household_id: cell(MemberColumn::HouseholdId).trim().to_string(),
-        id_number: cell(MemberColumn::IdNumber).trim().to_string(),
+        household_id: idcard::normalize_id(cell(MemberColumn::HouseholdId))
+            .trim()
+            .to_string(),
+        id_number: idcard::normalize_id(cell(MemberColumn::IdNumber))
+            .trim()
+            .to_string(),
         name: cell(MemberColumn::Name).trim().to_string(),
         relation: cell(MemberColumn::Relation).trim().to_string(),
         birth: None,

@@ -14,6 +14,7 @@ pub mod split;
 
 use crate::lang::Lang;
 use crate::month::Month;
+use crate::output::screen;
 use crate::policy::{AreaIndex, Policy};
 use columns::{Column, HeaderMap};
 use rust_decimal::Decimal;
@@ -46,17 +47,21 @@ impl RowError {
     }
 
     /// "row 5, column monthly_income (\"12a\"): not an amount".
+    /// The column and the value are shown as on a terminal (control characters escaped, a long
+    /// value cut: [`screen`]), so that a cell cannot drive the terminal it is listed on.
     pub fn describe(&self, lang: Lang) -> String {
-        match lang {
+        let value = screen::screen_text(&self.value);
+        let text = match lang {
             Lang::Zh => format!(
-                "第 {} 行，列 {}（“{}”）：{}",
-                self.row, self.column, self.value, self.zh
+                "第 {} 行，列 {}（“{value}”）：{}",
+                self.row, self.column, self.zh
             ),
             Lang::En => format!(
-                "row {}, column {} (\"{}\"): {}",
-                self.row, self.column, self.value, self.en
+                "row {}, column {} (\"{value}\"): {}",
+                self.row, self.column, self.en
             ),
-        }
+        };
+        screen::screen_line(&text).into_owned()
     }
 }
 
@@ -607,6 +612,72 @@ impl<'p> RowParser<'p> {
                 .iter()
                 .map(|(i, _)| field(*i).unwrap_or("").to_string()),
         );
+        // A line break in a typed cell: a quote that is not closed where it should be has
+        // pulled the lines below (other households) into this cell. The text cells, already
+        // copied into the household, are scanned once for control bytes (a line break is
+        // one); the cells are looked at one by one only then, or when the row already failed (a
+        // number, a month or a category with a line break in it never reads), to name the
+        // cause. A line break at either end of a cell is trimmed and swallowed nothing.
+        let text_cells = [
+            h.id.as_str(),
+            h.region.as_str(),
+            h.township.as_str(),
+            h.head_name.as_str(),
+            h.head_id.as_str(),
+            h.bank_account.as_str(),
+            h.tier.as_deref().unwrap_or(""),
+        ];
+        let control = text_cells
+            .iter()
+            .any(|t| t.bytes().fold(false, |any, b| any | (b < 0x20)));
+        let looked_at: &[(Column, &str, &[&str])] = if control || !h.errors.is_empty() {
+            columns::COLUMNS
+        } else {
+            &[]
+        };
+        for (c, _, _) in looked_at {
+            let raw = cells::trim(cell(*c));
+            let breaks = raw.contains(['\n', '\r']);
+            if breaks {
+                let lines = raw.split(['\n', '\r']).count();
+                h.errors.push(RowError {
+                    row,
+                    column: c.name().to_string(),
+                    value: raw.to_string(),
+                    code: "line_break_in_cell",
+                    zh: format!(
+                        "{}列的单元格里有换行（跨 {lines} 行）：多半是某个引号没有闭合，把下方的行并进了这个单元格；请删除多余的引号，并核对下方各户是否都在",
+                        c.zh()
+                    ),
+                    en: format!(
+                        "the {} cell holds a line break (it spans {lines} lines): most likely a quote is not closed and the rows below were read into this cell; remove the stray quote and check that the households below are all there",
+                        c.name()
+                    ),
+                });
+            }
+        }
+        // Cells past the header's width: a stray delimiter in a cell shifts the cells after it.
+        if self.map.width > 0 {
+            let beyond: Vec<(usize, &str)> = (self.map.width..)
+                .map_while(|i| field(i).map(|v| (i, v)))
+                .filter(|(_, v)| !v.trim().is_empty())
+                .collect();
+            if let Some(&(first, value)) = beyond.first() {
+                let (n, width, col) = (beyond.len(), self.map.width, first + 1);
+                h.errors.push(RowError {
+                    row,
+                    column: format!("#{col}"),
+                    value: value.to_string(),
+                    code: "cells_beyond_header",
+                    zh: format!(
+                        "该行有 {n} 个非空单元格超出表头的 {width} 列（从第 {col} 列起）：可能是某个单元格里多了分隔符（逗号），使其后的数据错了列；请更正该行，或为这些列补上表头"
+                    ),
+                    en: format!(
+                        "this row has {n} non-empty cell(s) past the header's {width} columns (from column {col}): a stray delimiter (comma) in a cell may have shifted the cells after it; correct the row, or give those columns a header"
+                    ),
+                });
+            }
+        }
         if let Some(join) = &self.members {
             join.apply(&mut h);
         }
@@ -670,6 +741,58 @@ mod tests {
 
     fn row() -> impl Strategy<Value = Vec<String>> {
         (0..HEADERS.len()).map(cell).collect::<Vec<_>>()
+    }
+
+    #[test]
+    fn a_line_break_in_a_read_cell_or_a_cell_past_the_header_is_an_error() {
+        let policy =
+            crate::rules::fixtures::policy_with_areas(&[("c", "620102")], "2022-01", 900, 700, "");
+        let map = HeaderMap::from_headers(HEADERS, &Default::default()).unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2022, 12, 1).unwrap();
+        let parser = RowParser::new(&policy, map, None, today).unwrap();
+        let codes = |cells: &[&str]| -> Vec<(String, &'static str)> {
+            let h = parser.parse(2, |i| cells.get(i).copied());
+            h.errors
+                .iter()
+                .map(|e| (e.column.clone(), e.code))
+                .collect()
+        };
+        let ok = [
+            "H1",
+            "620102",
+            "城市",
+            "3",
+            "1000",
+            "城关镇",
+            "",
+            "",
+            "",
+            "低保",
+        ];
+        assert_eq!(codes(&ok), []);
+        // a note in a column the tool does not read may span lines
+        let mut note = ok;
+        note[8] = "two\nlines";
+        assert_eq!(codes(&note), []);
+        for (i, column) in [
+            (0, "household_id"),
+            (3, "members"),
+            (5, "township"),
+            (7, "bank_account"),
+        ] {
+            let mut row = ok;
+            row[i] = "3\nH3,620102";
+            let got = codes(&row);
+            assert!(
+                got.contains(&(column.to_string(), "line_break_in_cell")),
+                "{column}: {got:?}"
+            );
+        }
+        let mut wide = ok.to_vec();
+        wide.extend(["", "x", ""]);
+        assert_eq!(codes(&wide), [("#12".to_string(), "cells_beyond_header")]);
+        wide[11] = " ";
+        assert_eq!(codes(&wide), []);
     }
 
     proptest! {

@@ -14,8 +14,11 @@
 //! - **Workbooks** (.xlsx/.xlsm/.xlsb/.xls/.ods, also recognised by their first bytes): the first
 //!   sheet or `--sheet NAME`; each cell is read as a person sees it (integers without `.0`,
 //!   dates as `YYYY-MM-DD`, numbers too long for Excel's 15 digits in Excel's own `1.10105E+17`
-//!   form, so a damaged ID number is caught by the ID checks). A sheet is held in memory
-//!   (Excel caps a sheet at 1,048,576 rows).
+//!   form, so a damaged ID number is caught by the ID checks). A sheet's non-empty cells are
+//!   held in memory (Excel caps a sheet at 1,048,576 rows); .xlsx and .xlsb are read cell by
+//!   cell, so a stray value far away never allocates the rectangle up to it, a value right of
+//!   [`MAX_COLUMNS`] is refused naming its cell, and a workbook declaring more than
+//!   [`MAX_WORKBOOK_BYTES`] uncompressed is refused before it is inflated.
 //! - **Header row**: the first row, among the first [`HEADER_SEARCH`], in which at least
 //!   [`MIN_KNOWN_HEADERS`] cells name known columns; title and units rows above it are skipped,
 //!   and so are a column-number row (`1, 2, 3 …`) and a units row right under it.
@@ -25,8 +28,10 @@
 //!   household id is never skipped.
 
 use super::columns::{self, HeaderMap};
+use super::idcard;
 use super::record::Record;
-use super::split::{Split, Splitter};
+use super::split::{MAX_COLUMNS, MAX_RECORD_BYTES, Refusal, Split, Splitter};
+use crate::output::screen::screen_text;
 use calamine::{Data, Reader};
 use encoding_rs::{Decoder, DecoderResult, Encoding, GB18030, UTF_16BE, UTF_16LE};
 use std::borrow::Cow;
@@ -641,11 +646,164 @@ fn sniff_delimiter(head: &[u8]) -> u8 {
 // ---------------------------------------------------------------------------------------------
 // Raw records: CSV or a sheet
 
-/// The rows of one worksheet, rendered as text cell by cell.
+/// The non-empty cells of one worksheet, rendered as text, in row order: (row, column, text),
+/// row and column counted from the sheet's top left (0-based). Only cells with text are kept,
+/// so a stray value far down or far right costs one entry, not the rectangle up to it.
 struct SheetRows {
-    range: calamine::Range<Data>,
+    cells: Vec<(u32, u32, String)>,
     next: usize,
-    first_row: u64,
+    /// the leftmost column with a value: field 0 of every record
+    first_col: u32,
+}
+
+/// The most a workbook may hold uncompressed, as its zip directory declares it (and the most a
+/// workbook file may weigh): 1 GiB.
+pub const MAX_WORKBOOK_BYTES: u64 = 1 << 30;
+
+/// A column's letters as Excel names it: 0 is `A`, 16383 is `XFD`.
+fn column_letters(col: u32) -> String {
+    let mut n = u64::from(col) + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        out.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Collects a sheet's cells, refusing a value past [`MAX_COLUMNS`] (naming its cell) and a
+/// sheet whose text exceeds [`MAX_WORKBOOK_BYTES`], before either is held.
+struct SheetCollector {
+    cells: Vec<(u32, u32, String)>,
+    bytes: u64,
+}
+
+impl SheetCollector {
+    fn push(&mut self, (row, col): (u32, u32), value: &Data) -> Result<(), String> {
+        let text = cell_text(value);
+        if text.is_empty() {
+            return Ok(());
+        }
+        if col as usize >= MAX_COLUMNS {
+            let cell = format!("{}{}", column_letters(col), u64::from(row) + 1);
+            return Err(format!(
+                "cell {cell} has a value, but a roster has at most {MAX_COLUMNS} columns (up to column {}): delete what is in {cell} (or clear everything right of the table) and save again (单元格 {cell} 有内容，但花名册最多 {MAX_COLUMNS} 列（到 {} 列为止）：请删除 {cell} 的内容（或清除表格右侧的所有内容）后重新保存)",
+                column_letters(MAX_COLUMNS as u32 - 1),
+                column_letters(MAX_COLUMNS as u32 - 1),
+            ));
+        }
+        self.bytes += text.len() as u64;
+        if self.bytes > MAX_WORKBOOK_BYTES {
+            return Err(format!(
+                "the sheet's text is larger than the limit of {MAX_WORKBOOK_BYTES} bytes (1 GiB) (工作表的文字内容超过 {MAX_WORKBOOK_BYTES} 字节（1 GiB）的上限)"
+            ));
+        }
+        self.cells.push((row, col, text.into_owned()));
+        Ok(())
+    }
+
+    fn finish(mut self) -> SheetRows {
+        self.cells.sort_by_key(|(r, c, _)| (*r, *c));
+        let first_col = self.cells.iter().map(|(_, c, _)| *c).min().unwrap_or(0);
+        SheetRows {
+            cells: self.cells,
+            next: 0,
+            first_col,
+        }
+    }
+}
+
+/// Reads a sheet cell by cell: .xlsx and .xlsb are streamed, so nothing the size of the used
+/// range is allocated; .xls and .ods come as calamine's range (their formats are read whole).
+fn read_sheet<RS: Read + io::Seek>(
+    book: &mut calamine::Sheets<RS>,
+    sheet: &str,
+) -> Result<SheetRows, String> {
+    let mut into = SheetCollector {
+        cells: Vec::new(),
+        bytes: 0,
+    };
+    match book {
+        calamine::Sheets::Xlsx(x) => {
+            let mut r = x.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
+            while let Some(c) = r.next_cell().map_err(|e| e.to_string())? {
+                into.push(c.get_position(), &Data::from(c.get_value().clone()))?;
+            }
+        }
+        calamine::Sheets::Xlsb(x) => {
+            let mut r = x.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
+            while let Some(c) = r.next_cell().map_err(|e| e.to_string())? {
+                into.push(c.get_position(), &Data::from(c.get_value().clone()))?;
+            }
+        }
+        other => {
+            let range = other.worksheet_range(sheet).map_err(|e| e.to_string())?;
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            for (r, c, v) in range.used_cells() {
+                let at = (
+                    r0.saturating_add(u32::try_from(r).unwrap_or(u32::MAX)),
+                    c0.saturating_add(u32::try_from(c).unwrap_or(u32::MAX)),
+                );
+                into.push(at, v)?;
+            }
+        }
+    }
+    Ok(into.finish())
+}
+
+/// The uncompressed size a zip file (an .xlsx, .xlsb or .ods) declares in its central
+/// directory, read without inflating anything; `None` when it is not a zip that can be read
+/// so (calamine then says what is wrong). A size too large for the directory's 32-bit fields
+/// counts as `u64::MAX` unless its zip64 field gives it.
+fn zip_declared_size(bytes: &[u8]) -> Option<u64> {
+    let u16_at = |at: usize| -> Option<u64> {
+        bytes
+            .get(at..at + 2)
+            .map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let u32_at = |at: usize| -> Option<u64> {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+    };
+    // the end-of-central-directory record: within the last 64 KiB + 22 bytes
+    let from = bytes.len().saturating_sub(22 + 0xFFFF);
+    let eocd = (from..bytes.len().saturating_sub(21))
+        .rev()
+        .find(|&i| bytes[i..].starts_with(b"PK\x05\x06"))?;
+    let entries = u16_at(eocd + 10)?;
+    let mut at = usize::try_from(u32_at(eocd + 16)?).ok()?;
+    if entries == 0xFFFF || at == 0xFFFF_FFFF {
+        return Some(u64::MAX);
+    }
+    let mut total: u64 = 0;
+    for _ in 0..entries {
+        if !bytes.get(at..)?.starts_with(b"PK\x01\x02") {
+            return None;
+        }
+        let mut size = u32_at(at + 24)?;
+        let (name, extra, comment) = (u16_at(at + 28)?, u16_at(at + 30)?, u16_at(at + 32)?);
+        let extra_at = at + 46 + usize::try_from(name).ok()?;
+        if size == 0xFFFF_FFFF {
+            // zip64: the extra field 0x0001 starts with the 8-byte uncompressed size
+            size = u64::MAX;
+            let mut e = extra_at;
+            let end = extra_at + usize::try_from(extra).ok()?;
+            while e + 4 <= end {
+                let (id, len) = (u16_at(e)?, usize::try_from(u16_at(e + 2)?).ok()?);
+                if id == 1 && len >= 8 {
+                    let b = bytes.get(e + 4..e + 12)?;
+                    size = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+                }
+                e += 4 + len;
+            }
+        }
+        total = total.saturating_add(size);
+        at = extra_at + usize::try_from(extra + comment).ok()?;
+    }
+    Some(total)
 }
 
 /// Raw records before any header logic.
@@ -662,6 +820,7 @@ impl Raw {
                 match split.read(rec) {
                     Ok(Split::End) => return Ok(None),
                     Ok(Split::NotText(line)) => return Err(not_utf8(name, line)),
+                    Ok(Split::Refused(r)) => return Err(refused(name, &r)),
                     // Blank lines between records are not households.
                     Ok(Split::Record(_)) if rec.iter().all(|f| f.trim().is_empty()) => continue,
                     Ok(Split::Record(line)) => return Ok(Some(line)),
@@ -669,20 +828,36 @@ impl Raw {
                 }
             },
             Raw::Sheet(s) => loop {
-                if s.next >= s.range.height() {
+                let Some(&(row, _, _)) = s.cells.get(s.next) else {
                     return Ok(None);
-                }
-                let r = s.next;
-                s.next += 1;
+                };
                 rec.clear();
-                for c in 0..s.range.width() {
-                    let text = s.range.get((r, c)).map(cell_text).unwrap_or_default();
-                    rec.push_field(&text);
+                let mut col = s.first_col;
+                while let Some((r, c, text)) = s.cells.get(s.next) {
+                    if *r != row {
+                        break;
+                    }
+                    while col < *c {
+                        rec.push_field("");
+                        col += 1;
+                    }
+                    rec.push_field(text);
+                    col += 1;
+                    s.next += 1;
+                }
+                if rec.as_slice().len() > MAX_RECORD_BYTES {
+                    return Err(refused(
+                        name,
+                        &Refusal::TooLong {
+                            line: u64::from(row) + 1,
+                            quote: None,
+                        },
+                    ));
                 }
                 if rec.iter().all(|f| f.trim().is_empty()) {
                     continue;
                 }
-                return Ok(Some(s.first_row + r as u64));
+                return Ok(Some(u64::from(row) + 1));
             },
         }
     }
@@ -743,6 +918,21 @@ pub fn number_text(f: f64) -> String {
     }
 }
 
+/// A workbook over [`MAX_WORKBOOK_BYTES`], uncompressed or as a file.
+fn too_big(name: &str, size: u64) -> InputError {
+    let size = if size == u64::MAX {
+        "more than 4 GiB".to_string()
+    } else {
+        format!("{size} bytes")
+    };
+    InputError::Format {
+        path: name.to_string(),
+        message: format!(
+            "the workbook holds {size} uncompressed, more than the limit of {MAX_WORKBOOK_BYTES} bytes (1 GiB); it was not opened: save the roster alone as .xlsx or CSV (该工作簿解压后为 {size}，超过 {MAX_WORKBOOK_BYTES} 字节（1 GiB）的上限，未打开：请只把花名册另存为 .xlsx 或 CSV)"
+        ),
+    }
+}
+
 /// A record that is not UTF-8 text in a file read as UTF-8.
 fn not_utf8(name: &str, line: u64) -> InputError {
     InputError::Broken {
@@ -753,6 +943,46 @@ fn not_utf8(name: &str, line: u64) -> InputError {
 }
 
 const NOT_UTF8: &str = "this line is not valid UTF-8 although the lines before it are: the file is damaged or mixes encodings; open it in Excel or WPS and save it again as \"CSV UTF-8\" (该行不是有效的 UTF-8 文本，而前面的行是：文件可能已损坏或混用了多种编码，请用 Excel/WPS 打开后另存为“CSV UTF-8”)";
+
+/// A record the splitter will not read: an open quote, a limit.
+fn refused(name: &str, r: &Refusal) -> InputError {
+    let (line, message) = match *r {
+        Refusal::OpenQuote { line } => (
+            line,
+            "a quote (\") opened on this line is never closed: every row below it would be read as part of this cell; close the quote or remove it (该行的引号（\"）一直没有闭合：其下方各行都会被当作这个单元格的内容；请补上闭合的引号或删除该引号)".to_string(),
+        ),
+        Refusal::TooLong { line, quote } => {
+            let (en, zh) = match quote {
+                Some(q) => (
+                    format!("; it is inside a quote opened on line {q}, which is probably never closed"),
+                    format!("；它位于第 {q} 行开始的引号内，该引号可能没有闭合"),
+                ),
+                None => (String::new(), String::new()),
+            };
+            (
+                line,
+                format!(
+                    "the record starting on this line is longer than the limit of {} bytes ({} MiB){en}: the file is not a roster or is damaged (从该行开始的记录超过 {} 字节（{} MiB）的上限{zh}：文件不是花名册或已损坏)",
+                    MAX_RECORD_BYTES,
+                    MAX_RECORD_BYTES >> 20,
+                    MAX_RECORD_BYTES,
+                    MAX_RECORD_BYTES >> 20
+                ),
+            )
+        }
+        Refusal::TooManyColumns { line, cells } => (
+            line,
+            format!(
+                "this row has {cells} cells, more than the limit of {MAX_COLUMNS} columns: the file is not a roster or is damaged (该行有 {cells} 个单元格，超过 {MAX_COLUMNS} 列的上限：文件不是花名册或已损坏)"
+            ),
+        ),
+    };
+    InputError::Broken {
+        path: name.to_string(),
+        line,
+        message,
+    }
+}
 
 /// A failure to read the roster's text: a line that is neither UTF-8 nor GB18030 is named by
 /// the decoder; any other error is the system's own message.
@@ -827,7 +1057,13 @@ impl Table {
             let magic = is_workbook_magic(input.fill_buf().map_err(io_err)?);
             if magic {
                 let mut bytes = Vec::new();
-                input.read_to_end(&mut bytes).map_err(io_err)?;
+                (&mut input)
+                    .take(MAX_WORKBOOK_BYTES + 1)
+                    .read_to_end(&mut bytes)
+                    .map_err(io_err)?;
+                if bytes.len() as u64 > MAX_WORKBOOK_BYTES {
+                    return Err(too_big(path, bytes.len() as u64));
+                }
                 Table::workbook(path, bytes, opts)?
             } else {
                 Table::csv(path, Box::new(input), opts)?
@@ -839,6 +1075,10 @@ impl Table {
             let workbook = has_ext(path, &["xlsx", "xlsm", "xlsb", "xls", "ods"])
                 || is_workbook_magic(&magic[..n]);
             if workbook {
+                let size = f.metadata().map_err(io_err)?.len();
+                if size > MAX_WORKBOOK_BYTES {
+                    return Err(too_big(path, size));
+                }
                 let bytes = std::fs::read(path).map_err(io_err)?;
                 Table::workbook(path, bytes, opts)?
             } else {
@@ -933,6 +1173,12 @@ impl Table {
             path: name.to_string(),
             message,
         };
+        if bytes.starts_with(b"PK\x03\x04")
+            && let Some(size) = zip_declared_size(&bytes)
+            && size > MAX_WORKBOOK_BYTES
+        {
+            return Err(too_big(name, size));
+        }
         let mut book = calamine::open_workbook_auto_from_rs(io::Cursor::new(bytes)).map_err(|e| {
             format_err(format!(
                 "cannot open the workbook ({e}): save it again from Excel or WPS as .xlsx (无法打开该工作簿，请用 Excel/WPS 重新另存为 .xlsx)"
@@ -950,23 +1196,14 @@ impl Table {
                 format_err("the workbook has no sheets (工作簿中没有工作表)".into())
             })?,
         };
-        let range = book.worksheet_range(&sheet).map_err(|e| {
+        let rows = read_sheet(&mut book, &sheet).map_err(|e| {
             format_err(format!(
                 "cannot read sheet \"{sheet}\": {e} (无法读取工作表“{sheet}”)"
             ))
         })?;
-        let first_row = range.start().map(|(r, _)| u64::from(r) + 1).unwrap_or(1);
         let label = EncodingLabel::default();
         label.set("workbook");
-        Ok((
-            Raw::Sheet(SheetRows {
-                range,
-                next: 0,
-                first_row,
-            }),
-            label,
-            Some(sheet),
-        ))
+        Ok((Raw::Sheet(rows), label, Some(sheet)))
     }
 
     /// Reads the first rows, keeps the header, queues the data rows read ahead.
@@ -1012,7 +1249,7 @@ impl Table {
         if self.report && at > 0 {
             eprintln!(
                 "jiuzhu: {}: 表头在第 {line} 行，已跳过其上方的 {at} 行标题/单位行 (header on line {line}; {at} title or units rows above it skipped)",
-                self.name
+                screen_text(&self.name)
             );
         }
         let mut under_header = true;
@@ -1047,10 +1284,13 @@ impl Table {
             text.truncate(i);
             text.push('…');
         }
+        if let Cow::Owned(shown) = screen_text(&text) {
+            text = shown;
+        }
         if self.report && reason != SkipReason::AboveHeader {
             eprintln!(
                 "jiuzhu: {} 第 {line} 行“{text}”是{} (line {line}: {})",
-                self.name,
+                screen_text(&self.name),
                 reason.zh(),
                 reason.en()
             );
@@ -1277,6 +1517,8 @@ fn is_units_row(rec: &Record) -> bool {
 pub struct RosterSource {
     table: Table,
     map: HeaderMap,
+    /// the fields of the ID-like columns, normalised as they are read
+    id_fields: Vec<usize>,
 }
 
 /// How many cells of a header row name a roster column (local aliases included).
@@ -1298,7 +1540,19 @@ impl RosterSource {
                 message,
             })?;
         table.set_key_field(map.get(columns::Column::HouseholdId));
-        Ok(RosterSource { table, map })
+        let id_fields = [
+            columns::Column::HouseholdId,
+            columns::Column::HeadId,
+            columns::Column::BankAccount,
+        ]
+        .into_iter()
+        .filter_map(|c| map.get(c))
+        .collect();
+        Ok(RosterSource {
+            table,
+            map,
+            id_fields,
+        })
     }
 
     /// Reads a CSV roster from any reader (tests, generated data).
@@ -1326,7 +1580,11 @@ impl RecordSource for RosterSource {
     }
 
     fn next_record(&mut self, rec: &mut Record) -> Result<Option<u64>, InputError> {
-        self.table.next_record(rec)
+        let line = self.table.next_record(rec)?;
+        if line.is_some() {
+            normalize_ids(rec, &self.id_fields);
+        }
+        Ok(line)
     }
 
     fn encoding(&self) -> String {
@@ -1339,6 +1597,20 @@ impl RecordSource for RosterSource {
 
     fn skipped(&self) -> &[Skipped] {
         self.table.skipped()
+    }
+}
+
+/// Normalises the ID-like cells of a roster record where they are read, so that every later
+/// comparison (the duplicate household check, the join with a members file, the ledger) sees
+/// one spelling: see [`idcard::normalize_id`].
+fn normalize_ids(rec: &mut Record, fields: &[usize]) {
+    for &i in fields {
+        let Some(cell) = rec.get(i) else {
+            continue;
+        };
+        if let Cow::Owned(normal) = idcard::normalize_id(cell) {
+            rec.set(i, &normal);
+        }
     }
 }
 
@@ -1550,12 +1822,106 @@ mod tests {
         assert!(is_count_label("共 12 户") && !is_count_label("户"));
     }
 
+    /// A workbook with `cells` ((row, column, text), 0-based) on its one sheet.
+    fn workbook(cells: &[(u32, u16, &str)]) -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (r, c, v) in cells {
+            sheet.write_string(*r, *c, *v).expect("write");
+        }
+        book.save_to_buffer().expect("save")
+    }
+
+    fn open_book(bytes: Vec<u8>) -> Result<Rows, InputError> {
+        let (raw, enc, sheet) = Table::workbook("b.xlsx", bytes, &ReadOptions::default())?;
+        let mut t = Table::from_parts(
+            "b.xlsx",
+            raw,
+            enc,
+            sheet,
+            &ReadOptions::default(),
+            &roster_score(&BTreeMap::new()),
+        )?;
+        let mut rows = Vec::new();
+        let mut rec = Record::new();
+        while let Some(line) = t.next_record(&mut rec)? {
+            rows.push((line, rec.iter().map(str::to_string).collect()));
+        }
+        Ok(rows)
+    }
+
+    #[test]
+    fn a_stray_cell_far_away_is_refused_or_read_without_the_rectangle() {
+        let head = [
+            (2, 1, "户编号"),
+            (2, 2, "城乡类别"),
+            (2, 3, "家庭人口"),
+            (3, 1, "H1"),
+            (3, 2, "城市"),
+            (3, 3, "3"),
+        ];
+        // far down: read, the row numbered as the sheet numbers it, no million empty rows
+        let mut cells = head.to_vec();
+        cells.push((1_048_575, 1, "H2"));
+        let rows = open_book(workbook(&cells)).expect("read");
+        assert_eq!(
+            rows,
+            vec![
+                (4, vec!["H1".into(), "城市".into(), "3".into()]),
+                (1_048_576, vec!["H2".into()]),
+            ]
+        );
+        // far right: refused naming the cell
+        let mut cells = head.to_vec();
+        cells.push((1_048_575, 16_383, "x"));
+        let err = open_book(workbook(&cells)).expect_err("refused");
+        assert!(err.message().contains("XFD1048576"), "{err}");
+        assert!(err.message().contains("1024 columns"), "{err}");
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(1023), "AMJ");
+    }
+
+    #[test]
+    fn a_workbook_declaring_too_much_is_refused_before_inflating() {
+        let bytes = workbook(&[(0, 0, "户编号"), (0, 1, "城乡类别"), (0, 2, "家庭人口")]);
+        let size = zip_declared_size(&bytes).expect("a zip");
+        assert!(size > 0 && size < 1 << 20, "{size}");
+        // the same workbook, its sheet declared as 4 GiB less a little
+        let mut big = bytes.clone();
+        let eocd = big
+            .windows(4)
+            .rposition(|w| w == b"PK\x05\x06")
+            .expect("eocd");
+        let cd = u32::from_le_bytes(big[eocd + 16..eocd + 20].try_into().unwrap()) as usize;
+        assert_eq!(&big[cd..cd + 4], b"PK\x01\x02");
+        big[cd + 24..cd + 28].copy_from_slice(&0xFFFF_FF00u32.to_le_bytes());
+        assert!(zip_declared_size(&big).unwrap() > MAX_WORKBOOK_BYTES);
+        let err = open_book(big).expect_err("refused");
+        assert!(err.message().contains("1073741824 bytes"), "{err}");
+        assert!(zip_declared_size(b"PK\x03\x04 not a zip").is_none());
+    }
+
     proptest! {
         #[test]
         fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
             if let Ok((_, rows)) = read_all(&bytes, &ReadOptions::default()) {
                 prop_assert!(rows.iter().all(|(line, _)| *line >= 1));
             }
+        }
+
+        #[test]
+        fn a_broken_zip_directory_never_panics(
+            head in proptest::collection::vec(any::<u8>(), 0..80),
+            tail in proptest::collection::vec(any::<u8>(), 0..80),
+        ) {
+            let mut bytes = b"PK\x03\x04".to_vec();
+            bytes.extend(&head);
+            bytes.extend_from_slice(b"PK\x01\x02");
+            bytes.extend(&head);
+            bytes.extend_from_slice(b"PK\x05\x06");
+            bytes.extend(&tail);
+            let _ = zip_declared_size(&bytes);
         }
 
         #[test]

@@ -94,6 +94,34 @@ impl Record {
         &self.text
     }
 
+    /// Keeps the first `n` cells.
+    pub fn truncate(&mut self, n: usize) {
+        if n >= self.ends.len() {
+            return;
+        }
+        match n.checked_sub(1) {
+            Some(last) => self.text.truncate(self.ends[last]),
+            None => self.text.clear(),
+        }
+        self.ends.truncate(n);
+    }
+
+    /// Replaces the cell at `i` (if there is one) with `cell`.
+    pub fn set(&mut self, i: usize, cell: &str) {
+        let Some(&end) = self.ends.get(i) else {
+            return;
+        };
+        let start = match i {
+            0 => 0,
+            _ => self.ends[i - 1] + 1,
+        };
+        self.text.replace_range(start..end, cell);
+        let grown = cell.len() as isize - (end - start) as isize;
+        for e in &mut self.ends[i..] {
+            *e = e.saturating_add_signed(grown);
+        }
+    }
+
     /// Removes every cell.
     pub fn clear(&mut self) {
         self.text.clear();
@@ -129,6 +157,20 @@ mod tests {
         assert_eq!(line.iter().collect::<Vec<_>>(), ["H1", "", "城关镇", "3"]);
         line.fill_line("", b',');
         assert_eq!(line.iter().collect::<Vec<_>>(), [""]);
+    }
+
+    #[test]
+    fn truncated_and_set_cells() {
+        let mut r = Record::from_cells(["H1", "", "城关镇", "3"]);
+        r.set(2, "x");
+        r.set(0, "户一号");
+        r.set(9, "ignored");
+        assert_eq!(r.iter().collect::<Vec<_>>(), ["户一号", "", "x", "3"]);
+        r.truncate(2);
+        assert_eq!(r.iter().collect::<Vec<_>>(), ["户一号", ""]);
+        assert_eq!(r.as_slice(), "户一号,");
+        r.truncate(0);
+        assert!(r.is_empty() && r.as_slice().is_empty());
     }
 
     #[test]

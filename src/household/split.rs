@@ -7,10 +7,21 @@
 //! number is the line it starts on, whatever lines or quoted breaks come before it.
 //!
 //! The text reaching the splitter has LF line ends only (`Decode` turns CRLF and CR into LF).
+//!
+//! Limits a hostile or broken file cannot exceed: a record (one line, or the lines a quoted
+//! cell spans) of at most [`MAX_RECORD_BYTES`], read in pieces so that a 100 MB line is never
+//! held in memory; at most [`MAX_COLUMNS`] cells (empty cells past it, as Excel writes for a
+//! formatted but empty range, are dropped); and a quote still open at the end of the text is an
+//! error naming the line where it opened, so a stray quote cannot swallow the rows below it.
 
 use super::record::Record;
 use csv_core::ReadRecordResult;
 use std::io::{self, BufRead};
+
+/// The longest record (one line, or all the lines of a record with a quoted line break) read.
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+/// The most cells a record may have (empty cells after them are dropped).
+pub const MAX_COLUMNS: usize = 1024;
 
 /// What reading a record gave.
 #[derive(Debug, PartialEq, Eq)]
@@ -21,6 +32,39 @@ pub enum Split {
     NotText(u64),
     /// the end of the text
     End,
+    /// a record that breaks a limit or is not closed: reading stops here
+    Refused(Refusal),
+}
+
+/// Why the text cannot be read on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// a quote opened on this line is still open at the end of the text
+    OpenQuote {
+        /// the line the open quote is on
+        line: u64,
+    },
+    /// the record starting on `line` is longer than [`MAX_RECORD_BYTES`]
+    TooLong {
+        /// the line the record starts on
+        line: u64,
+        /// the line of the quote the record is still inside, when it is in one
+        quote: Option<u64>,
+    },
+    /// the record starting on `line` has more than [`MAX_COLUMNS`] non-empty cells
+    TooManyColumns {
+        /// the line the record starts on
+        line: u64,
+        /// its number of cells
+        cells: usize,
+    },
+}
+
+/// What reading a line gave.
+enum Line {
+    Read,
+    End,
+    TooLong,
 }
 
 /// Records out of lines of CSV text.
@@ -54,14 +98,52 @@ impl<R: BufRead> Splitter<R> {
         }
     }
 
-    /// Reads the next line into `self.line`; false at the end of the text.
-    fn next_line(&mut self) -> io::Result<bool> {
+    /// Reads the next line into `self.line`, at most `budget` bytes of it: a longer line is
+    /// not read on (its number is then `self.lines + 1`).
+    fn next_line(&mut self, budget: usize) -> io::Result<Line> {
         self.line.clear();
-        let n = self.input.read_until(b'\n', &mut self.line)?;
-        if n > 0 {
-            self.lines += 1;
+        loop {
+            let buf = match self.input.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if buf.is_empty() {
+                break;
+            }
+            let (take, done) = match memchr::memchr(b'\n', buf) {
+                Some(i) => (i + 1, true),
+                None => (buf.len(), false),
+            };
+            if self.line.len() + take > budget {
+                return Ok(Line::TooLong);
+            }
+            self.line.extend_from_slice(&buf[..take]);
+            self.input.consume(take);
+            if done {
+                break;
+            }
         }
-        Ok(n > 0)
+        if self.line.is_empty() {
+            return Ok(Line::End);
+        }
+        self.lines += 1;
+        Ok(Line::Read)
+    }
+
+    /// Drops empty cells past [`MAX_COLUMNS`]; refuses a record with non-empty ones.
+    fn bound_columns(rec: &mut Record, start: u64) -> Split {
+        if rec.len() <= MAX_COLUMNS {
+            return Split::Record(start);
+        }
+        if rec.iter().skip(MAX_COLUMNS).all(|c| c.trim().is_empty()) {
+            rec.truncate(MAX_COLUMNS);
+            return Split::Record(start);
+        }
+        Split::Refused(Refusal::TooManyColumns {
+            line: start,
+            cells: rec.len(),
+        })
     }
 
     /// Reads the next record into `rec`.
@@ -70,8 +152,15 @@ impl<R: BufRead> Splitter<R> {
             self.rest = false;
             return self.read_quoted(rec, self.lines);
         }
-        if !self.next_line()? {
-            return Ok(Split::End);
+        match self.next_line(MAX_RECORD_BYTES + 1)? {
+            Line::End => return Ok(Split::End),
+            Line::TooLong => {
+                return Ok(Split::Refused(Refusal::TooLong {
+                    line: self.lines + 1,
+                    quote: None,
+                }));
+            }
+            Line::Read => {}
         }
         let start = self.lines;
         if memchr::memchr2(b'"', b'\r', &self.line).is_some() {
@@ -83,7 +172,7 @@ impl<R: BufRead> Splitter<R> {
             return Ok(Split::NotText(start));
         };
         rec.fill_line(text, self.delimiter);
-        Ok(Split::Record(start))
+        Ok(Self::bound_columns(rec, start))
     }
 
     /// Reads a record that has quotes, starting with the line in `self.line`.
@@ -91,6 +180,10 @@ impl<R: BufRead> Splitter<R> {
         self.core.reset();
         let (mut at, mut out, mut ended) = (0, 0, 0);
         let mut eof = false;
+        // bytes of the record read so far, and where each of its lines starts in the cells
+        let mut used = self.line.len();
+        let mut line_starts: Vec<(usize, u64)> = vec![(0, self.lines)];
+        let mut last_had_lf = self.line.ends_with(b"\n");
         loop {
             let input: &[u8] = if eof { &[] } else { &self.line[at..] };
             let (result, read, written, ends) =
@@ -102,7 +195,22 @@ impl<R: BufRead> Splitter<R> {
             match result {
                 ReadRecordResult::InputEmpty => {
                     at = 0;
-                    eof = !self.next_line()?;
+                    let budget = MAX_RECORD_BYTES.saturating_sub(used).saturating_add(1);
+                    match self.next_line(budget)? {
+                        Line::Read => {
+                            used += self.line.len();
+                            last_had_lf = self.line.ends_with(b"\n");
+                            line_starts.push((out, self.lines));
+                        }
+                        Line::End => eof = true,
+                        Line::TooLong => {
+                            let field_start = ended.checked_sub(1).map_or(0, |i| self.ends[i]);
+                            return Ok(Split::Refused(Refusal::TooLong {
+                                line: start,
+                                quote: Some(quote_line(&line_starts, field_start)),
+                            }));
+                        }
+                    }
                 }
                 ReadRecordResult::OutputFull => {
                     let n = self.cells.len() * 2;
@@ -115,6 +223,16 @@ impl<R: BufRead> Splitter<R> {
                 ReadRecordResult::Record | ReadRecordResult::End => break,
             }
         }
+        // The text ended inside the record although its last line ended: only an open quote
+        // keeps a record going past a line end.
+        if eof && last_had_lf {
+            // the record is complete: its last field is the open one
+            let field_start = ended.checked_sub(2).map_or(0, |i| self.ends[i]);
+            rec.clear();
+            return Ok(Split::Refused(Refusal::OpenQuote {
+                line: quote_line(&line_starts, field_start),
+            }));
+        }
         // A record ends with its line's LF, but a CR the text still has (Decode turns them into
         // LF) would end it early: the rest of the line is then the next record's start.
         if !eof && at < self.line.len() {
@@ -124,8 +242,19 @@ impl<R: BufRead> Splitter<R> {
         if !rec.fill(&self.cells[..out], &self.ends[..ended]) {
             return Ok(Split::NotText(start));
         }
-        Ok(Split::Record(start))
+        Ok(Self::bound_columns(rec, start))
     }
+}
+
+/// The line on which the cell starting at `field_start` (an offset in the record's cells)
+/// begins, given where each line of the record starts in them.
+fn quote_line(line_starts: &[(usize, u64)], field_start: usize) -> u64 {
+    line_starts
+        .iter()
+        .take_while(|(at, _)| *at <= field_start)
+        .last()
+        .or(line_starts.first())
+        .map_or(1, |(_, line)| *line)
 }
 
 #[cfg(test)]
@@ -142,6 +271,7 @@ mod tests {
             match s.read(&mut rec).unwrap() {
                 Split::Record(line) => out.push((line, rec.iter().map(str::to_string).collect())),
                 Split::NotText(line) => panic!("line {line} not text"),
+                Split::Refused(r) => panic!("refused: {r:?}"),
                 Split::End => return out,
             }
         }
@@ -178,11 +308,80 @@ mod tests {
         );
     }
 
+    fn first(text: &[u8]) -> Split {
+        let mut s = Splitter::new(text, b',');
+        let mut rec = Record::new();
+        loop {
+            match s.read(&mut rec).unwrap() {
+                Split::Record(_) => continue,
+                other => return other,
+            }
+        }
+    }
+
     #[test]
-    fn a_quote_left_open_ends_with_the_text() {
+    fn a_quote_left_open_is_refused_naming_its_line() {
         assert_eq!(
-            split("a,\"open\nb\n"),
-            vec![(1, vec!["a".to_string(), "open\nb\n".to_string()])]
+            first(b"a,\"open\nb\n"),
+            Split::Refused(Refusal::OpenQuote { line: 1 })
+        );
+        // a closed multi-line cell first, the open quote on the record's third line
+        assert_eq!(
+            first(b"h\nx,\"1\n2\",y\nz,\"open\nq\nr\n"),
+            Split::Refused(Refusal::OpenQuote { line: 4 })
+        );
+        assert_eq!(
+            first(b"h\nx,\"1\n2\",\"y\nz,open\nq\nr\n"),
+            Split::Refused(Refusal::OpenQuote { line: 3 })
+        );
+        // no line end after the closing quote: a closed record all the same
+        assert_eq!(first(b"a,\"closed\""), Split::End);
+    }
+
+    #[test]
+    fn a_line_or_record_past_the_limit_is_refused_without_reading_it_all() {
+        let mut long = b"h\nok\n".to_vec();
+        long.extend(std::iter::repeat_n(b'x', MAX_RECORD_BYTES + 1));
+        long.extend_from_slice(b"\nafter\n");
+        assert_eq!(
+            first(&long),
+            Split::Refused(Refusal::TooLong {
+                line: 3,
+                quote: None
+            })
+        );
+        let mut at_limit = std::iter::repeat_n(b'x', MAX_RECORD_BYTES).collect::<Vec<u8>>();
+        at_limit.push(b'\n');
+        assert_eq!(first(&at_limit), Split::End);
+        let mut quoted = b"h\na,\"".to_vec();
+        quoted
+            .extend(std::iter::repeat_n(b"yyyyyyy\n".to_vec(), MAX_RECORD_BYTES / 8 + 1).flatten());
+        assert_eq!(
+            first(&quoted),
+            Split::Refused(Refusal::TooLong {
+                line: 2,
+                quote: Some(2)
+            })
+        );
+    }
+
+    #[test]
+    fn columns_past_the_limit_are_refused_unless_empty() {
+        let mut wide = ",".repeat(MAX_COLUMNS + 10);
+        wide.insert(0, 'a');
+        wide.push('\n');
+        let mut s = Splitter::new(wide.as_bytes(), b',');
+        let mut rec = Record::new();
+        assert_eq!(s.read(&mut rec).unwrap(), Split::Record(1));
+        assert_eq!(rec.len(), MAX_COLUMNS);
+        let mut full = "x,".repeat(MAX_COLUMNS);
+        full.push_str("x\n");
+        assert_eq!(
+            first(full.as_bytes()),
+            Split::Refused(Refusal::TooManyColumns {
+                line: 1,
+                cells: MAX_COLUMNS + 1
+            })
         );
     }
 

@@ -3,6 +3,7 @@
 //! differ in these details only (account, name, amount, memo), so the layout is data and the
 //! writer is one. `examples/bank-template.toml` is a commented example.
 
+use super::text_cell;
 use crate::money::{Rounding, fmt_money};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -197,8 +198,14 @@ impl Template {
             .delimiter(self.delimiter.as_bytes()[0])
             .flexible(true)
             .from_writer(start);
+        // Every cell and header is guarded against formulas: the file is opened in Excel to be
+        // checked before it goes to the bank, and a name or memo starting with `=` would run.
         if self.header {
-            let _ = w.write_record(self.columns.iter().map(|c| c.header.as_str()));
+            let _ = w.write_record(
+                self.columns
+                    .iter()
+                    .map(|c| text_cell(&c.header).into_owned()),
+            );
         }
         for (i, r) in rows.iter().enumerate() {
             let memo = self.memo(r);
@@ -219,7 +226,7 @@ impl Template {
                 },
                 (None, None) => String::new(),
             });
-            let _ = w.write_record(cells);
+            let _ = w.write_record(cells.map(|c| text_cell(&c).into_owned()));
         }
         let text = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
         match self.encoding {
@@ -320,6 +327,66 @@ mod tests {
         assert!(!bad);
         assert!(text.contains("张秀兰"), "{text}");
         assert!(text.contains("6228480010000000011"), "{text}");
+    }
+
+    #[test]
+    fn every_cell_and_header_is_guarded_against_formulas() {
+        let t: Template = toml::from_str(
+            r#"
+encoding = "utf8"
+memo = "{township} {household_id}"
+[[columns]]
+header = "=HYPERLINK(\"http://x\")"
+field = "head_name"
+[[columns]]
+header = "id"
+field = "household_id"
+[[columns]]
+header = "township"
+field = "township"
+[[columns]]
+header = "memo"
+field = "memo"
+[[columns]]
+header = "fixed"
+value = "@SUM(1)"
+[[columns]]
+header = "amount"
+field = "amount"
+"#,
+        )
+        .unwrap();
+        let mut r = record("=1+2", "dibao", dec!(10));
+        r.head_name = "=SUM(1,2)".into();
+        r.township = "+HYPERLINK(\"x\")".into();
+        let text = String::from_utf8(t.render(&[r])).unwrap();
+        let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                [
+                    "'=HYPERLINK(\"http://x\")",
+                    "id",
+                    "township",
+                    "memo",
+                    "fixed",
+                    "amount"
+                ],
+                [
+                    "'=SUM(1,2)",
+                    "'=1+2",
+                    "'+HYPERLINK(\"x\")",
+                    "'+HYPERLINK(\"x\") =1+2",
+                    "'@SUM(1)",
+                    "10.00"
+                ]
+            ]
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Writers: output formats, atomic files, terminal tables, masking, and the formula guard.
 
 pub mod bank;
+pub mod screen;
 pub mod table;
 pub mod xlsx;
 

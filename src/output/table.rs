@@ -1,16 +1,19 @@
 //! Tables for people on a terminal: ASCII borders (they align best in Chinese consoles),
 //! money right-aligned, long text wrapped to the terminal's width.
 
+use super::screen::screen_cell;
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets::ASCII_FULL_CONDENSED};
 
 /// Renders rows under a header. Columns whose name is in `right` are right-aligned.
+/// Every header and cell is shown as text ([`screen_cell`]): control characters escaped, a long
+/// cell cut with a marker.
 pub fn render(headers: &[&str], rows: &[Vec<String>], right: &[&str]) -> String {
     let mut t = Table::new();
     t.load_style(ASCII_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(headers.to_vec());
+        .set_header(headers.iter().map(|h| screen_cell(h).into_owned()));
     for r in rows {
-        t.add_row(r.clone());
+        t.add_row(r.iter().map(|c| screen_cell(c).into_owned()));
     }
     for (i, h) in headers.iter().enumerate() {
         if right.contains(h)
@@ -22,4 +25,21 @@ pub fn render(headers: &[&str], rows: &[Vec<String>], right: &[&str]) -> String 
     let mut s = t.to_string();
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_cannot_drive_the_terminal() {
+        let s = render(
+            &["a\u{1b}]0;title\u{7}", "b"],
+            &[vec!["\u{1b}[2J".into(), "y".repeat(1000)]],
+            &[],
+        );
+        assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'), "{s}");
+        assert!(s.contains("\\x1b[2J"), "{s}");
+        assert!(s.matches('y').count() < 400, "{s}");
+    }
 }

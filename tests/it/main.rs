@@ -4,6 +4,7 @@ mod audit;
 mod check;
 mod compare;
 mod coverage;
+mod hostile;
 mod payouts;
 mod policytest;
 mod rosters;
