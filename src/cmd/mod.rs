@@ -40,7 +40,10 @@ pub fn dispatch(command: Command) -> Result<i32> {
 pub fn load_policy(args: &PolicyArgs, month: Month) -> Result<(Policy, MonthParams)> {
     let policy = Policy::load(std::path::Path::new(&args.policy))?;
     if let Some(w) = policy.check_verified(month, args.strict)? {
-        eprintln!("jiuzhu: warning: {w}");
+        eprintln!(
+            "jiuzhu: warning: {}",
+            crate::output::screen::screen_message(&w.to_string())
+        );
     }
     let params = policy.month_params(month)?;
     Ok((policy, params))
@@ -151,7 +154,11 @@ pub fn report_members(parser: &RowParser, lang: Lang) -> bool {
     };
     let problems = join.orphan_problems();
     for p in problems.iter().take(20) {
-        eprintln!("  {} {}", join.members().path, p.describe(lang));
+        eprintln!(
+            "  {} {}",
+            crate::output::screen::screen_line(&join.members().path),
+            p.describe(lang)
+        );
     }
     if problems.len() > 20 {
         eprintln!(
