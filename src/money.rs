@@ -11,6 +11,59 @@ use std::str::FromStr;
 
 pub use rust_decimal::Decimal as Amount;
 
+/// The largest amount a roster's money cell may hold, and the largest amount a policy may
+/// name: 1,000,000,000,000 yuan (10^12, 一万亿元). Every amount below it, multiplied by a
+/// household's members and summed over any roster, stays well inside a decimal's 28 digits.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0);
+
+/// A sum of amounts that left a decimal's range (about 7.9 × 10^28).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AmountOverflow;
+
+impl AmountOverflow {
+    /// The Chinese sentence.
+    pub fn zh(self) -> &'static str {
+        "金额合计超出可精确计算的范围（约 7.9×10^28 元）：请核对名册或政策中是否有误填的超大数值"
+    }
+
+    /// The English sentence.
+    pub fn en(self) -> &'static str {
+        "a sum of amounts is beyond the range that can be held exactly (about 7.9 × 10^28 yuan): check the roster and policy for an absurdly large value"
+    }
+}
+
+impl fmt::Display for AmountOverflow {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{} ({})", self.en(), self.zh())
+    }
+}
+
+impl std::error::Error for AmountOverflow {}
+
+/// `a + b`, or [`AmountOverflow`].
+pub fn checked_add(a: Decimal, b: Decimal) -> Result<Decimal, AmountOverflow> {
+    a.checked_add(b).ok_or(AmountOverflow)
+}
+
+/// `a × b`, or [`AmountOverflow`].
+pub fn checked_mul(a: Decimal, b: Decimal) -> Result<Decimal, AmountOverflow> {
+    a.checked_mul(b).ok_or(AmountOverflow)
+}
+
+/// Adds `v` to `acc` in place, or fails leaving `acc` unchanged.
+pub fn add_to(acc: &mut Decimal, v: Decimal) -> Result<(), AmountOverflow> {
+    *acc = checked_add(*acc, v)?;
+    Ok(())
+}
+
+/// The exact sum of amounts, or [`AmountOverflow`]: the sum to use for every total (a plain
+/// `.sum()` of decimals panics on overflow).
+pub fn checked_sum<I: IntoIterator<Item = Decimal>>(values: I) -> Result<Decimal, AmountOverflow> {
+    values
+        .into_iter()
+        .try_fold(Decimal::ZERO, |acc, v| checked_add(acc, v))
+}
+
 /// A named rounding rule of the policy file (`round = "..."`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -326,6 +379,17 @@ impl FromStr for Rounding {
 mod tests {
     use super::*;
     use rust_decimal::dec;
+
+    #[test]
+    fn the_maximum_amount_is_ten_to_the_twelfth() {
+        assert_eq!(MAX_AMOUNT, dec!(1_000_000_000_000));
+        assert_eq!(checked_sum([dec!(1.5), dec!(2)]), Ok(dec!(3.5)));
+        assert_eq!(checked_sum([Decimal::MAX, dec!(1)]), Err(AmountOverflow));
+        assert_eq!(checked_mul(Decimal::MAX, dec!(2)), Err(AmountOverflow));
+        let mut acc = Decimal::MAX;
+        assert_eq!(add_to(&mut acc, dec!(1)), Err(AmountOverflow));
+        assert_eq!(acc, Decimal::MAX);
+    }
 
     #[test]
     fn half_up_is_away_from_zero_not_to_even() {
