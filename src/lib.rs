@@ -4,6 +4,8 @@
 //! sources), [`household`] (typed roster rows), [`rules`] (pure functions, one per clause),
 //! [`money`] (the only place that rounds). Commands in [`cmd`] compose them.
 
+#![forbid(unsafe_code)]
+
 pub mod chart;
 pub mod cli;
 pub mod cmd;
@@ -57,7 +59,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     if let Some(n) = cli.threads {
         // Only fails if a pool was already built, which cannot happen this early.
         let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
+            .num_threads(n.clamp(1, cli::MAX_THREADS))
             .build_global();
     }
     match cmd::dispatch(cli.command) {

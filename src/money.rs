@@ -258,8 +258,27 @@ pub fn fmt_plain(value: Decimal) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Number(pub Decimal);
 
+/// Refuses a policy number beyond ±[`MAX_AMOUNT`]: no standard, amount, share or threshold is
+/// that large, and a bound keeps every product of the rules inside a decimal's range.
+fn within_maximum<E: serde::de::Error>(v: Decimal) -> Result<Decimal, E> {
+    if v.abs() > MAX_AMOUNT {
+        return Err(E::custom(format!(
+            "{} is beyond the maximum of 1000000000000 (10^12) a policy number may have (数值超过上限 10^12)",
+            v.normalize()
+        )));
+    }
+    Ok(v)
+}
+
 impl<'de> Deserialize<'de> for Number {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = Number::deserialize_unbounded(d)?;
+        within_maximum(n.0).map(Number)
+    }
+}
+
+impl Number {
+    fn deserialize_unbounded<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl serde::de::Visitor<'_> for V {
             type Value = Number;
@@ -340,17 +359,25 @@ impl fmt::Display for Share {
 
 impl<'de> Deserialize<'de> for Share {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        /// A number without the bound, which is checked on the share as a whole below (an
+        /// untagged enum would hide the bound's message).
+        struct Unbounded(Number);
+        impl<'de> Deserialize<'de> for Unbounded {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                Number::deserialize_unbounded(d).map(Unbounded)
+            }
+        }
         #[derive(Deserialize)]
         #[serde(untagged)]
         enum Raw {
-            Num(Number),
+            Num(Unbounded),
             Text(String),
         }
         let bad = |t: &str| {
             serde::de::Error::custom(format!("\"{t}\" is not a share like 0.2 or \"1/12\""))
         };
-        match Raw::deserialize(d)? {
-            Raw::Num(n) => Ok(Share::of(n.0)),
+        let share = match Raw::deserialize(d)? {
+            Raw::Num(n) => Ok(Share::of(n.0.0)),
             Raw::Text(t) => {
                 if let Some((a, b)) = t.split_once('/') {
                     let num = parse_number_text(a).ok_or_else(|| bad(&t))?;
@@ -363,7 +390,27 @@ impl<'de> Deserialize<'de> for Share {
                     parse_number_text(&t).map(Share::of).ok_or_else(|| bad(&t))
                 }
             }
-        }
+        }?;
+        within_maximum(share.num)?;
+        within_maximum(share.den)?;
+        let value = share
+            .num
+            .checked_div(share.den)
+            .ok_or_else(|| serde::de::Error::custom("the share is beyond the decimal range"))?;
+        within_maximum(value)?;
+        Ok(share)
+    }
+}
+
+impl Share {
+    /// The share as one number (`num / den`).
+    pub fn value(self) -> Decimal {
+        self.num / self.den
+    }
+
+    /// Whether the share is below zero.
+    pub fn is_negative(self) -> bool {
+        !self.num.is_zero() && (self.num.is_sign_negative() != self.den.is_sign_negative())
     }
 }
 
@@ -486,5 +533,43 @@ mod tests {
         assert_eq!(t.d.apply(dec!(900)), dec!(75));
         assert_eq!(t.e.apply(dec!(1030)), dec!(206));
         assert!(toml::from_str::<T>("a = \"x\"\nb=1\nc=1\nd=1\ne=1").is_err());
+    }
+
+    #[test]
+    fn policy_numbers_beyond_the_maximum_are_refused() {
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct T {
+            a: Number,
+            s: Option<Share>,
+        }
+        for bad in [
+            "a = 9999999999999999999",
+            "a = -1000000000001",
+            "a = \"1e13\"",
+            "a = 1\ns = 9999999999999999999",
+            "a = 1\ns = \"1/0.0000000000001\"",
+            "a = 1\ns = \"10000000000000/10000000000000\"",
+        ] {
+            let e = toml::from_str::<T>(bad).expect_err(bad).to_string();
+            assert!(e.contains("10^12") || e.contains("not a"), "{bad}: {e}");
+        }
+        let t: T = toml::from_str("a = 1000000000000\ns = \"1/12\"").unwrap();
+        assert_eq!(t.a.0, MAX_AMOUNT);
+        assert!(!t.s.unwrap().is_negative());
+        assert!(
+            Share {
+                num: dec!(1),
+                den: dec!(-2)
+            }
+            .is_negative()
+        );
+        assert!(
+            !Share {
+                num: dec!(-0),
+                den: dec!(2)
+            }
+            .is_negative()
+        );
     }
 }

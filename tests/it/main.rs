@@ -3,6 +3,7 @@
 mod audit;
 mod check;
 mod compare;
+mod numbers;
 mod payouts;
 mod rosters;
 mod source;
