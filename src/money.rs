@@ -59,9 +59,7 @@ pub fn add_to(acc: &mut Decimal, v: Decimal) -> Result<(), AmountOverflow> {
 /// The exact sum of amounts, or [`AmountOverflow`]: the sum to use for every total (a plain
 /// `.sum()` of decimals panics on overflow).
 pub fn checked_sum<I: IntoIterator<Item = Decimal>>(values: I) -> Result<Decimal, AmountOverflow> {
-    values
-        .into_iter()
-        .try_fold(Decimal::ZERO, |acc, v| checked_add(acc, v))
+    values.into_iter().try_fold(Decimal::ZERO, checked_add)
 }
 
 /// A named rounding rule of the policy file (`round = "..."`).
