@@ -16,6 +16,12 @@ pub use rust_decimal::Decimal as Amount;
 /// household's members and summed over any roster, stays well inside a decimal's 28 digits.
 pub const MAX_AMOUNT: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0);
 
+/// The largest share or multiple a policy may name (its value, numerator and denominator):
+/// 10^6. A share of 10^6 is already absurd (a care "share" without a `care_base` is a monthly
+/// amount, and 1,000,000 yuan a month is far above any); the bound keeps `amount × share ×
+/// members` inside a decimal's range for every amount up to [`MAX_AMOUNT`].
+pub const MAX_SHARE: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
+
 /// A sum of amounts that left a decimal's range (about 7.9 × 10^28).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AmountOverflow;
@@ -389,13 +395,13 @@ impl<'de> Deserialize<'de> for Share {
                 }
             }
         }?;
-        within_maximum(share.num)?;
-        within_maximum(share.den)?;
-        let value = share
-            .num
-            .checked_div(share.den)
-            .ok_or_else(|| serde::de::Error::custom("the share is beyond the decimal range"))?;
-        within_maximum(value)?;
+        let value = share.num.checked_div(share.den);
+        let bounded = |v: Decimal| v.abs() <= MAX_SHARE;
+        if !bounded(share.num) || !bounded(share.den) || !value.is_some_and(bounded) {
+            return Err(serde::de::Error::custom(format!(
+                "{share} is beyond the maximum of 1000000 (10^6) a share or multiple may have, in its value, numerator and denominator (份额或倍数超过上限 10^6)"
+            )));
+        }
         Ok(share)
     }
 }
@@ -544,14 +550,17 @@ mod tests {
         for bad in [
             "a = 9999999999999999999",
             "a = -1000000000001",
-            "a = \"1e13\"",
+            "a = \"10,000,000,000,000\"",
             "a = 1\ns = 9999999999999999999",
-            "a = 1\ns = \"1/0.0000000000001\"",
-            "a = 1\ns = \"10000000000000/10000000000000\"",
+            "a = 1\ns = \"1/0.0000001\"",
+            "a = 1\ns = 1000001",
+            "a = 1\ns = \"10000000/10000000\"",
         ] {
             let e = toml::from_str::<T>(bad).expect_err(bad).to_string();
-            assert!(e.contains("10^12") || e.contains("not a"), "{bad}: {e}");
+            assert!(e.contains("10^12") || e.contains("10^6"), "{bad}: {e}");
         }
+        let t: T = toml::from_str("a = 1\ns = 1000000").unwrap();
+        assert_eq!(t.s.unwrap().value(), MAX_SHARE);
         let t: T = toml::from_str("a = 1000000000000\ns = \"1/12\"").unwrap();
         assert_eq!(t.a.0, MAX_AMOUNT);
         assert!(!t.s.unwrap().is_negative());

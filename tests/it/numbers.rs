@@ -244,8 +244,13 @@ fn a_care_share_above_one_is_warned_and_absurd_exits_are_refused() {
         ),
         (
             "multiple = 1.3",
-            "multiple = \"1e13\"",
+            "multiple = 1000001",
             "tekun.basic.multiple",
+        ),
+        (
+            "amount = 1670",
+            "amount = 1000000000001",
+            "tekun.care_base[0].amount",
         ),
     ] {
         w.write("bad.toml", policy_with(&w, from, to));
@@ -253,6 +258,9 @@ fn a_care_share_above_one_is_warned_and_absurd_exits_are_refused() {
         assert_eq!(r.code, 2, "{to}: {}", r.stderr);
         assert!(!r.stderr.contains("panicked"), "{to}: {}", r.stderr);
         assert!(r.stderr.contains(key), "{to}: {}", r.stderr);
+        if key != "gradual_exit.months" {
+            assert!(r.stderr.contains("maximum"), "{to}: {}", r.stderr);
+        }
     }
 }
 
@@ -294,4 +302,101 @@ fn thread_counts_beyond_256_are_a_usage_error() {
     );
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stdout.contains("H001"));
+}
+
+/// Every policy number at its maximum: standards and the care base 10^12, every share and
+/// multiple 10^6 (each warned as a share above 1).
+const EXTREME_POLICY: &str = r#"
+[policy]
+name = "extremes"
+
+[[dibao.standard]]
+from = "2022-01"
+urban = 1000000000000
+rural = 1000000000000
+
+[dibao]
+floor_share = 1000000
+uplift = [
+  { group = "elderly", share = 1000000 },
+  { group = "minors", share = 1000000 },
+]
+
+[tekun]
+basic = { multiple = 1000000 }
+care_base = [{ from = "2022-01", amount = 1000000000000 }]
+care = { self_care = 1000000, partial = 1000000, full = 1000000 }
+institutional_uplift = 1000000
+
+[edge]
+multiple = 1000000
+
+[gradual_exit]
+months = 1
+schedule = [1000000]
+"#;
+
+const EXTREME_HEADER: &str = "household_id,region,residence,members,monthly_income,status,care_level,institutional,elderly,minors,exit_start,last_grant\n";
+
+#[test]
+fn the_largest_values_compute_exactly_and_sums_beyond_the_range_stop_the_run() {
+    let w = Workdir::new();
+    w.write("policy.toml", EXTREME_POLICY);
+    // Every cell at its maximum, on each path of the rules: 低保 with floor and uplifts, a
+    // gradual exit, 特困 with institutional care.
+    w.write(
+        "one.csv",
+        format!(
+            "{EXTREME_HEADER}D1,1,urban,10000,0,dibao,,,5000,5000,,\n\
+             E1,1,urban,10000,1000000000000,dibao,,,,,2022-12,1000000000000\n\
+             T1,1,urban,10000,0,tekun,full,yes,,,,\n"
+        ),
+    );
+    let r = w.check(
+        "policy.toml",
+        "one.csv",
+        "2022-12",
+        &["--format", "csv", "--lang", "en"],
+    );
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("share above 1"), "{}", r.stderr);
+    let rows = r.csv();
+    let total = col(&rows, "monthly_total");
+    // 10^6 × 10^12 per person × 10^4 persons, floor and each uplift group of 5000.
+    assert_eq!(row(&rows, "D1")[total], "20000000000000000000000.00");
+    // care: 10^6 × 10^12 × (1 + 10^6) per person × 10^4; basic 10^6 × 10^12 × 10^4.
+    assert_eq!(row(&rows, "T1")[total], "10000020000000000000000000000.00");
+    // Eight 特困 rows sum beyond 7.9 × 10^28: exit 2 with the reason, no panic, no total.
+    let many: String = (1..=8)
+        .map(|i| format!("T{i},1,urban,10000,0,tekun,full,yes,,,,\n"))
+        .collect();
+    w.write("many.csv", format!("{EXTREME_HEADER}{many}"));
+    for (lang, words) in [("en", "beyond the range"), ("zh", "超出")] {
+        let r = w.check(
+            "policy.toml",
+            "many.csv",
+            "2022-12",
+            &["--format", "csv", "--lang", lang],
+        );
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+        assert!(r.stderr.contains(words), "{}", r.stderr);
+    }
+    let r = w.run(&[
+        "compare",
+        "-p",
+        "policy.toml",
+        "--with",
+        "policy.toml",
+        "many.csv",
+        "--month",
+        "2022-12",
+        "--totals",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    assert!(r.stderr.contains("beyond the range"), "{}", r.stderr);
 }
