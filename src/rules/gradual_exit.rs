@@ -89,6 +89,8 @@ pub fn state(
         .as_ref()
         .map(|d| d.round)
         .unwrap_or_default();
+    // At most 10^6 (the policy's bound on a share) × 10^12 (the roster's bound on an amount):
+    // far inside a decimal's range, so the product is exact and cannot overflow.
     let amount = round.apply(share * last);
     // 0 <= k < months here, so the month number fits.
     let n = u32::try_from(k).map_or(g.months, |k| k + 1);

@@ -208,7 +208,9 @@ impl Evaluation {
         }
     }
 
-    /// The month's total: every regular amount of the decision.
+    /// The month's total: every regular amount of the decision. With the bounds on roster cells
+    /// (amounts up to 10^12, counts up to 10000) and policy values (amounts up to 10^12, shares
+    /// up to 10^6), each amount is below 2 × 10^28 and the sum stays inside a decimal's range.
     pub fn monthly_total(&self) -> Decimal {
         self.dibao_amount
             + self.uplift_amount

@@ -342,8 +342,10 @@ const EXTREME_HEADER: &str = "household_id,region,residence,members,monthly_inco
 fn the_largest_values_compute_exactly_and_sums_beyond_the_range_stop_the_run() {
     let w = Workdir::new();
     w.write("policy.toml", EXTREME_POLICY);
-    // Every cell at its maximum, on each path of the rules: 低保 with floor and uplifts, a
-    // gradual exit, 特困 with institutional care.
+    // Every cell at its maximum on the paths with the largest products: 低保 with floor and
+    // uplifts (once with the largest income and last_grant), 特困 with institutional care. A
+    // gradual exit cannot be reached here (income above a 10^12 standard exceeds the cell
+    // maximum); its taper is at most 10^6 × 10^12.
     w.write(
         "one.csv",
         format!(
