@@ -5,6 +5,8 @@
 //! and writing that `check` cannot avoid, without parsing, rules or formatting. The gap between
 //! this pass and `check` on the same file is what the tool itself costs.
 
+#![forbid(unsafe_code)]
+
 use std::ffi::OsString;
 use std::fs::{self, File};
 use std::io::{self, Write};

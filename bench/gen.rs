@@ -6,6 +6,8 @@
 //! blocks on all cores and streamed in order through a buffered writer; the file is never held
 //! in memory.
 
+#![forbid(unsafe_code)]
+
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};

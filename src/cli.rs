@@ -20,12 +20,26 @@ use clap::{Args, Parser, Subcommand};
     after_help = "Exit codes: 0 every row decided; 1 finished, but some rows are invalid or undetermined (marked in the output, summarised on stderr); 2 usage error or fatal input error (nothing written).\n\nStart with `jiuzhu init demo` and `jiuzhu check -p demo/policy.toml demo/roster.csv --month 2022-12`."
 )]
 pub struct Cli {
-    /// worker threads (default: every core)
-    #[arg(short = 'j', long, global = true, value_name = "N")]
+    /// worker threads, 1 to 256 (default, or 0: every core)
+    #[arg(short = 'j', long, global = true, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// the command
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The most worker threads `-j` accepts: more only costs memory and start-up time (each
+/// thread has its own stack), and an absurd count would stall the run before it starts.
+pub const MAX_THREADS: usize = 256;
+
+/// `-j N`: a whole number from 0 (every core, as without `-j`) to [`MAX_THREADS`].
+fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if n <= MAX_THREADS => Ok(n),
+        _ => Err(format!(
+            "give a whole number of threads from 1 to {MAX_THREADS}, or 0 for every core (线程数应为 1 到 {MAX_THREADS} 的整数，0 表示全部核心)"
+        )),
+    }
 }
 
 /// The commands.

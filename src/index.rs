@@ -285,6 +285,12 @@ impl IndexSeries {
                     "not a month: write it YYYY-MM, e.g. 2022-09 (月份格式应为 YYYY-MM)",
                 )
             })?;
+            if month > LAST_INDEX_MONTH {
+                return Err(bad(
+                    IndexColumn::Month,
+                    "after 9998-12: its payment month (up to 12 months later) would be past 9999-12, the last month the tool handles (月份过晚：发放月份将超过 9999-12)",
+                ));
+            }
             let value = |c: IndexColumn| -> Result<Option<Decimal>, IndexError> {
                 match parse_percent(cell(c)) {
                     Ok(v) => Ok(v),
@@ -398,6 +404,10 @@ fn parse_month(raw: &str) -> Option<Month> {
     Month::new(y.parse().ok()?, m.parse().ok()?)
 }
 
+/// The last index month accepted: its payment month, at most 12 months later (the longest
+/// `index_lag`), must not pass 9999-12.
+const LAST_INDEX_MONTH: Month = Month::LAST.minus_year();
+
 /// Reads a year-on-year change in percent: `2.8`, `+2.8`, `-0.5`, `2.8%`, full-width digits.
 /// Empty is unknown. A value that looks like an index with the previous year = 100 (`102.8`)
 /// is refused: read as a percent it would multiply a proportional subsidy some thirty-fold.
@@ -408,7 +418,13 @@ fn parse_percent(raw: &str) -> Result<Option<Decimal>, &'static str> {
     if s.is_empty() {
         return Ok(None);
     }
-    let v = Decimal::from_str_exact(s).map_err(|_| {
+    // Only digits, one point and a leading minus: `Decimal`'s own parser would also read
+    // `1_0` as 10, which the roster refuses too.
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    let plain = digits.bytes().any(|b| b.is_ascii_digit())
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && digits.bytes().filter(|b| *b == b'.').count() <= 1;
+    let v = plain.then(|| Decimal::from_str_exact(s).ok()).flatten().ok_or({
         "not a number: write the year-on-year change in percent, e.g. 2.8 (不是数字：请填写同比涨幅百分数)"
     })?;
     if v >= Decimal::from(80) {
@@ -497,6 +513,13 @@ mod tests {
         assert!(e.contains("not a month"), "{e}");
         let e = err("month,cpi\n2022-09,2.8\n");
         assert!(e.contains("no column food"), "{e}");
+        for v in ["1_0", "1e1", "0x10", "1.2.3", ".", "--1"] {
+            let e = err(&format!("month,cpi,food\n2022-09,{v},1\n"));
+            assert!(e.contains("not a number") && e.contains(v), "{v}: {e}");
+        }
+        let e = err("month,cpi,food\n9999-12,2.8,8.8\n");
+        assert!(e.contains("9999-12") && e.contains("line 2"), "{e}");
+        assert!(IndexSeries::parse("month,cpi,food\n9998-12,-0.5,.5\n", "t").is_ok());
         let e = err("month,cpi,food\n2022-09,102.8,108.8\n");
         assert!(e.contains("previous year = 100"), "{e}");
         let e = err("month,cpi,food,CPI\n");

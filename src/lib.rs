@@ -4,6 +4,8 @@
 //! sources), [`household`] (typed roster rows), [`rules`] (pure functions, one per clause),
 //! [`money`] (the only place that rounds). Commands in [`cmd`] compose them.
 
+#![forbid(unsafe_code)]
+
 pub mod chart;
 pub mod cli;
 pub mod cmd;
@@ -55,10 +57,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             return if e.use_stderr() { EXIT_FATAL } else { EXIT_OK };
         }
     };
-    if let Some(n) = cli.threads {
+    if let Some(n) = cli.threads.filter(|n| *n > 0) {
         // Only fails if a pool was already built, which cannot happen this early.
         let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
+            .num_threads(n.min(cli::MAX_THREADS))
             .build_global();
     }
     match cmd::dispatch(cli.command) {

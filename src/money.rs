@@ -11,6 +11,63 @@ use std::str::FromStr;
 
 pub use rust_decimal::Decimal as Amount;
 
+/// The largest amount a roster's money cell may hold, and the largest amount a policy may
+/// name: 1,000,000,000,000 yuan (10^12, 一万亿元). Every amount below it, multiplied by a
+/// household's members and summed over any roster, stays well inside a decimal's 28 digits.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0);
+
+/// The largest share or multiple a policy may name (its value, numerator and denominator):
+/// 10^6. A share of 10^6 is already absurd (a care "share" without a `care_base` is a monthly
+/// amount, and 1,000,000 yuan a month is far above any); the bound keeps `amount × share ×
+/// members` inside a decimal's range for every amount up to [`MAX_AMOUNT`].
+pub const MAX_SHARE: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
+
+/// A sum of amounts that left a decimal's range (about 7.9 × 10^28).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AmountOverflow;
+
+impl AmountOverflow {
+    /// The Chinese sentence.
+    pub fn zh(self) -> &'static str {
+        "金额合计超出可精确计算的范围（约 7.9×10^28 元）：请核对名册或政策中是否有误填的超大数值"
+    }
+
+    /// The English sentence.
+    pub fn en(self) -> &'static str {
+        "a sum of amounts is beyond the range that can be held exactly (about 7.9 × 10^28 yuan): check the roster and policy for an absurdly large value"
+    }
+}
+
+impl fmt::Display for AmountOverflow {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{} ({})", self.en(), self.zh())
+    }
+}
+
+impl std::error::Error for AmountOverflow {}
+
+/// `a + b`, or [`AmountOverflow`].
+pub fn checked_add(a: Decimal, b: Decimal) -> Result<Decimal, AmountOverflow> {
+    a.checked_add(b).ok_or(AmountOverflow)
+}
+
+/// `a × b`, or [`AmountOverflow`].
+pub fn checked_mul(a: Decimal, b: Decimal) -> Result<Decimal, AmountOverflow> {
+    a.checked_mul(b).ok_or(AmountOverflow)
+}
+
+/// Adds `v` to `acc` in place, or fails leaving `acc` unchanged.
+pub fn add_to(acc: &mut Decimal, v: Decimal) -> Result<(), AmountOverflow> {
+    *acc = checked_add(*acc, v)?;
+    Ok(())
+}
+
+/// The exact sum of amounts, or [`AmountOverflow`]: the sum to use for every total (a plain
+/// `.sum()` of decimals panics on overflow).
+pub fn checked_sum<I: IntoIterator<Item = Decimal>>(values: I) -> Result<Decimal, AmountOverflow> {
+    values.into_iter().try_fold(Decimal::ZERO, checked_add)
+}
+
 /// A named rounding rule of the policy file (`round = "..."`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -205,8 +262,27 @@ pub fn fmt_plain(value: Decimal) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Number(pub Decimal);
 
+/// Refuses a policy number beyond ±[`MAX_AMOUNT`]: no standard, amount, share or threshold is
+/// that large, and a bound keeps every product of the rules inside a decimal's range.
+fn within_maximum<E: serde::de::Error>(v: Decimal) -> Result<Decimal, E> {
+    if v.abs() > MAX_AMOUNT {
+        return Err(E::custom(format!(
+            "{} is beyond the maximum of 1000000000000 (10^12) a policy number may have (数值超过上限 10^12)",
+            v.normalize()
+        )));
+    }
+    Ok(v)
+}
+
 impl<'de> Deserialize<'de> for Number {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = Number::deserialize_unbounded(d)?;
+        within_maximum(n.0).map(Number)
+    }
+}
+
+impl Number {
+    fn deserialize_unbounded<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl serde::de::Visitor<'_> for V {
             type Value = Number;
@@ -287,17 +363,25 @@ impl fmt::Display for Share {
 
 impl<'de> Deserialize<'de> for Share {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        /// A number without the bound, which is checked on the share as a whole below (an
+        /// untagged enum would hide the bound's message).
+        struct Unbounded(Number);
+        impl<'de> Deserialize<'de> for Unbounded {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                Number::deserialize_unbounded(d).map(Unbounded)
+            }
+        }
         #[derive(Deserialize)]
         #[serde(untagged)]
         enum Raw {
-            Num(Number),
+            Num(Unbounded),
             Text(String),
         }
         let bad = |t: &str| {
             serde::de::Error::custom(format!("\"{t}\" is not a share like 0.2 or \"1/12\""))
         };
-        match Raw::deserialize(d)? {
-            Raw::Num(n) => Ok(Share::of(n.0)),
+        let share = match Raw::deserialize(d)? {
+            Raw::Num(n) => Ok(Share::of(n.0.0)),
             Raw::Text(t) => {
                 if let Some((a, b)) = t.split_once('/') {
                     let num = parse_number_text(a).ok_or_else(|| bad(&t))?;
@@ -310,7 +394,27 @@ impl<'de> Deserialize<'de> for Share {
                     parse_number_text(&t).map(Share::of).ok_or_else(|| bad(&t))
                 }
             }
+        }?;
+        let value = share.num.checked_div(share.den);
+        let bounded = |v: Decimal| v.abs() <= MAX_SHARE;
+        if !bounded(share.num) || !bounded(share.den) || !value.is_some_and(bounded) {
+            return Err(serde::de::Error::custom(format!(
+                "{share} is beyond the maximum of 1000000 (10^6) a share or multiple may have, in its value, numerator and denominator (份额或倍数超过上限 10^6)"
+            )));
         }
+        Ok(share)
+    }
+}
+
+impl Share {
+    /// The share as one number (`num / den`).
+    pub fn value(self) -> Decimal {
+        self.num / self.den
+    }
+
+    /// Whether the share is below zero.
+    pub fn is_negative(self) -> bool {
+        !self.num.is_zero() && (self.num.is_sign_negative() != self.den.is_sign_negative())
     }
 }
 
@@ -326,6 +430,17 @@ impl FromStr for Rounding {
 mod tests {
     use super::*;
     use rust_decimal::dec;
+
+    #[test]
+    fn the_maximum_amount_is_ten_to_the_twelfth() {
+        assert_eq!(MAX_AMOUNT, dec!(1_000_000_000_000));
+        assert_eq!(checked_sum([dec!(1.5), dec!(2)]), Ok(dec!(3.5)));
+        assert_eq!(checked_sum([Decimal::MAX, dec!(1)]), Err(AmountOverflow));
+        assert_eq!(checked_mul(Decimal::MAX, dec!(2)), Err(AmountOverflow));
+        let mut acc = Decimal::MAX;
+        assert_eq!(add_to(&mut acc, dec!(1)), Err(AmountOverflow));
+        assert_eq!(acc, Decimal::MAX);
+    }
 
     #[test]
     fn half_up_is_away_from_zero_not_to_even() {
@@ -422,5 +537,46 @@ mod tests {
         assert_eq!(t.d.apply(dec!(900)), dec!(75));
         assert_eq!(t.e.apply(dec!(1030)), dec!(206));
         assert!(toml::from_str::<T>("a = \"x\"\nb=1\nc=1\nd=1\ne=1").is_err());
+    }
+
+    #[test]
+    fn policy_numbers_beyond_the_maximum_are_refused() {
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct T {
+            a: Number,
+            s: Option<Share>,
+        }
+        for bad in [
+            "a = 9999999999999999999",
+            "a = -1000000000001",
+            "a = \"10,000,000,000,000\"",
+            "a = 1\ns = 9999999999999999999",
+            "a = 1\ns = \"1/0.0000001\"",
+            "a = 1\ns = 1000001",
+            "a = 1\ns = \"10000000/10000000\"",
+        ] {
+            let e = toml::from_str::<T>(bad).expect_err(bad).to_string();
+            assert!(e.contains("10^12") || e.contains("10^6"), "{bad}: {e}");
+        }
+        let t: T = toml::from_str("a = 1\ns = 1000000").unwrap();
+        assert_eq!(t.s.unwrap().value(), MAX_SHARE);
+        let t: T = toml::from_str("a = 1000000000000\ns = \"1/12\"").unwrap();
+        assert_eq!(t.a.0, MAX_AMOUNT);
+        assert!(!t.s.unwrap().is_negative());
+        assert!(
+            Share {
+                num: dec!(1),
+                den: dec!(-2)
+            }
+            .is_negative()
+        );
+        assert!(
+            !Share {
+                num: dec!(-0),
+                den: dec!(2)
+            }
+            .is_negative()
+        );
     }
 }

@@ -12,6 +12,23 @@ pub struct Month {
 }
 
 impl Month {
+    /// The first month the tool handles, 1000-01.
+    pub const FIRST: Month = Month { index: 1000 * 12 };
+    /// The last month the tool handles, 9999-12: month arithmetic never goes past it.
+    pub const LAST: Month = Month {
+        index: 9999 * 12 + 11,
+    };
+
+    /// The same month a year earlier (for constants; saturates at [`Month::FIRST`]).
+    pub const fn minus_year(self) -> Month {
+        let index = self.index - 12;
+        if index < Month::FIRST.index {
+            Month::FIRST
+        } else {
+            Month { index }
+        }
+    }
+
     /// The month `year-month`; `None` when `month` is not 1..=12 or the year is out of range.
     pub fn new(year: i32, month: u32) -> Option<Month> {
         if !(1..=12).contains(&month) || !(1000..=9999).contains(&year) {
@@ -32,11 +49,24 @@ impl Month {
         self.index.rem_euclid(12) as u32 + 1
     }
 
-    /// This month plus `n` months (negative goes back).
+    /// This month plus `n` months (negative goes back); `None` before 1000-01 or after 9999-12.
+    pub fn checked_plus(self, n: i32) -> Option<Month> {
+        let index = self.index.checked_add(n)?;
+        (Month::FIRST.index..=Month::LAST.index)
+            .contains(&index)
+            .then_some(Month { index })
+    }
+
+    /// This month plus `n` months (negative goes back), held within 1000-01 ..= 9999-12: the
+    /// inputs (`YYYY-MM` months, index months up to 9998-12, lags of at most 12 months) keep
+    /// every use inside that range, and the bound makes sure no month is ever printed with a
+    /// five-digit year. Use [`Month::checked_plus`] where the input does not bound `n`.
     pub fn plus(self, n: i32) -> Month {
-        Month {
-            index: self.index + n,
-        }
+        let index = self
+            .index
+            .saturating_add(n)
+            .clamp(Month::FIRST.index, Month::LAST.index);
+        Month { index }
     }
 
     /// Months from `earlier` to `self` (`2022-03` since `2022-01` is 2).
@@ -106,5 +136,22 @@ mod tests {
         assert!("2022-7".parse::<Month>().is_err());
         assert!("22-07".parse::<Month>().is_err());
         assert_eq!(m.through(m.plus(2)).count(), 3);
+    }
+
+    #[test]
+    fn arithmetic_stays_within_the_four_digit_years() {
+        let last: Month = "9999-12".parse().unwrap();
+        assert_eq!(last, Month::LAST);
+        assert_eq!(last.checked_plus(1), None);
+        assert_eq!(last.plus(1).to_string(), "9999-12");
+        assert_eq!(Month::FIRST.checked_plus(-1), None);
+        assert_eq!(Month::FIRST.plus(i32::MIN).to_string(), "1000-01");
+        assert_eq!(last.plus(i32::MAX).to_string(), "9999-12");
+        assert_eq!(last.checked_plus(i32::MAX), None);
+        assert_eq!(
+            "2022-12".parse::<Month>().unwrap().checked_plus(1),
+            Some("2023-01".parse().unwrap())
+        );
+        assert_eq!(Month::LAST.minus_year().to_string(), "9998-12");
     }
 }

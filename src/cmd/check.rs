@@ -75,6 +75,8 @@ pub struct Summary {
     pub problems: Vec<String>,
     /// how many problems in all
     pub problem_count: u64,
+    /// a money total left the decimal range (the totals are then not to be trusted)
+    pub overflow: bool,
 }
 
 const KEEP_PROBLEMS: usize = 20;
@@ -87,7 +89,7 @@ impl Summary {
             .unwrap_or(0);
         self.counts[i] += 1;
         for (t, v) in self.totals.iter_mut().zip(amounts(ev)) {
-            *t += v;
+            self.overflow |= crate::money::add_to(t, v).is_err();
         }
         let problems: Vec<String> = match ev.decision {
             Decision::Invalid => h.errors.iter().map(|e| e.describe(lang)).collect(),
@@ -117,12 +119,14 @@ impl Summary {
         }
     }
 
-    fn merge(&mut self, other: Summary) {
+    /// Adds a chunk's counts and totals; fails when a money total leaves the decimal range.
+    fn merge(&mut self, other: Summary) -> Result<(), crate::money::AmountOverflow> {
         for (a, b) in self.counts.iter_mut().zip(other.counts) {
             *a += b;
         }
+        self.overflow |= other.overflow;
         for (a, b) in self.totals.iter_mut().zip(other.totals) {
-            *a += b;
+            self.overflow |= crate::money::add_to(a, b).is_err();
         }
         self.problem_count += other.problem_count;
         for p in other.problems {
@@ -130,6 +134,10 @@ impl Summary {
                 self.problems.push(p);
             }
         }
+        if self.overflow {
+            return Err(crate::money::AmountOverflow);
+        }
+        Ok(())
     }
 
     /// Households in all.
@@ -451,7 +459,7 @@ pub fn run(args: CheckArgs) -> Result<i32> {
         id_field,
         |rows| ctx.work(rows),
         |chunk| {
-            summary.merge(chunk.summary);
+            summary.merge(chunk.summary)?;
             chunks.write(&mut out, &chunk.bytes)?;
             table_rows.extend(chunk.table);
             if format == Format::Xlsx {
@@ -625,5 +633,24 @@ pub fn print_summary(s: &Summary, month: Month, lang: Lang) {
                 s.problem_count - s.problems.len() as u64
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_beyond_the_decimal_range_are_an_error_not_a_panic() {
+        let mut a = Summary::default();
+        a.totals[MONEY - 1] = Decimal::MAX;
+        let mut b = Summary::default();
+        b.totals[MONEY - 1] = Decimal::ONE;
+        assert_eq!(a.merge(b), Err(crate::money::AmountOverflow));
+        let mut c = Summary::default();
+        c.totals[0] = Decimal::ONE;
+        let mut d = Summary::default();
+        assert_eq!(d.merge(c), Ok(()));
+        assert_eq!(d.totals[0], Decimal::ONE);
     }
 }

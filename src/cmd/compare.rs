@@ -164,47 +164,77 @@ pub struct Tally {
     pub base_subsidy: Decimal,
     /// the part of `alt` that is price subsidy
     pub alt_subsidy: Decimal,
+    /// a sum or a weight × amount left the decimal range: the tally is not to be trusted
+    pub overflow: bool,
+}
+
+/// `*acc += v`, exactly, or marks the overflow.
+fn add_into(acc: &mut Decimal, v: Decimal, overflow: &mut bool) {
+    *overflow |= crate::money::add_to(acc, v).is_err();
+}
+
+/// `*acc += w × v`, exactly, or marks the overflow.
+fn add_weighted(acc: &mut Decimal, w: Decimal, v: Decimal, overflow: &mut bool) {
+    match crate::money::checked_mul(w, v) {
+        Ok(p) => add_into(acc, p, overflow),
+        Err(_) => *overflow = true,
+    }
 }
 
 impl Tally {
     fn add(&mut self, w: Decimal, c: &Case) {
-        self.cases += w;
+        let o = &mut self.overflow;
+        *o |= c.overflow;
+        add_into(&mut self.cases, w, o);
         if !c.decided {
-            self.undecided += w;
+            add_into(&mut self.undecided, w, o);
             return;
         }
-        self.base += w * c.base;
-        self.alt += w * c.alt;
-        self.base_subsidy += w * c.base_subsidy;
-        self.alt_subsidy += w * c.alt_subsidy;
-        let diff = c.alt - c.base;
+        add_weighted(&mut self.base, w, c.base, o);
+        add_weighted(&mut self.alt, w, c.alt, o);
+        add_weighted(&mut self.base_subsidy, w, c.base_subsidy, o);
+        add_weighted(&mut self.alt_subsidy, w, c.alt_subsidy, o);
+        // Both sides are at most a few times 10^28 apart only when one overflowed already.
+        let diff = c.alt.checked_sub(c.base).unwrap_or(Decimal::ZERO);
         if diff > Decimal::ZERO {
-            self.gaining += w;
+            add_into(&mut self.gaining, w, o);
         } else if diff < Decimal::ZERO {
-            self.losing += w;
+            add_into(&mut self.losing, w, o);
         } else {
-            self.unchanged += w;
+            add_into(&mut self.unchanged, w, o);
         }
         if !c.paid_base && c.paid_alt {
-            self.newly_eligible += w;
+            add_into(&mut self.newly_eligible, w, o);
         }
         if c.paid_base && !c.paid_alt {
-            self.no_longer_eligible += w;
+            add_into(&mut self.no_longer_eligible, w, o);
         }
     }
 
-    fn merge(&mut self, o: &Tally) {
-        self.cases += o.cases;
-        self.base += o.base;
-        self.alt += o.alt;
-        self.gaining += o.gaining;
-        self.losing += o.losing;
-        self.unchanged += o.unchanged;
-        self.newly_eligible += o.newly_eligible;
-        self.no_longer_eligible += o.no_longer_eligible;
-        self.undecided += o.undecided;
-        self.base_subsidy += o.base_subsidy;
-        self.alt_subsidy += o.alt_subsidy;
+    fn merge(&mut self, t: &Tally) {
+        let o = &mut self.overflow;
+        *o |= t.overflow;
+        add_into(&mut self.cases, t.cases, o);
+        add_into(&mut self.base, t.base, o);
+        add_into(&mut self.alt, t.alt, o);
+        add_into(&mut self.gaining, t.gaining, o);
+        add_into(&mut self.losing, t.losing, o);
+        add_into(&mut self.unchanged, t.unchanged, o);
+        add_into(&mut self.newly_eligible, t.newly_eligible, o);
+        add_into(&mut self.no_longer_eligible, t.no_longer_eligible, o);
+        add_into(&mut self.undecided, t.undecided, o);
+        add_into(&mut self.base_subsidy, t.base_subsidy, o);
+        add_into(&mut self.alt_subsidy, t.alt_subsidy, o);
+    }
+
+    /// Whether the tally, or its amounts × 12 (the per-year line), left the decimal range.
+    fn overflowed(&self) -> bool {
+        let twelve = Decimal::from(12);
+        self.overflow
+            || [self.base, self.alt, self.base_subsidy, self.alt_subsidy]
+                .iter()
+                .any(|v| v.checked_mul(twelve).is_none())
+            || self.alt.checked_sub(self.base).is_none()
     }
 
     /// The alternative's money less the base's.
@@ -222,6 +252,8 @@ impl Tally {
 /// paid (regular amounts and, with `--index`, the price subsidy); `*_subsidy` the subsidy part.
 #[derive(Debug, Clone, Copy, Default)]
 struct Case {
+    /// an amount of the case left the decimal range
+    overflow: bool,
     decided: bool,
     paid_base: bool,
     paid_alt: bool,
@@ -271,7 +303,11 @@ impl Summary {
             self.by_size.entry(k).or_default().merge(&t);
         }
         for (k, n) in o.histogram {
-            *self.histogram.entry(k).or_default() += n;
+            add_into(
+                self.histogram.entry(k).or_default(),
+                n,
+                &mut self.range.overflow,
+            );
         }
         self.problem_count += o.problem_count;
         for p in o.problems {
@@ -279,6 +315,18 @@ impl Summary {
                 self.problems.push(p);
             }
         }
+    }
+
+    /// Whether any tally left the decimal range.
+    fn overflowed(&self) -> bool {
+        self.range.overflowed()
+            || self
+                .months
+                .iter()
+                .chain(self.by_area.values())
+                .chain(self.by_decision.values())
+                .chain(self.by_size.values())
+                .any(Tally::overflowed)
     }
 
     fn problem(&mut self, p: String) {
@@ -521,22 +569,27 @@ impl Ctx<'_> {
             let base_known = b.decision.is_decided() && subsidy_decided(&sb);
             let alt_known = a.decision.is_decided() && subsidy_decided(&sa);
             let decided = weight_ok && base_known && alt_known;
+            let base = crate::money::checked_add(b.monthly_total(), subsidy_amount(&sb));
+            let alt = crate::money::checked_add(a.monthly_total(), subsidy_amount(&sa));
             let case = Case {
+                overflow: base.is_err() || alt.is_err(),
                 decided,
                 paid_base: pays(b.decision),
                 paid_alt: pays(a.decision),
-                base: b.monthly_total() + subsidy_amount(&sb),
-                alt: a.monthly_total() + subsidy_amount(&sa),
+                base: base.unwrap_or_default(),
+                alt: alt.unwrap_or_default(),
                 base_subsidy: subsidy_amount(&sb),
                 alt_subsidy: subsidy_amount(&sa),
             };
             whole.decided &= decided;
             whole.paid_base |= case.paid_base;
             whole.paid_alt |= case.paid_alt;
-            whole.base += case.base;
-            whole.alt += case.alt;
-            whole.base_subsidy += case.base_subsidy;
-            whole.alt_subsidy += case.alt_subsidy;
+            let o = &mut whole.overflow;
+            *o |= case.overflow;
+            add_into(&mut whole.base, case.base, o);
+            add_into(&mut whole.alt, case.alt, o);
+            add_into(&mut whole.base_subsidy, case.base_subsidy, o);
+            add_into(&mut whole.alt_subsidy, case.alt_subsidy, o);
             let s = &mut out.summary;
             if let Some(t) = s.months.get_mut(m) {
                 t.add(w, &case);
@@ -598,12 +651,14 @@ impl Ctx<'_> {
         }
         let s = &mut out.summary;
         s.range.add(w, &whole);
-        let diff = whole.alt - whole.base;
+        let diff = whole.alt.checked_sub(whole.base).unwrap_or_default();
         if whole.decided && !diff.is_zero() {
             // Bars of the chart are whole yuan; the bucket is a display choice, the amounts
             // themselves are never rounded here.
             let bucket = Rounding::YuanDown.apply(diff).to_i64().unwrap_or(0);
-            *s.histogram.entry(bucket).or_default() += w;
+            let mut o = false;
+            add_into(s.histogram.entry(bucket).or_default(), w, &mut o);
+            s.range.overflow |= o;
         }
     }
 
@@ -1075,6 +1130,9 @@ pub fn run(args: CompareArgs) -> Result<i32> {
         |rows| ctx.work(rows),
         |chunk| {
             summary.merge(chunk.summary);
+            if summary.overflowed() {
+                return Err(crate::money::AmountOverflow.into());
+            }
             chunks.write(&mut out, &chunk.bytes)?;
             table_rows.extend(chunk.table);
             Ok(())
@@ -1390,9 +1448,41 @@ mod tests {
     }
 
     #[test]
+    fn a_weight_times_an_amount_beyond_the_decimal_range_marks_the_tally() {
+        let case = Case {
+            decided: true,
+            base: Decimal::MAX,
+            alt: Decimal::MAX,
+            paid_base: true,
+            paid_alt: true,
+            ..Case::default()
+        };
+        let mut t = Tally::default();
+        t.add(dec!(2), &case);
+        assert!(t.overflowed());
+        let mut s = Summary::default();
+        assert!(!s.overflowed());
+        s.range.merge(&t);
+        assert!(s.overflowed());
+        let mut ok = Tally::default();
+        ok.add(
+            dec!(2),
+            &Case {
+                decided: true,
+                base: dec!(10),
+                alt: dec!(12),
+                ..Case::default()
+            },
+        );
+        assert!(!ok.overflowed());
+        assert_eq!((ok.base, ok.alt, ok.gaining), (dec!(20), dec!(24), dec!(2)));
+    }
+
+    #[test]
     fn tallies_weigh_counts_and_money_and_skip_undecided_money() {
         let mut t = Tally::default();
         let gain = Case {
+            overflow: false,
             decided: true,
             paid_base: true,
             paid_alt: true,

@@ -10,6 +10,8 @@ use std::borrow::Cow;
 
 use rust_decimal::Decimal;
 
+pub use crate::money::MAX_AMOUNT;
+
 /// Why a cell could not be read. `zh`/`en` give a sentence a caseworker understands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CellError {
@@ -27,7 +29,16 @@ pub enum CellError {
     OutOfRange,
     /// The cell is not a recognisable date in the supported range.
     NotDate,
+    /// An amount above [`MAX_AMOUNT`] (10^12 yuan): no roster amount is that large; it is
+    /// usually a bank card or ID number pasted into a money column.
+    AmountTooLarge,
+    /// A count above [`MAX_COUNT`] (persons, months).
+    CountTooLarge,
 }
+
+/// The largest count a count cell (members, group counts, employed persons, months without
+/// income) may hold: 10,000. Larger values are refused as `count_too_large`.
+pub const MAX_COUNT: u32 = 10_000;
 
 impl CellError {
     /// A Chinese sentence saying what is wrong and how to fix the cell.
@@ -46,6 +57,10 @@ impl CellError {
             CellError::NotDate => {
                 "不是有效的日期：请按 1950-03-15 或 1950年3月15日 的格式填写，年份须在 1900–2200 之间"
             }
+            CellError::AmountTooLarge => {
+                "金额超过上限 1,000,000,000,000 元（一万亿元）：请核对是否误填了银行卡号、身份证号或多填了数字"
+            }
+            CellError::CountTooLarge => "人数或月数超过上限 10000：请核对是否多填了数字",
         }
     }
 
@@ -69,6 +84,12 @@ impl CellError {
             CellError::NotDate => {
                 "Not a valid date: write it as 1950-03-15 or 1950年3月15日, with a year between 1900 and 2200"
             }
+            CellError::AmountTooLarge => {
+                "The amount is above the maximum of 1,000,000,000,000 yuan (10^12): check for a bank card or ID number, or extra digits"
+            }
+            CellError::CountTooLarge => {
+                "The count is above the maximum of 10000: check for extra digits"
+            }
         }
     }
 
@@ -82,6 +103,8 @@ impl CellError {
             CellError::NotYesNo => "not_yes_no",
             CellError::OutOfRange => "out_of_range",
             CellError::NotDate => "not_date",
+            CellError::AmountTooLarge => "amount_too_large",
+            CellError::CountTooLarge => "count_too_large",
         }
     }
 }
@@ -275,24 +298,33 @@ fn strip_money_decoration(s: &str) -> Result<(bool, &str), CellError> {
 /// two decimal places are kept exactly, never rounded. Anything else, e.g. `12a`,
 /// `1,23,4`, `1.2.3`, `abc`, `1e5`, `NaN` or `无`, gives `Err(NotMoney)`.
 pub fn parse_money(raw: &str) -> Result<Option<Decimal>, CellError> {
-    if let Some(v) = plain_decimal(raw) {
-        return Ok(Some(v));
+    let value = match plain_decimal(raw) {
+        Some(v) => v,
+        None => match parse_money_slow(raw)? {
+            Some(v) => v,
+            None => return Ok(None),
+        },
+    };
+    if value > MAX_AMOUNT {
+        return Err(CellError::AmountTooLarge);
     }
-    parse_money_slow(raw)
+    Ok(Some(value))
 }
 
-/// The common cell, `1234` or `1234.50` in ASCII with at most 18 digits, read without
-/// normalising; anything else returns `None` and goes the full way.
+/// The common cell, `1234` or `1234.50` in ASCII with at most 18 characters (so at most 18
+/// digits, below 10^18, which an `i64` holds), read without normalising; anything else returns
+/// `None` and goes the full way. The arithmetic is checked all the same, so a change to the
+/// length bound can never make it wrap in a release build.
 fn plain_decimal(s: &str) -> Option<Decimal> {
     let b = s.as_bytes();
-    if b.is_empty() || b.len() > 19 || b[0] == b'.' {
+    if b.is_empty() || b.len() > 18 || b[0] == b'.' {
         return None;
     }
     let (mut m, mut scale, mut dot) = (0i64, 0u32, false);
     for &c in b {
         match c {
             b'0'..=b'9' => {
-                m = m * 10 + i64::from(c - b'0');
+                m = m.checked_mul(10)?.checked_add(i64::from(c - b'0'))?;
                 if dot {
                     scale += 1;
                 }
@@ -304,7 +336,7 @@ fn plain_decimal(s: &str) -> Option<Decimal> {
     if dot && scale == 0 {
         return None;
     }
-    Some(Decimal::new(m, scale))
+    Decimal::try_new(m, scale).ok()
 }
 
 fn parse_money_slow(raw: &str) -> Result<Option<Decimal>, CellError> {
@@ -327,12 +359,23 @@ fn parse_money_slow(raw: &str) -> Result<Option<Decimal>, CellError> {
 /// Empty cells and placeholders give `Ok(None)`; `无` is `Err(NotInteger)` because
 /// whether it means zero is for a person to decide. Negative values give `Err(Negative)`.
 pub fn parse_count(raw: &str) -> Result<Option<u32>, CellError> {
+    let n = match parse_count_unbounded(raw)? {
+        Some(n) => n,
+        None => return Ok(None),
+    };
+    if n > MAX_COUNT {
+        return Err(CellError::CountTooLarge);
+    }
+    Ok(Some(n))
+}
+
+fn parse_count_unbounded(raw: &str) -> Result<Option<u32>, CellError> {
     let b = raw.as_bytes();
     if !b.is_empty() && b.len() <= 9 && b.iter().all(u8::is_ascii_digit) {
-        // The common cell: plain ASCII digits, read directly.
-        return Ok(Some(
-            b.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')),
-        ));
+        // The common cell: plain ASCII digits (below 10^9, so no overflow), read directly.
+        return Ok(Some(b.iter().fold(0u32, |n, d| {
+            n.saturating_mul(10).saturating_add(u32::from(d - b'0'))
+        })));
     }
     let cell = normalize_numeric(raw);
     let s = cell.as_ref();
@@ -556,6 +599,18 @@ mod tests {
     use proptest::prelude::*;
     use rust_decimal::dec;
 
+    /// `1234567` → `1,234,567`.
+    fn group_thousands(digits: &str) -> String {
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    }
+
     /// Splits a `|`-separated table of cells, keeping tests short.
     fn cells(table: &str) -> impl Iterator<Item = &str> {
         table.split('|')
@@ -596,6 +651,8 @@ mod tests {
             "1234.50",
             "0.125",
             "999999999999999999",
+            "9558000000000000000",
+            "9999999999999999999",
             "12.",
             "1.2.3",
             ".5",
@@ -656,9 +713,12 @@ mod tests {
 
     #[test]
     fn count_accepts_integral_values_only() {
-        let ok = [3, 3, 3, 3, 1000, 0, u32::MAX];
-        for (raw, want) in cells("3|３|3.0| 3.00 |1,000|-0|4294967295").zip(ok) {
+        let ok = [3, 3, 3, 3, 1000, 0, MAX_COUNT];
+        for (raw, want) in cells("3|３|3.0| 3.00 |1,000|-0|10000").zip(ok) {
             assert_eq!(parse_count(raw), Ok(Some(want)), "{raw}");
+        }
+        for raw in cells("10001|4294967295|999999999|1000000000|10,001") {
+            assert_eq!(parse_count(raw), Err(CellError::CountTooLarge), "{raw}");
         }
         for raw in cells("3.5|无|3人|¥3|3e2") {
             assert_eq!(parse_count(raw), Err(CellError::NotInteger), "{raw}");
@@ -734,7 +794,15 @@ mod tests {
     fn error_codes_are_distinct_snake_case() {
         use CellError::*;
         let all = [
-            NotMoney, Negative, NotInteger, NotMonth, NotYesNo, OutOfRange, NotDate,
+            NotMoney,
+            Negative,
+            NotInteger,
+            NotMonth,
+            NotYesNo,
+            OutOfRange,
+            NotDate,
+            AmountTooLarge,
+            CountTooLarge,
         ];
         let codes: std::collections::HashSet<_> = all.iter().map(CellError::code).collect();
         assert_eq!(codes.len(), all.len());
@@ -759,8 +827,43 @@ mod tests {
         #[test]
         fn formatted_cents_round_trip(cents in 0u64..=u64::MAX / 2) {
             let text = format!("{}.{:02}", cents / 100, cents % 100);
-            let want = Decimal::try_from_i128_with_scale(i128::from(cents), 2).ok();
-            prop_assert_eq!(parse_money(&text), Ok(want));
+            let want = Decimal::try_from_i128_with_scale(i128::from(cents), 2).unwrap();
+            let want = if want > MAX_AMOUNT { Err(CellError::AmountTooLarge) } else { Ok(Some(want)) };
+            prop_assert_eq!(parse_money(&text), want);
+        }
+
+        /// Every digit string of 1 to 40 digits, with a sign, thousands separators and
+        /// decimals, reads exactly as rust_decimal reads it, or is refused: never a wrapped
+        /// value, in a debug or a release build alike (the parser's arithmetic is checked).
+        #[test]
+        fn digit_strings_read_as_rust_decimal_reads_them(
+            sign in prop::sample::select(vec!["", "-", "+"]),
+            int in "[0-9]{1,40}",
+            frac in prop::option::of("[0-9]{0,40}"),
+            grouped in any::<bool>(),
+        ) {
+            let frac = frac.map(|f| if f.is_empty() { "0".to_string() } else { f });
+            let int_text = if grouped { group_thousands(&int) } else { int.clone() };
+            let text = match &frac {
+                Some(f) => format!("{sign}{int_text}.{f}"),
+                None => format!("{sign}{int_text}"),
+            };
+            // The oracle reads the same number without separators; trailing fractional zeros
+            // do not change the value, and rust_decimal refuses more than 28 of them.
+            let plain = match &frac {
+                Some(f) => format!("{int}.{}", f.trim_end_matches('0')),
+                None => int.clone(),
+            };
+            let plain = plain.strip_suffix('.').unwrap_or(&plain).to_string();
+            let want = match Decimal::from_str_exact(&plain) {
+                Err(_) => Err(CellError::OutOfRange),
+                Ok(v) if sign == "-" && !v.is_zero() => Err(CellError::Negative),
+                Ok(v) if v > MAX_AMOUNT => Err(CellError::AmountTooLarge),
+                Ok(v) => Ok(Some(v)),
+            };
+            let got = parse_money(&text);
+            // Equal values; the written scale is kept where it fits.
+            prop_assert_eq!(&got, &want, "{}", text);
         }
     }
 }

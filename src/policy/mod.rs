@@ -5,7 +5,7 @@ pub mod dated;
 pub mod model;
 
 use crate::household::Residence;
-use crate::money::Number;
+use crate::money::{Number, Share};
 use crate::month::Month;
 use dated::{Dated, ambiguous, in_force};
 use model::{Per, PolicyFile};
@@ -168,7 +168,14 @@ pub struct Policy {
     /// area ids; a single "" when the policy defines no areas
     pub area_ids: Vec<String>,
     region_area: HashMap<String, AreaIndex>,
+    /// values that are allowed but unusual (a share above 1), one sentence each, in English with
+    /// the Chinese in brackets; `load` prints them
+    pub warnings: Vec<String>,
 }
+
+/// The longest gradual exit a policy may set, in months (ten years; published exits last 3 to
+/// 12 months).
+pub const MAX_EXIT_MONTHS: u32 = 120;
 
 /// Group names a policy may use for price subsidies and one-off items: the enrolment statuses
 /// and the roster's categories.
@@ -200,7 +207,11 @@ impl Policy {
             key: "(file)".into(),
             message: "the policy file must be UTF-8 text".into(),
         })?;
-        Policy::parse(&text, &name)
+        let policy = Policy::parse(&text, &name)?;
+        for w in &policy.warnings {
+            eprintln!("jiuzhu: warning: {w}");
+        }
+        Ok(policy)
     }
 
     /// Parses and validates policy text; `name` is used in messages.
@@ -238,14 +249,16 @@ impl Policy {
         if area_ids.is_empty() {
             area_ids.push(String::new());
         }
-        let policy = Policy {
+        let mut policy = Policy {
             file,
             path: name.to_string(),
             sha256,
             area_ids,
             region_area,
+            warnings: Vec::new(),
         };
         policy.validate()?;
+        policy.warnings = policy.validate_numbers()?;
         Ok(policy)
     }
 
@@ -509,6 +522,15 @@ impl Policy {
             if g.months == 0 {
                 return Err(self.err("gradual_exit.months", "must be at least 1"));
             }
+            if g.months > MAX_EXIT_MONTHS {
+                return Err(self.err(
+                    "gradual_exit.months",
+                    format!(
+                        "{} months is longer than the {MAX_EXIT_MONTHS} months (ten years) a gradual exit may last (渐退期不能超过 {MAX_EXIT_MONTHS} 个月)",
+                        g.months
+                    ),
+                ));
+            }
             if let Some(s) = &g.schedule
                 && s.len() != g.months as usize
             {
@@ -670,6 +692,165 @@ impl Policy {
             }
         }
         Ok(())
+    }
+
+    /// Refuses a negative amount, multiple or share anywhere in the policy (naming its key) and
+    /// an exit longer than [`MAX_EXIT_MONTHS`]; returns a warning for each share above 1 where a
+    /// share is a part of something (care shares of a `care_base`, deductions, floors, uplifts,
+    /// the exit schedule).
+    fn validate_numbers(&self) -> Result<Vec<String>, PolicyError> {
+        use model::{AmountSpec, ByResidence};
+        let f = &self.file;
+        let mut warnings = Vec::new();
+        let negative = |key: &str| {
+            self.err(
+                key,
+                "cannot be negative (不能为负数): give 0 or a positive value",
+            )
+        };
+        let num = |key: &str, n: Number| -> Result<(), PolicyError> {
+            if n.0.is_sign_negative() && !n.0.is_zero() {
+                return Err(negative(key));
+            }
+            Ok(())
+        };
+        let share = |key: &str, s: Share| -> Result<(), PolicyError> {
+            if s.is_negative() {
+                return Err(negative(key));
+            }
+            Ok(())
+        };
+        let mut part = |key: &str, s: Share| -> Result<(), PolicyError> {
+            share(key, s)?;
+            if s.value() > Decimal::ONE {
+                warnings.push(format!(
+                    "policy {}: `{key}` = {s} is a share above 1, more than the whole it is a share of: check it is not a percentage or an amount (份额大于 1，请核对是否误填为百分数或金额)",
+                    self.path
+                ));
+            }
+            Ok(())
+        };
+        let by_res = |key: &str, b: ByResidence| -> Result<(), PolicyError> {
+            match b {
+                ByResidence::Same(n) => num(key, n),
+                ByResidence::Split { urban, rural } => {
+                    num(&format!("{key}.urban"), urban)?;
+                    num(&format!("{key}.rural"), rural)
+                }
+            }
+        };
+        let spec = |key: &str, a: AmountSpec| -> Result<(), PolicyError> {
+            match a {
+                AmountSpec::Fixed(n) => num(key, n),
+                AmountSpec::Multiple { multiple, .. } => {
+                    share(&format!("{key}.multiple"), multiple)
+                }
+            }
+        };
+        if let Some(d) = &f.dibao {
+            if let Some(s) = d.floor_share {
+                part("dibao.floor_share", s)?;
+            }
+            if let Some(b) = d.floor_amount {
+                by_res("dibao.floor_amount", b)?;
+            }
+            if let Some(ed) = d.employment_deduction {
+                if let Some(s) = ed.share_of_income {
+                    part("dibao.employment_deduction.share_of_income", s)?;
+                }
+                if let Some(s) = ed.share_of_standard {
+                    part("dibao.employment_deduction.share_of_standard", s)?;
+                }
+            }
+            for (i, u) in d.uplift.iter().enumerate() {
+                if let Some(s) = u.share {
+                    part(&format!("dibao.uplift[{i}].share"), s)?;
+                }
+                if let Some(a) = u.amount {
+                    num(&format!("dibao.uplift[{i}].amount"), a)?;
+                }
+            }
+            for (i, t) in d.tiers.iter().enumerate() {
+                num(&format!("dibao.tiers[{i}].per_person"), t.per_person)?;
+            }
+            if let Some(a) = d.asset_limit_per_person {
+                num("dibao.asset_limit_per_person", a)?;
+            }
+        }
+        if let Some(t) = &f.tekun {
+            share("tekun.basic.multiple", t.basic.multiple)?;
+            for (i, c) in t.care_base.iter().enumerate() {
+                num(&format!("tekun.care_base[{i}].amount"), c.amount)?;
+            }
+            if let Some(c) = &t.care {
+                // Without a care_base the "shares" are monthly amounts, and above 1 is normal.
+                let of_base = !t.care_base.is_empty();
+                for (k, s) in [
+                    ("self_care", c.self_care),
+                    ("partial", c.partial),
+                    ("full", c.full),
+                ] {
+                    let key = format!("tekun.care.{k}");
+                    if of_base {
+                        part(&key, s)?;
+                    } else {
+                        share(&key, s)?;
+                    }
+                }
+            }
+            if let Some(u) = t.institutional_uplift {
+                part("tekun.institutional_uplift", u)?;
+            }
+        }
+        if let Some(e) = &f.edge {
+            share("edge.multiple", e.multiple)?;
+            if let Some(a) = e.asset_limit_per_person {
+                num("edge.asset_limit_per_person", a)?;
+            }
+        }
+        if let Some(g) = &f.gradual_exit {
+            if let Some(c) = g.income_ceiling {
+                share("gradual_exit.income_ceiling", c)?;
+            }
+            for (i, s) in g.schedule.iter().flatten().enumerate() {
+                part(&format!("gradual_exit.schedule[{i}]"), *s)?;
+            }
+        }
+        if let Some(t) = &f.temporary {
+            for (name, item) in [
+                ("unemployed_uninsured", &t.unemployed_uninsured),
+                ("pandemic", &t.pandemic),
+                ("stranded", &t.stranded),
+                ("graduate", &t.graduate),
+            ] {
+                let Some(item) = item else { continue };
+                let key = format!("temporary.{name}");
+                spec(&format!("{key}.amount"), item.amount)?;
+                if let Some(m) = item.minimum {
+                    spec(&format!("{key}.minimum"), m)?;
+                }
+                if let Some(c) = item.cap {
+                    spec(&format!("{key}.cap"), c)?;
+                }
+            }
+            for (i, a) in t.approval.iter().enumerate() {
+                if let Some(u) = a.up_to {
+                    spec(&format!("temporary.approval[{i}].up_to"), u)?;
+                }
+            }
+            for (i, r) in t.high_risk.iter().enumerate() {
+                spec(
+                    &format!("temporary.high_risk[{i}].township_up_to"),
+                    r.township_up_to,
+                )?;
+            }
+        }
+        for (i, o) in f.one_off.iter().enumerate() {
+            for (g, a) in &o.amounts {
+                by_res(&format!("one_off[{i}].amounts.{g}"), *a)?;
+            }
+        }
+        Ok(warnings)
     }
 
     /// The rules of `[price_subsidy]` beyond its types: each trigger gives a threshold, each

@@ -366,6 +366,10 @@ pub struct Tekun {
 pub struct Edge {
     /// per-capita income below multiple × standard
     pub multiple: Share,
+    /// asset test of 低保边缘: household assets per member must not exceed this; omitted: the
+    /// 低保 limit (`dibao.asset_limit_per_person`), so a household over the 低保 asset limit is
+    /// not 低保边缘 either unless the policy sets a higher limit here
+    pub asset_limit_per_person: Option<Number>,
     /// source id
     pub source: Option<String>,
 }

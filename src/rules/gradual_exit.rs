@@ -49,7 +49,7 @@ pub fn state(
         });
         return Ok((ExitState::NotStarted, Decimal::ZERO));
     }
-    if k >= g.months as i32 {
+    if i64::from(k) >= i64::from(g.months) {
         tr.step("gradual_exit.ended", &[&months_p], || {
             (
                 format!("渐退起始月 {start}，渐退期 {} 个月，{month} 已是第 {} 个月：渐退期已满", g.months, k + 1),
@@ -81,7 +81,7 @@ pub fn state(
     let share = g
         .schedule
         .as_ref()
-        .and_then(|s| s.get(k as usize).copied())
+        .and_then(|s| usize::try_from(k).ok().and_then(|k| s.get(k)).copied())
         .map(|s| s.num / s.den)
         .unwrap_or(Decimal::ONE);
     let round = policy
@@ -90,8 +90,11 @@ pub fn state(
         .as_ref()
         .map(|d| d.round)
         .unwrap_or_default();
+    // At most 10^6 (the policy's bound on a share) × 10^12 (the roster's bound on an amount):
+    // far inside a decimal's range, so the product is exact and cannot overflow.
     let amount = round.apply(share * last);
-    let n = k as u32 + 1;
+    // 0 <= k < months here, so the month number fits.
+    let n = u32::try_from(k).map_or(g.months, |k| k + 1);
     let p = Param::plain(
         "gradual_exit.schedule",
         share,

@@ -208,7 +208,9 @@ impl Evaluation {
         }
     }
 
-    /// The month's total: every regular amount of the decision.
+    /// The month's total: every regular amount of the decision. With the bounds on roster cells
+    /// (amounts up to 10^12, counts up to 10000) and policy values (amounts up to 10^12, shares
+    /// up to 10^6), each amount is below 2 × 10^28 and the sum stays inside a decimal's range.
     pub fn monthly_total(&self) -> Decimal {
         self.dibao_amount
             + self.uplift_amount
@@ -394,8 +396,12 @@ fn means_tested(policy: &Policy, area: &AreaParams, h: &Household, tr: &mut Trac
         }
     }
     if edge::is_edge(policy, standard, &counted, tr) {
-        ev.decision = Decision::Edge;
-        ev.reasons.push("edge_income");
+        if edge::asset_test(policy, h, tr) == Some(false) {
+            ev.reasons.push("edge_assets_over_limit");
+        } else {
+            ev.decision = Decision::Edge;
+            ev.reasons.push("edge_income");
+        }
     }
     if ev.to_review(h) {
         ev.reasons.push("to_review");
@@ -519,6 +525,19 @@ pub fn write_message(s: &mut String, policy: &Policy, h: &Household, ev: &Evalua
                 ),
             }
         }
+        (Decision::Edge, _) if ev.reasons.contains(&"assets_over_limit") => {
+            let (a, l) = assets_figures(policy, h);
+            match lang {
+                Lang::Zh => write!(
+                    s,
+                    "人均计算收入 {pc} 元低于低保标准 {std} 元，但家庭人均财产 {a} 元超过低保财产限额 {l} 元/人，不符合低保条件；未超过低保边缘财产限额：认定为低保边缘家庭"
+                ),
+                Lang::En => write!(
+                    s,
+                    "counted per-capita income {pc} is below the standard {std}, but assets per person {a} exceed the 低保 asset limit {l} per person: not 低保; within the 低保边缘 asset limit: 低保边缘 household"
+                ),
+            }
+        }
         (Decision::Edge, Lang::Zh) => write!(
             s,
             "人均计算收入 {pc} 元不低于低保标准 {std} 元，但低于低保边缘标准：认定为低保边缘家庭"
@@ -527,6 +546,19 @@ pub fn write_message(s: &mut String, policy: &Policy, h: &Household, ev: &Evalua
             s,
             "per-capita income {pc} is not below the standard {std} but below the edge threshold: 低保边缘 household"
         ),
+        (Decision::None, _) if ev.reasons.contains(&"assets_over_limit") => {
+            let (a, l) = assets_figures(policy, h);
+            match lang {
+                Lang::Zh => write!(
+                    s,
+                    "人均计算收入 {pc} 元低于低保标准 {std} 元，但家庭人均财产 {a} 元超过财产限额 {l} 元/人：因财产超标不符合低保条件"
+                ),
+                Lang::En => write!(
+                    s,
+                    "counted per-capita income {pc} is below the standard {std}, but assets per person {a} exceed the limit {l} per person: refused for assets"
+                ),
+            }
+        }
         (Decision::None, Lang::Zh) => write!(
             s,
             "人均计算收入 {pc} 元不低于低保标准 {std} 元，不符合低保条件"
@@ -550,6 +582,20 @@ pub fn write_message(s: &mut String, policy: &Policy, h: &Household, ev: &Evalua
         s.push_str(lang.pick("。注意：", ". Warning: "));
         s.push_str(w.reason(lang));
     }
+}
+
+/// The household's assets per person and the 低保 asset limit per person, for the sentence of a
+/// household refused for its assets.
+fn assets_figures(policy: &Policy, h: &Household) -> (Opt, Opt) {
+    let members = Decimal::from(h.members.unwrap_or(1).max(1));
+    let per_person = h.assets.map(|a| Yuan(a / members));
+    let limit = policy
+        .file
+        .dibao
+        .as_ref()
+        .and_then(|d| d.asset_limit_per_person)
+        .map(|n| Yuan(n.0));
+    (Opt(per_person), Opt(limit))
 }
 
 /// An optional amount that displays as nothing when absent.
@@ -582,8 +628,11 @@ fn note(reason: &str, lang: Lang) -> Option<&'static str> {
         ("gradual_exit_not_started", Lang::En) => "the exit starts after this month",
         ("dibao_floor", Lang::Zh) => "按保底金额发放",
         ("dibao_floor", Lang::En) => "the per-person floor applies",
-        ("assets_over_limit", Lang::Zh) => "家庭财产超过规定标准",
-        ("assets_over_limit", Lang::En) => "assets exceed the limit",
+        ("assets_over_limit", _) => return None,
+        ("edge_assets_over_limit", Lang::Zh) => "家庭财产超过低保边缘财产限额，不认定为低保边缘",
+        ("edge_assets_over_limit", Lang::En) => {
+            "assets exceed the 低保边缘 asset limit: not 低保边缘"
+        }
         ("assets_not_given", Lang::Zh) => "未填写家庭财产，未做财产核查",
         ("assets_not_given", Lang::En) => "assets not given: asset test not applied",
         _ => return None,

@@ -194,6 +194,7 @@ const GROUP_ROSTER: &str = "\
 household_id,region,residence,members,monthly_income,status,elderly,disabled,minors
 G2,620102,urban,2,0,none,2,,1
 O1,620102,urban,1,0,dibao,4294967295,,1
+O2,620102,urban,1,0,dibao,10000,,10000
 G3,620102,urban,3,0,none,1,1,1
 ";
 
@@ -212,16 +213,21 @@ fn groups_exceed_members_names_every_group_column_counted_and_never_overflows() 
         out.get("G2", "message"),
         "本行数据有误，未作计算：第 2 行，列 elderly+minors（“2+1”）：各类人数之和（3）超过家庭人口（2）：每人只计入补助最高的一类"
     );
-    // 4294967295 + 1 = 4294967296 > 1: counted exactly (it does not wrap round to 0), so the
-    // row is invalid and nothing is paid (a wrapped sum paid 91 × 2^32 as an uplift).
+    // 4294967295 is beyond the count maximum of 10000, so the cell itself is refused and no
+    // sum is formed (a wrapped u32 sum once paid 91 × 2^32 as an uplift); counts at the maximum
+    // add up exactly: 10000 + 10000 = 20000 > 1.
     assert_eq!(out.get("O1", "decision"), "invalid");
+    assert_eq!(out.get("O1", "reasons"), "count_too_large:elderly");
+    assert_eq!(out.get("O1", "monthly_total"), "0.00");
     assert_eq!(
-        out.get("O1", "reasons"),
+        out.get("O2", "reasons"),
         "groups_exceed_members:elderly+minors"
     );
-    assert_eq!(
-        out.get("O1", "message"),
-        "本行数据有误，未作计算：第 3 行，列 elderly+minors（“4294967295+1”）：各类人数之和（4294967296）超过家庭人口（1）：每人只计入补助最高的一类"
+    assert!(
+        out.get("O2", "message")
+            .contains("各类人数之和（20000）超过家庭人口（1）"),
+        "{}",
+        out.get("O2", "message")
     );
     for col in ["dibao_amount", "uplift_amount", "monthly_total"] {
         assert_eq!(out.get("O1", col), "0.00", "O1 {col}");
@@ -229,7 +235,7 @@ fn groups_exceed_members_names_every_group_column_counted_and_never_overflows() 
     // 1 + 1 + 1 = 3 persons in 3 members is allowed: 914 × 3 − 0 = 2742.00, plus the uplifts.
     assert_eq!(out.get("G3", "decision"), "dibao");
     assert_eq!(out.get("G3", "dibao_amount"), "2742.00");
-    assert!(r.stderr.contains("无效行 2"), "{}", r.stderr);
+    assert!(r.stderr.contains("无效行 3"), "{}", r.stderr);
 
     let (_w, r) = lanzhou(GROUP_ROSTER, &["--lang", "en"]);
     let out = Out::of(&r);
@@ -238,8 +244,8 @@ fn groups_exceed_members_names_every_group_column_counted_and_never_overflows() 
         "this row has unreadable cells and was not computed: row 2, column elderly+minors (\"2+1\"): the group counts add up to 3, more than the 2 members: count each person once, in the group that pays most"
     );
     assert_eq!(
-        out.get("O1", "message"),
-        "this row has unreadable cells and was not computed: row 3, column elderly+minors (\"4294967295+1\"): the group counts add up to 4294967296, more than the 1 members: count each person once, in the group that pays most"
+        out.get("O2", "message"),
+        "this row has unreadable cells and was not computed: row 4, column elderly+minors (\"10000+10000\"): the group counts add up to 20000, more than the 1 members: count each person once, in the group that pays most"
     );
 }
 

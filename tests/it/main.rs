@@ -5,6 +5,7 @@ mod check;
 mod compare;
 mod coverage;
 mod hostile;
+mod numbers;
 mod payouts;
 mod policytest;
 mod rosters;
