@@ -5,6 +5,7 @@ mod check;
 mod compare;
 mod payouts;
 mod rosters;
+mod safety;
 mod source;
 mod subsidy;
 mod validate;
