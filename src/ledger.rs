@@ -777,7 +777,7 @@ fn is_amount(s: &str) -> bool {
         && whole.bytes().all(|b| b.is_ascii_digit())
         && frac.len() <= 2
         && frac.bytes().all(|b| b.is_ascii_digit())
-        && (frac.is_empty() == !s.contains('.'))
+        && (frac.is_empty() != s.contains('.'))
 }
 
 /// The form of a payment id: `P` + 16 lower-case hex digits, or the 16 digits alone (older

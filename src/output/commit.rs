@@ -245,12 +245,14 @@ impl OutputGroup {
         let lang = self.lang;
         for out in &mut self.outputs {
             if let Err(e) = out.prepare() {
-                let name = out.display_name(lang);
+                // a file's error names it already
+                let e = match out.path() {
+                    Some(_) => e.to_string(),
+                    None => format!("{}: {e}", out.display_name(lang)),
+                };
                 match lang {
-                    Lang::Zh => bail!("无法写出 {name}：{e}；本次运行的输出文件均未写出"),
-                    Lang::En => bail!(
-                        "cannot write {name}: {e}; none of this run's output files was written"
-                    ),
+                    Lang::Zh => bail!("{e}；本次运行的输出文件均未写出"),
+                    Lang::En => bail!("{e}; none of this run's output files was written"),
                 }
             }
         }

@@ -79,6 +79,8 @@ pub struct Output {
     bytes: u64,
     /// whether an explicit flush may have sent bytes on
     flushed: bool,
+    /// whether writing to the target failed (it then holds nothing usable)
+    failed: bool,
 }
 
 /// Set once a reader closed stdout (`jiuzhu check … | head`): the rest of the output is
@@ -285,6 +287,7 @@ impl Output {
             lang: Lang::default(),
             bytes: 0,
             flushed: false,
+            failed: false,
         })
     }
 
@@ -310,13 +313,31 @@ impl Output {
 
     fn write_raw(&mut self, buf: &[u8]) -> io::Result<()> {
         self.bytes += buf.len() as u64;
-        match &mut self.target {
+        let r = match &mut self.target {
             Target::Stdout(_) if stdout_closed() => Ok(()),
             Target::Stdout(w) => closed_pipe(w.write_all(buf)),
             Target::File { tmp, .. } => tmp.write_all(buf),
             Target::Special { file, .. } => file.write_all(buf),
             Target::Done => Err(io::Error::other("output already committed")),
-        }
+        };
+        self.named_error(r)
+    }
+
+    /// A write error names the output it concerns (a full disk, a device refusing bytes).
+    fn named_error(&mut self, r: io::Result<()>) -> io::Result<()> {
+        r.map_err(|e| {
+            self.failed = true;
+            match self.path() {
+                Some(p) => io::Error::new(
+                    e.kind(),
+                    match self.lang {
+                        Lang::Zh => format!("无法写出 {}：{e}", p.display()),
+                        Lang::En => format!("cannot write {}: {e}", p.display()),
+                    },
+                ),
+                None => e,
+            }
+        })
     }
 
     /// The file path as given, when writing to a file.
@@ -345,6 +366,15 @@ impl Output {
     /// file synced to disk with its permissions set. An error here (a full disk, a device
     /// refusing the bytes) leaves the target as it was.
     pub(crate) fn prepare(&mut self) -> io::Result<()> {
+        let r = self.finish();
+        if self.failed {
+            // already named by `write_raw`
+            return r;
+        }
+        self.named_error(r)
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
         if let Some(mut g) = self.gb18030.take() {
             g.encode(&[], true)?;
             self.write_raw(&g.out)?;
@@ -416,7 +446,7 @@ impl Drop for Output {
             }
             Target::Special { file, named } => {
                 let (_, _unsent) = file.into_parts();
-                if self.flushed || self.bytes > BUFFER as u64 {
+                if !self.failed && (self.flushed || self.bytes > BUFFER as u64) {
                     match self.lang {
                         Lang::Zh => eprintln!(
                             "jiuzhu: 注意：运行中途出错，已写到 {} 的内容不完整，请勿使用",
