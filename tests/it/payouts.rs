@@ -486,7 +486,8 @@ fn the_ledger_makes_a_rerun_pay_nothing_and_dry_run_records_nothing() {
 }
 
 /// The files of our temporary naming left in a folder.
-pub fn temporaries(dir: &std::path::Path) -> Vec<String> {
+#[cfg(debug_assertions)]
+fn temporaries(dir: &std::path::Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
