@@ -34,11 +34,18 @@ fn temps() -> MutexGuard<'static, Vec<PathBuf>> {
     TEMPS.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Registers a temporary file, so that a stopped run removes it. The first registration sets
-/// up the signal handler.
-pub fn register_temp(path: &Path) {
+/// Creates a temporary file of our naming in `dir` (`.jiuzhu-<kind>….tmp`), registered so that
+/// a run stopped by a signal removes it. The signal handler is set up first and the registry is
+/// held while the file is created, so there is no moment when the file exists unregistered.
+pub fn create_temp(dir: &Path, kind: &str) -> std::io::Result<tempfile::NamedTempFile> {
     SIGNALS.call_once(install_signal_cleanup);
-    temps().push(path.to_path_buf());
+    let mut held = temps();
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!("{TEMP_PREFIX}{kind}"))
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)?;
+    held.push(tmp.path().to_path_buf());
+    Ok(tmp)
 }
 
 /// Forgets a temporary file that was renamed into place or removed.

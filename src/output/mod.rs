@@ -247,12 +247,7 @@ pub fn folder_of(path: &Path) -> PathBuf {
 /// stopped by a signal; stale ones of earlier killed runs in `dir` are removed first.
 pub fn temp_file_in(dir: &Path, kind: &str) -> io::Result<tempfile::NamedTempFile> {
     commit::clean_stale(dir);
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!("{}{kind}", commit::TEMP_PREFIX))
-        .suffix(commit::TEMP_SUFFIX)
-        .tempfile_in(dir)?;
-    commit::register_temp(tmp.path());
-    Ok(tmp)
+    commit::create_temp(dir, kind)
 }
 
 impl Output {
