@@ -800,7 +800,7 @@ fn check_id(id: &str) -> Result<(), Problem> {
         return Err(Problem::ExcelId(id.to_string()));
     }
     let hex_lower = hex.to_ascii_lowercase();
-    if lower_hex(&hex_lower) || id.starts_with('p') && lower_hex(&id[1..].to_ascii_lowercase()) {
+    if lower_hex(&hex_lower) {
         return Err(Problem::UpperId(id.to_string()));
     }
     Err(Problem::BadId(id.to_string()))
@@ -937,6 +937,8 @@ mod tests {
             (id_only(&good.payment_id.to_uppercase()), "upper-case"),
             (id_only(&good.payment_id[1..].to_uppercase()), "upper-case"),
             (id_only("Pzz"), "malformed"),
+            (id_only(&good.payment_id.replacen('P', "p", 1)), "malformed"),
+            (id_only("é"), "malformed"),
             (id_only("P0123456789abcdef"), "not the id of this line"),
         ];
         for (bad, expect) in cases {
