@@ -2,22 +2,37 @@
 //! the same one twice.
 //!
 //! Design (docs/payouts.md explains the choice): a CSV file a person can open and audit, one
-//! row per payment, guarded by an exclusive lock on a sidecar file `<ledger>.lock` and only
-//! ever replaced whole:
+//! row per payment, guarded by an exclusive lock and only ever replaced whole:
+//! - the ledger is the file itself: a symbolic link is resolved to the file it points to (a
+//!   link to nothing, to where that file will be created), and the lock is a sidecar
+//!   `<real path>.lock` beside that real file, so every path that reaches the ledger takes the
+//!   same lock; a ledger with more than one hard link is refused, because a rewrite replaces
+//!   the file at one name and the other names would keep the old payments;
 //! - a run that will write takes the lock before it reads the ledger and keeps it until its
 //!   new rows are in, so two runs on one ledger take turns and the second sees what the first
 //!   paid;
+//! - every line is checked when the ledger is read: a malformed line (a bad month or amount,
+//!   an unknown item, an empty field, an id that is not the id of its household, month and
+//!   item — e.g. one Excel rewrote as `1.5834E+14` or one changed to upper case), a repeated
+//!   payment_id or a repeated household + month + item refuses the ledger, naming the line,
+//!   and nothing is paid;
+//! - a payment is known as paid by its id and also by its household, month and item (and, for
+//!   an item paid once, by its household and item), so an id damaged by hand does not make it
+//!   payable again;
 //! - new rows are added by writing the old contents plus the new rows to a temporary file in
-//!   the same folder, syncing it to disk, and renaming it over the ledger (then syncing the
-//!   folder): a run killed at any point leaves either the old ledger or the new one, never a
-//!   half-written row;
+//!   the same folder, syncing it to disk ([`Ledger::prepare`]), and renaming it over the
+//!   ledger ([`Prepared::commit`], then syncing the folder): a run killed at any point leaves
+//!   either the old ledger or the new one, never a half-written row; the file keeps its
+//!   permissions;
 //! - the lock is on the sidecar, not the ledger itself, because the rename replaces the
 //!   ledger's file: a lock on the old file would not stop a run that opens the new one. The
 //!   operating system drops the lock when a process dies, so a killed run never blocks the
 //!   next.
 
+use crate::lang::Lang;
 use crate::month::Month;
-use std::collections::HashSet;
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -33,10 +48,49 @@ pub const COLUMNS: &[&str] = &[
     "policy_sha256",
 ];
 
-/// Environment variable naming a simulated fault, for the tests of the failure cases:
-/// `ledger-mid-write` makes [`Ledger::append`] stop the process (as a kill would) after writing
-/// half of the new rows to its temporary file.
+/// Environment variable naming a simulated fault, for the tests of the failure cases. Read
+/// only by debug builds (the tests'); a release build has no fault points.
+/// `ledger-mid-write` stops the process with SIGTERM (as a kill would) after writing half of
+/// the new rows to the ledger's temporary file; `ledger-full` fails that write as a full disk
+/// would.
 pub const FAULT_ENV: &str = "JIUZHU_FAULT";
+
+/// Whether the simulated fault `name` is asked for (debug builds only).
+#[cfg(debug_assertions)]
+fn fault(name: &str) -> bool {
+    std::env::var(FAULT_ENV).is_ok_and(|v| v == name)
+}
+
+/// Release builds have no fault points.
+#[cfg(not(debug_assertions))]
+fn fault(_name: &str) -> bool {
+    false
+}
+
+/// The items a ledger may name besides `one_off:<id>` and `temporary:<kind>`.
+const ITEMS: &[&str] = &[
+    "dibao",
+    "uplift",
+    "tekun_basic",
+    "tekun_care",
+    "gradual_exit",
+    "price_subsidy",
+];
+
+/// The stable id of a payment: `P` and the first 16 hex digits of SHA-256 over
+/// `household_id|YYYY-MM|item`. The same household, month and item give the same id on every
+/// run and machine; the letter keeps a spreadsheet from reading the id as a number (an id of
+/// 16 digits would come back as `1.5834E+14`). Ledgers written before the letter was added
+/// hold the 16 hex digits alone; both forms are read.
+pub fn payment_id(household_id: &str, month: Month, item: &str) -> String {
+    format!("P{}", legacy_payment_id(household_id, month, item))
+}
+
+/// The id older versions wrote: the 16 hex digits without the letter.
+pub fn legacy_payment_id(household_id: &str, month: Month, item: &str) -> String {
+    let digest = Sha256::digest(format!("{household_id}|{month}|{item}").as_bytes());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
 
 /// Why the ledger cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -49,16 +103,175 @@ pub enum LedgerError {
         /// the cause
         source: io::Error,
     },
-    /// The file is not a ledger this tool wrote.
-    #[error("ledger {path}, line {line}: {message} (台账文件格式不符，未作任何发放)")]
+    /// Lines of the file are not ledger lines (the message names each, up to a few).
+    #[error("{message}")]
     Format {
         /// the ledger
         path: PathBuf,
-        /// line number
+        /// the first problem's line number
         line: u64,
-        /// what is wrong
+        /// the problems, in the run's language
         message: String,
     },
+}
+
+/// What is wrong with one line of a ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// the header is not the ledger's
+    Header(String),
+    /// the line cannot be read as CSV
+    Csv(String),
+    /// a required field is empty
+    Empty(&'static str),
+    /// `pay_month` is not YYYY-MM
+    Month(String),
+    /// `amount` is not an amount in yuan with at most two decimals
+    Amount(String),
+    /// `item` is not one the tool pays
+    Item(String),
+    /// the payment_id reads as a number a spreadsheet rewrote (`1.5834E+14`)
+    ExcelId(String),
+    /// the payment_id has upper-case hex digits (edited by hand)
+    UpperId(String),
+    /// the payment_id is not `P` + 16 hex digits (or 16 hex digits)
+    BadId(String),
+    /// the payment_id is not the id of the line's household, month and item
+    IdMismatch {
+        /// the id written
+        id: String,
+        /// the id of the line's household, month and item
+        expected: String,
+    },
+    /// the payment_id was already on an earlier line
+    DuplicateId {
+        /// the id
+        id: String,
+        /// the earlier line
+        first: u64,
+    },
+    /// the same household, month and item was already on an earlier line
+    DuplicatePayment {
+        /// the earlier line
+        first: u64,
+    },
+}
+
+impl Problem {
+    /// The problem in `lang`.
+    pub fn describe(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
+            Problem::Header(found) => {
+                if zh {
+                    format!("表头应以 {} 开头（实为 {found}）", COLUMNS.join(","))
+                } else {
+                    format!(
+                        "the header must start with {} (found {found})",
+                        COLUMNS.join(",")
+                    )
+                }
+            }
+            Problem::Csv(e) => {
+                if zh {
+                    format!("无法按 CSV 读取：{e}")
+                } else {
+                    format!("not readable as CSV: {e}")
+                }
+            }
+            Problem::Empty(col) => {
+                if zh {
+                    format!("{col} 为空")
+                } else {
+                    format!("{col} is empty")
+                }
+            }
+            Problem::Month(v) => {
+                if zh {
+                    format!("pay_month \"{v}\" 不是 YYYY-MM 格式的月份")
+                } else {
+                    format!("pay_month \"{v}\" is not a month written YYYY-MM")
+                }
+            }
+            Problem::Amount(v) => {
+                if zh {
+                    format!("amount \"{v}\" 不是金额（元，最多两位小数）")
+                } else {
+                    format!("amount \"{v}\" is not an amount in yuan with at most two decimals")
+                }
+            }
+            Problem::Item(v) => {
+                if zh {
+                    format!("item \"{v}\" 不是本工具发放的项目")
+                } else {
+                    format!("item \"{v}\" is not an item this tool pays")
+                }
+            }
+            Problem::ExcelId(v) => {
+                if zh {
+                    format!(
+                        "payment_id \"{v}\" 像是被电子表格改成了数字（如 1.5834E+14）：请从备份恢复台账，不要用 Excel 保存"
+                    )
+                } else {
+                    format!(
+                        "payment_id \"{v}\" looks like a number a spreadsheet rewrote (e.g. 1.5834E+14): restore the ledger from a backup, do not save it from Excel"
+                    )
+                }
+            }
+            Problem::UpperId(v) => {
+                if zh {
+                    format!(
+                        "payment_id \"{v}\" 含大写字母：编号由本工具生成，为小写十六进制，不应手工修改"
+                    )
+                } else {
+                    format!(
+                        "payment_id \"{v}\" has upper-case letters: ids are lower-case hex written by this tool, never edited by hand"
+                    )
+                }
+            }
+            Problem::BadId(v) => {
+                if zh {
+                    format!("payment_id \"{v}\" 格式不符（应为 P 加 16 位十六进制数字）")
+                } else {
+                    format!("payment_id \"{v}\" is malformed (P and 16 hex digits expected)")
+                }
+            }
+            Problem::IdMismatch { id, expected } => {
+                if zh {
+                    format!(
+                        "payment_id \"{id}\" 与本行的户编号、月份和项目不符（应为 {expected}）：该行被改动过"
+                    )
+                } else {
+                    format!(
+                        "payment_id \"{id}\" is not the id of this line's household, month and item ({expected}): the line was edited"
+                    )
+                }
+            }
+            Problem::DuplicateId { id, first } => {
+                if zh {
+                    format!("payment_id {id} 与第 {first} 行重复")
+                } else {
+                    format!("payment_id {id} repeats line {first}")
+                }
+            }
+            Problem::DuplicatePayment { first } => {
+                if zh {
+                    format!("同一户、同一月份、同一项目已记在第 {first} 行")
+                } else {
+                    format!("the same household, month and item is already on line {first}")
+                }
+            }
+        }
+    }
+}
+
+/// A problem and the line it is on (1 is the header).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineProblem {
+    /// the line
+    pub line: u64,
+    /// what is wrong
+    pub problem: Problem,
 }
 
 /// One payment recorded in the ledger.
@@ -86,36 +299,76 @@ pub struct Ledger {
     path: PathBuf,
     lock: Option<File>,
     ids: HashSet<String>,
+    paid: HashSet<(String, Month, String)>,
     once: HashSet<(String, String)>,
     rows: u64,
+}
+
+/// The real file a ledger path names: links followed (a link to nothing, to where its target
+/// will be), the folder made absolute. A device or pipe is refused.
+fn real_path(path: &Path) -> io::Result<PathBuf> {
+    let p = match crate::output::placement(path)? {
+        crate::output::Placement::Replace(p) => p,
+        crate::output::Placement::InPlace => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a ledger must be a plain file, not a device or pipe (台账必须是普通文件)",
+            ));
+        }
+    };
+    let name = p
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?
+        .to_os_string();
+    let folder = std::fs::canonicalize(crate::output::folder_of(&p))?;
+    Ok(folder.join(name))
+}
+
+/// Refuses a ledger with more than one hard link: the rewrite would leave the other names
+/// holding the old payments, and a run through one of them would pay again.
+fn refuse_hard_links(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(m) = std::fs::metadata(path)
+            && m.nlink() > 1
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "the ledger has {} hard links: a run through one name would not see what a run through another paid; keep one name (copy the file, remove the links) (台账文件有多个硬链接，请只保留一个文件名)",
+                    m.nlink()
+                ),
+            ));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 impl Ledger {
     /// Opens the ledger at `path` (a missing file is an empty ledger). With `write`, first
     /// takes the exclusive lock, waiting for another run that holds it; `waiting` is called
-    /// once if it has to wait.
-    pub fn open(path: &Path, write: bool, waiting: impl FnOnce()) -> Result<Ledger, LedgerError> {
+    /// once if it has to wait. Every line is checked: a ledger with any problem is refused
+    /// (the error names the lines, in `lang`).
+    pub fn open(
+        path: &Path,
+        write: bool,
+        lang: Lang,
+        waiting: impl FnOnce(),
+    ) -> Result<Ledger, LedgerError> {
         let io_err = |source| LedgerError::Io {
             path: path.to_path_buf(),
             source,
         };
-        // A link is followed (the lock and the rename act on the file it points to); a device
-        // or pipe cannot hold a ledger, and renaming over it would replace it.
-        let path = &match crate::output::placement(path).map_err(io_err)? {
-            crate::output::Placement::Replace(p) => p,
-            crate::output::Placement::InPlace => {
-                return Err(io_err(io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    "a ledger must be a plain file, not a device or pipe (台账必须是普通文件)",
-                )));
-            }
-        };
+        let real = real_path(path).map_err(io_err)?;
         let lock = if write {
             let f = OpenOptions::new()
                 .create(true)
                 .truncate(false)
                 .write(true)
-                .open(lock_path(path))
+                .open(lock_path(&real))
                 .map_err(io_err)?;
             match f.try_lock() {
                 Ok(()) => {}
@@ -129,21 +382,56 @@ impl Ledger {
         } else {
             None
         };
+        refuse_hard_links(&real).map_err(io_err)?;
         let mut ledger = Ledger {
-            path: path.to_path_buf(),
+            path: real,
             lock,
             ids: HashSet::new(),
+            paid: HashSet::new(),
             once: HashSet::new(),
             rows: 0,
         };
-        ledger.read()?;
+        let problems = ledger.read()?;
+        if let Some(first) = problems.first() {
+            return Err(LedgerError::Format {
+                path: path.to_path_buf(),
+                line: first.line,
+                message: refusal(path, &problems, lang),
+            });
+        }
         Ok(ledger)
     }
 
-    fn read(&mut self) -> Result<(), LedgerError> {
+    /// Checks the ledger at `path` without locking it: every problem, with its line (for
+    /// `jiuzhu validate --ledger`). A missing file is an error.
+    pub fn check(path: &Path) -> Result<(u64, Vec<LineProblem>), LedgerError> {
+        let io_err = |source| LedgerError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        if !path.exists() {
+            return Err(io_err(io::Error::new(
+                io::ErrorKind::NotFound,
+                "no such file (文件不存在)",
+            )));
+        }
+        let mut ledger = Ledger {
+            path: real_path(path).map_err(io_err)?,
+            lock: None,
+            ids: HashSet::new(),
+            paid: HashSet::new(),
+            once: HashSet::new(),
+            rows: 0,
+        };
+        let problems = ledger.read()?;
+        Ok((ledger.rows, problems))
+    }
+
+    /// Reads the ledger; returns the problems of its lines (none for a missing file).
+    fn read(&mut self) -> Result<Vec<LineProblem>, LedgerError> {
         let file = match File::open(&self.path) {
             Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(source) => {
                 return Err(LedgerError::Io {
                     path: self.path.clone(),
@@ -151,11 +439,7 @@ impl Ledger {
                 });
             }
         };
-        let bad = |line: u64, message: String| LedgerError::Format {
-            path: self.path.clone(),
-            line,
-            message,
-        };
+        let mut problems = Vec::new();
         let mut r = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -163,50 +447,77 @@ impl Ledger {
         let mut rec = csv::StringRecord::new();
         let mut line = 0u64;
         let mut seen_header = false;
+        let mut first_of_id: HashMap<String, u64> = HashMap::new();
+        let mut first_of_key: HashMap<(String, Month, String), u64> = HashMap::new();
         loop {
             match r.read_record(&mut rec) {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
                     let at = e.position().map(|p| p.line()).unwrap_or(line + 1);
-                    return Err(bad(at, e.to_string()));
+                    problems.push(LineProblem {
+                        line: at,
+                        problem: Problem::Csv(e.to_string()),
+                    });
+                    // the reader cannot go on past a malformed record reliably
+                    break;
                 }
             }
             line = rec.position().map(|p| p.line()).unwrap_or(line + 1);
             if !seen_header {
                 seen_header = true;
-                let header: Vec<&str> = rec.iter().collect();
+                let header: Vec<&str> = rec
+                    .iter()
+                    .map(|h| h.trim_start_matches('\u{feff}'))
+                    .collect();
                 if header.get(..COLUMNS.len()) != Some(COLUMNS) {
-                    return Err(bad(
+                    problems.push(LineProblem {
                         line,
-                        format!(
-                            "the header must start with {} (found {})",
-                            COLUMNS.join(","),
-                            header.join(",")
-                        ),
-                    ));
+                        problem: Problem::Header(header.join(",")),
+                    });
+                    break;
                 }
                 continue;
             }
-            let id = rec.get(0).unwrap_or("").trim();
-            let household = rec.get(2).unwrap_or("").trim();
-            let item = rec.get(3).unwrap_or("").trim();
-            if id.is_empty() || household.is_empty() || item.is_empty() {
-                return Err(bad(
-                    line,
-                    "a row without payment_id, household_id or item".into(),
-                ));
+            if rec.iter().all(|f| f.trim().is_empty()) {
+                continue;
             }
-            self.ids.insert(id.to_string());
-            if once_only(item) {
-                self.once.insert((household.to_string(), item.to_string()));
+            match check_line(&rec) {
+                Err(problem) => problems.push(LineProblem { line, problem }),
+                Ok((id, month, household, item)) => {
+                    if let Some(first) = first_of_id.get(&id) {
+                        problems.push(LineProblem {
+                            line,
+                            problem: Problem::DuplicateId {
+                                id: id.clone(),
+                                first: *first,
+                            },
+                        });
+                        continue;
+                    }
+                    let key = (household.clone(), month, item.clone());
+                    if let Some(first) = first_of_key.get(&key) {
+                        problems.push(LineProblem {
+                            line,
+                            problem: Problem::DuplicatePayment { first: *first },
+                        });
+                        continue;
+                    }
+                    first_of_id.insert(id.clone(), line);
+                    first_of_key.insert(key.clone(), line);
+                    if once_only(&item) {
+                        self.once.insert((household, item));
+                    }
+                    self.paid.insert(key);
+                    self.ids.insert(id);
+                    self.rows += 1;
+                }
             }
-            self.rows += 1;
         }
-        Ok(())
+        Ok(problems)
     }
 
-    /// The ledger's path.
+    /// The ledger's real path (links resolved).
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -221,10 +532,14 @@ impl Ledger {
         self.rows == 0
     }
 
-    /// Whether a payment is already recorded: the same id, or, for an item paid once
-    /// (`one_off:*`, `temporary:*`), the same item for the same household in any month.
-    pub fn is_paid(&self, payment_id: &str, household_id: &str, item: &str) -> bool {
+    /// Whether a payment is already recorded: the same id, or the same household, month and
+    /// item, or, for an item paid once (`one_off:*`, `temporary:*`), the same item for the
+    /// same household in any month.
+    pub fn is_paid(&self, payment_id: &str, household_id: &str, month: Month, item: &str) -> bool {
         self.ids.contains(payment_id)
+            || self
+                .paid
+                .contains(&(household_id.to_string(), month, item.to_string()))
             || (once_only(item)
                 && self
                     .once
@@ -234,6 +549,13 @@ impl Ledger {
     /// Adds `entries` to the ledger, atomically, and releases the lock. Needs a ledger opened
     /// for writing. The ledger on disk is either as it was or holds every new entry.
     pub fn append(self, entries: &[Entry]) -> Result<(), LedgerError> {
+        self.prepare(entries)?.commit()
+    }
+
+    /// Writes the ledger with `entries` added to a temporary file beside it, synced to disk,
+    /// without replacing the ledger yet: [`Prepared::commit`] does. A failure (a full disk)
+    /// leaves the ledger as it was. Needs a ledger opened for writing.
+    pub fn prepare(self, entries: &[Entry]) -> Result<Prepared, LedgerError> {
         let io_err = |source| LedgerError::Io {
             path: self.path.clone(),
             source,
@@ -246,15 +568,15 @@ impl Ledger {
         // A run that pays nothing still leaves a ledger (with its header) behind, so that the
         // file named by --ledger always exists after a run.
         if entries.is_empty() && self.path.exists() {
-            return Ok(());
+            return Ok(Prepared {
+                ledger: self,
+                tmp: None,
+            });
         }
         let dir = crate::output::folder_of(&self.path);
-        let tmp = tempfile::Builder::new()
-            .prefix(".jiuzhu-ledger-")
-            .suffix(".tmp")
-            .tempfile_in(&dir)
-            .map_err(io_err)?;
+        let tmp = crate::output::temp_file_in(&dir, "ledger-").map_err(io_err)?;
         let mut w = BufWriter::with_capacity(1 << 16, tmp);
+        let old_perms = std::fs::metadata(&self.path).map(|m| m.permissions());
         let has_old = match File::open(&self.path) {
             Ok(mut old) => io::copy(&mut old, &mut w).map_err(io_err)? > 0,
             Err(e) if e.kind() == io::ErrorKind::NotFound => false,
@@ -264,14 +586,13 @@ impl Ledger {
         if !has_old {
             csv.write_record(COLUMNS).map_err(|e| io_err(e.into()))?;
         }
-        let fault = std::env::var(FAULT_ENV).ok();
         for (i, e) in entries.iter().enumerate() {
-            if fault.as_deref() == Some("ledger-mid-write") && i == entries.len() / 2 {
+            if i == entries.len() / 2 && fault("ledger-mid-write") {
                 let bytes = csv.into_inner().map_err(|e| io_err(e.into_error()))?;
                 let _ = w.write_all(&bytes[..bytes.len() / 2 + 1]);
                 let _ = w.flush();
                 let _ = w.get_ref().as_file().sync_all();
-                std::process::abort();
+                simulate_kill();
             }
             csv.write_record([
                 e.payment_id.as_str(),
@@ -285,14 +606,204 @@ impl Ledger {
             .map_err(|e| io_err(e.into()))?;
         }
         let bytes = csv.into_inner().map_err(|e| io_err(e.into_error()))?;
+        if fault("ledger-full") {
+            return Err(io_err(io::Error::new(
+                io::ErrorKind::StorageFull,
+                "No space left on device (simulated)",
+            )));
+        }
         w.write_all(&bytes).map_err(io_err)?;
         let tmp = w.into_inner().map_err(|e| io_err(e.into_error()))?;
         tmp.as_file().sync_all().map_err(io_err)?;
-        tmp.persist(&self.path).map_err(|e| io_err(e.error))?;
-        sync_dir(&dir);
-        // Dropping `self` releases the lock, after the new ledger is in place.
+        // The ledger keeps its permissions; a new one gets the usual 0644.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let perms = old_perms.unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+            tmp.as_file().set_permissions(perms).map_err(io_err)?;
+        }
+        #[cfg(not(unix))]
+        let _ = old_perms;
+        Ok(Prepared {
+            ledger: self,
+            tmp: Some(tmp),
+        })
+    }
+}
+
+/// A ledger with its new rows written beside it, not yet in place; dropping it leaves the
+/// ledger as it was (and releases the lock).
+pub struct Prepared {
+    ledger: Ledger,
+    tmp: Option<tempfile::NamedTempFile>,
+}
+
+impl Prepared {
+    /// Renames the new ledger into place and releases the lock.
+    pub fn commit(mut self) -> Result<(), LedgerError> {
+        let Some(tmp) = self.tmp.take() else {
+            return Ok(());
+        };
+        let path = self.ledger.path.clone();
+        crate::output::commit::persist_temp(tmp, &path).map_err(|source| LedgerError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        crate::output::sync_dir(&crate::output::folder_of(&path));
+        // Dropping the ledger releases the lock, after the new ledger is in place.
         Ok(())
     }
+}
+
+impl Drop for Prepared {
+    fn drop(&mut self) {
+        if let Some(t) = &self.tmp {
+            crate::output::commit::forget_temp(t.path());
+        }
+    }
+}
+
+/// Stops the process as a kill would (the fault `ledger-mid-write`): by SIGTERM where there
+/// are signals, so the run's cleanup of its temporary files is exercised too.
+#[cfg(debug_assertions)]
+fn simulate_kill() -> ! {
+    #[cfg(unix)]
+    {
+        let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTERM);
+        // the signal thread removes the temporary files and ends the process
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        }
+    }
+    #[cfg(not(unix))]
+    std::process::abort()
+}
+
+#[cfg(not(debug_assertions))]
+fn simulate_kill() -> ! {
+    std::process::abort()
+}
+
+/// The refusal of a ledger with problems: up to five lines named, then a count.
+fn refusal(path: &Path, problems: &[LineProblem], lang: Lang) -> String {
+    let shown: Vec<String> = problems
+        .iter()
+        .take(5)
+        .map(|p| match lang {
+            Lang::Zh => format!("第 {} 行：{}", p.line, p.problem.describe(lang)),
+            Lang::En => format!("line {}: {}", p.line, p.problem.describe(lang)),
+        })
+        .collect();
+    let more = problems.len().saturating_sub(shown.len());
+    match lang {
+        Lang::Zh => format!(
+            "台账 {} 有 {} 处问题，未作任何发放（用 jiuzhu validate --ledger 查看全部）：{}{}",
+            path.display(),
+            problems.len(),
+            shown.join("；"),
+            if more > 0 {
+                format!("；另有 {more} 处")
+            } else {
+                String::new()
+            }
+        ),
+        Lang::En => format!(
+            "ledger {}: {} problem(s), nothing was paid (jiuzhu validate --ledger lists them all): {}{}",
+            path.display(),
+            problems.len(),
+            shown.join("; "),
+            if more > 0 {
+                format!("; and {more} more")
+            } else {
+                String::new()
+            }
+        ),
+    }
+}
+
+/// Checks one ledger line: its id, month, household, item and amount.
+fn check_line(rec: &csv::StringRecord) -> Result<(String, Month, String, String), Problem> {
+    let field = |i: usize| rec.get(i).unwrap_or("").trim();
+    for (i, col) in COLUMNS.iter().enumerate().take(5) {
+        if field(i).is_empty() {
+            return Err(Problem::Empty(col));
+        }
+    }
+    let (id, month, household, item, amount) = (field(0), field(1), field(2), field(3), field(4));
+    let b = month.as_bytes();
+    let month_ok = b.len() == 7
+        && b[4] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || c.is_ascii_digit());
+    let month: Month = match month.parse() {
+        Ok(m) if month_ok => m,
+        _ => return Err(Problem::Month(month.to_string())),
+    };
+    let known = ITEMS.contains(&item)
+        || item.strip_prefix("one_off:").is_some_and(|s| !s.is_empty())
+        || item.strip_prefix("temporary:").is_some_and(|k| {
+            crate::rules::temporary::Kind::ALL
+                .iter()
+                .any(|kind| kind.name() == k)
+        });
+    if !known {
+        return Err(Problem::Item(item.to_string()));
+    }
+    if !is_amount(amount) {
+        return Err(Problem::Amount(amount.to_string()));
+    }
+    check_id(id)?;
+    let legacy = legacy_payment_id(household, month, item);
+    if id != legacy && id.strip_prefix('P') != Some(legacy.as_str()) {
+        return Err(Problem::IdMismatch {
+            id: id.to_string(),
+            expected: payment_id(household, month, item),
+        });
+    }
+    Ok((
+        id.to_string(),
+        month,
+        household.to_string(),
+        item.to_string(),
+    ))
+}
+
+/// An amount in yuan: digits, then at most two decimals (`500`, `500.5`, `500.00`).
+fn is_amount(s: &str) -> bool {
+    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+    !whole.is_empty()
+        && whole.len() <= 13
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && frac.len() <= 2
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && (frac.is_empty() != s.contains('.'))
+}
+
+/// The form of a payment id: `P` + 16 lower-case hex digits, or the 16 digits alone (older
+/// ledgers).
+fn check_id(id: &str) -> Result<(), Problem> {
+    let hex = id.strip_prefix('P').unwrap_or(id);
+    let lower_hex =
+        |s: &str| s.len() == 16 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    if lower_hex(hex) {
+        return Ok(());
+    }
+    let numeric = |s: &str| {
+        let u = s.to_ascii_uppercase();
+        !u.is_empty()
+            && u.bytes().any(|b| b.is_ascii_digit())
+            && u.bytes()
+                .all(|b| b.is_ascii_digit() || b"+-.E,".contains(&b))
+    };
+    if numeric(id) {
+        return Err(Problem::ExcelId(id.to_string()));
+    }
+    let hex_lower = hex.to_ascii_lowercase();
+    if lower_hex(&hex_lower) {
+        return Err(Problem::UpperId(id.to_string()));
+    }
+    Err(Problem::BadId(id.to_string()))
 }
 
 /// Whether an item is paid once per household whatever the month.
@@ -300,28 +811,25 @@ pub fn once_only(item: &str) -> bool {
     item.starts_with("one_off:") || item.starts_with("temporary:")
 }
 
-/// The sidecar lock file of a ledger.
+/// The sidecar lock file of a ledger (give it the real path: [`Ledger::path`]).
 pub fn lock_path(path: &Path) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(".lock");
     path.with_file_name(name)
 }
 
-/// Makes a rename durable: syncs the folder's entry (no-op where folders cannot be opened).
-fn sync_dir(dir: &Path) {
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn entry(id: &str, household: &str, item: &str) -> Entry {
+    fn may() -> Month {
+        "2022-06".parse().unwrap()
+    }
+
+    fn entry(household: &str, item: &str) -> Entry {
         Entry {
-            payment_id: id.into(),
-            pay_month: "2022-06".parse().unwrap(),
+            payment_id: payment_id(household, may(), item),
+            pay_month: may(),
             household_id: household.into(),
             item: item.into(),
             amount: "500.00".into(),
@@ -330,45 +838,232 @@ mod tests {
         }
     }
 
+    fn open(path: &Path) -> Result<Ledger, LedgerError> {
+        Ledger::open(path, true, Lang::En, || {})
+    }
+
+    fn line(e: &Entry) -> String {
+        format!(
+            "{},{},{},{},{},{},{}\n",
+            e.payment_id,
+            e.pay_month,
+            e.household_id,
+            e.item,
+            e.amount,
+            e.recorded_at,
+            e.policy_sha256
+        )
+    }
+
+    fn ledger_text(lines: &[String]) -> String {
+        format!("{}\n{}", COLUMNS.join(","), lines.concat())
+    }
+
     #[test]
     fn appends_then_remembers_ids_and_once_only_items() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("paid.csv");
-        let l = Ledger::open(&path, true, || {}).unwrap();
+        let l = open(&path).unwrap();
         assert!(l.is_empty());
-        l.append(&[
-            entry("a1", "H1", "dibao"),
-            entry("b2", "H1", "temporary:stranded"),
-        ])
-        .unwrap();
-        let l = Ledger::open(&path, true, || {}).unwrap();
+        l.append(&[entry("H1", "dibao"), entry("H1", "temporary:stranded")])
+            .unwrap();
+        let l = open(&path).unwrap();
         assert_eq!(l.len(), 2);
-        assert!(l.is_paid("a1", "H1", "dibao"));
-        assert!(!l.is_paid("zz", "H1", "dibao"));
+        let id = payment_id("H1", may(), "dibao");
+        assert!(l.is_paid(&id, "H1", may(), "dibao"));
+        assert!(!l.is_paid("zz", "H1", may().plus(1), "dibao"));
         // a temporary item is paid once whatever the month (and so whatever its id)
-        assert!(l.is_paid("zz", "H1", "temporary:stranded"));
-        assert!(!l.is_paid("zz", "H2", "temporary:stranded"));
-        l.append(&[entry("c3", "H2", "one_off:x")]).unwrap();
+        assert!(l.is_paid("zz", "H1", may().plus(3), "temporary:stranded"));
+        assert!(!l.is_paid("zz", "H2", may(), "temporary:stranded"));
+        l.append(&[entry("H2", "one_off:x")]).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(text.lines().count(), 4, "one header, three rows:\n{text}");
         assert!(text.starts_with("payment_id,pay_month,household_id,item,amount"));
     }
 
     #[test]
+    fn new_ids_are_never_all_digits_and_old_ids_still_read() {
+        let id = payment_id("H1", may(), "dibao");
+        assert!(id.starts_with('P') && id.len() == 17, "{id}");
+        assert_eq!(&id[1..], legacy_payment_id("H1", may(), "dibao"));
+        // a ledger written by the old format (16 hex digits) is read, and its payments count
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("paid.csv");
+        let mut old = entry("H1", "dibao");
+        old.payment_id = legacy_payment_id("H1", may(), "dibao");
+        std::fs::write(&path, ledger_text(&[line(&old)])).unwrap();
+        let l = open(&path).unwrap();
+        assert!(
+            l.is_paid(&id, "H1", may(), "dibao"),
+            "the new id of an old payment"
+        );
+    }
+
+    #[test]
+    fn the_household_month_and_item_is_a_paid_key_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("paid.csv");
+        open(&path)
+            .unwrap()
+            .append(&[entry("H1", "dibao")])
+            .unwrap();
+        let l = open(&path).unwrap();
+        assert!(l.is_paid("Pffffffffffffffff", "H1", may(), "dibao"));
+    }
+
+    #[test]
+    fn malformed_lines_are_refused_naming_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("paid.csv");
+        let good = entry("H1", "dibao");
+        let id_only = |id: &str| {
+            let mut e = good.clone();
+            e.payment_id = id.into();
+            line(&e)
+        };
+        let cases: Vec<(String, &str)> = vec![
+            (
+                line(&good).replace("2022-06", "2022-1x"),
+                "pay_month \"2022-1x\"",
+            ),
+            (line(&good).replace("500.00", "abc"), "amount \"abc\""),
+            (line(&good).replace("500.00", "-5.00"), "amount \"-5.00\""),
+            (line(&good).replace("500.00", "1e3"), "amount \"1e3\""),
+            (line(&good).replace(",dibao,", ",bonus,"), "item \"bonus\""),
+            (line(&good).replace(",H1,", ",,"), "household_id is empty"),
+            (id_only(""), "payment_id is empty"),
+            (id_only("1.5834E+14"), "spreadsheet rewrote"),
+            (id_only("158340000000000"), "spreadsheet rewrote"),
+            (id_only(&good.payment_id.to_uppercase()), "upper-case"),
+            (id_only(&good.payment_id[1..].to_uppercase()), "upper-case"),
+            (id_only("Pzz"), "malformed"),
+            (id_only(&good.payment_id.replacen('P', "p", 1)), "malformed"),
+            (id_only("é"), "malformed"),
+            (id_only("P0123456789abcdef"), "not the id of this line"),
+        ];
+        for (bad, expect) in cases {
+            std::fs::write(
+                &path,
+                ledger_text(&[line(&entry("H0", "dibao")), bad.clone()]),
+            )
+            .unwrap();
+            let err = open(&path).unwrap_err().to_string();
+            assert!(err.contains("line 3: "), "{bad}: {err}");
+            assert!(err.contains(expect), "{bad}: {err}");
+            assert!(err.contains("nothing was paid"), "{err}");
+            let (_, problems) = Ledger::check(&path).unwrap();
+            assert_eq!(problems.len(), 1, "{bad}: {problems:?}");
+        }
+    }
+
+    #[test]
+    fn repeated_ids_and_repeated_payments_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("paid.csv");
+        let e = entry("H1", "dibao");
+        std::fs::write(&path, ledger_text(&[line(&e), line(&e)])).unwrap();
+        let err = open(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("line 3: payment_id") && err.contains("repeats line 2"),
+            "{err}"
+        );
+        // the same payment under its old and new id
+        let mut old = e.clone();
+        old.payment_id = legacy_payment_id("H1", may(), "dibao");
+        std::fs::write(&path, ledger_text(&[line(&e), line(&old)])).unwrap();
+        let err = Ledger::open(&path, false, Lang::Zh, || {})
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("第 3 行") && err.contains("第 2 行"), "{err}");
+    }
+
+    #[test]
     fn a_second_writer_waits_for_the_first() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("paid.csv");
-        let first = Ledger::open(&path, true, || {}).unwrap();
+        let first = open(&path).unwrap();
         let p2 = path.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
         let handle = std::thread::spawn(move || {
-            let mut waited = false;
-            let l = Ledger::open(&p2, true, || waited = true).unwrap();
-            (waited, l.is_paid("a1", "H1", "dibao"))
+            let l = Ledger::open(&p2, true, Lang::En, || tx.send(()).unwrap()).unwrap();
+            l.is_paid("x", "H1", may(), "dibao")
         });
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        first.append(&[entry("a1", "H1", "dibao")]).unwrap();
-        let (waited, saw_first) = handle.join().unwrap();
-        assert!(waited && saw_first);
+        // the second run says it waits once it finds the lock held: an event, not a guess
+        rx.recv_timeout(std::time::Duration::from_secs(120))
+            .expect("the second writer waits");
+        first.append(&[entry("H1", "dibao")]).unwrap();
+        assert!(handle.join().unwrap(), "it sees what the first paid");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_reach_the_same_lock_and_hard_links_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("paid.csv");
+        open(&path)
+            .unwrap()
+            .append(&[entry("H1", "dibao")])
+            .unwrap();
+        let sym = dir.path().join("link.csv");
+        std::os::unix::fs::symlink(&path, &sym).unwrap();
+        let held = open(&path).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let s2 = sym.clone();
+        let handle = std::thread::spawn(move || {
+            let _l = Ledger::open(&s2, true, Lang::En, || tx.send(()).unwrap()).unwrap();
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(120))
+            .expect("the symlink waits for the same lock");
+        drop(held);
+        handle.join().unwrap();
+        assert!(
+            std::fs::symlink_metadata(&sym)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        // a dangling link is resolved to where its file will be created
+        let target = dir.path().join("new.csv");
+        let dangling = dir.path().join("dangling.csv");
+        std::os::unix::fs::symlink(&target, &dangling).unwrap();
+        let l = open(&dangling).unwrap();
+        assert_eq!(
+            l.path(),
+            std::fs::canonicalize(dir.path()).unwrap().join("new.csv")
+        );
+        l.append(&[entry("H1", "dibao")]).unwrap();
+        assert!(target.is_file());
+        assert!(
+            std::fs::symlink_metadata(&dangling)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        // a hard link would split on the next rewrite: refused
+        let hard = dir.path().join("hard.csv");
+        std::fs::hard_link(&path, &hard).unwrap();
+        let err = open(&hard).unwrap_err().to_string();
+        assert!(err.contains("hard links"), "{err}");
+        assert!(open(&path).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rewrite_keeps_the_ledgers_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("paid.csv");
+        open(&path)
+            .unwrap()
+            .append(&[entry("H1", "dibao")])
+            .unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        open(&path)
+            .unwrap()
+            .append(&[entry("H2", "dibao")])
+            .unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
     }
 
     #[test]
@@ -376,9 +1071,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("paid.csv");
         std::fs::write(&path, "id,amount\n1,2\n").unwrap();
-        let err = Ledger::open(&path, false, || {}).unwrap_err();
+        let err = Ledger::open(&path, false, Lang::En, || {}).unwrap_err();
         assert!(err.to_string().contains("header"), "{err}");
         std::fs::write(&path, format!("{}\n,2022-01,H,dibao\n", COLUMNS.join(","))).unwrap();
-        assert!(Ledger::open(&path, false, || {}).is_err());
+        assert!(Ledger::open(&path, false, Lang::En, || {}).is_err());
     }
 }

@@ -1224,6 +1224,21 @@ pub const COLUMNS: &[&str] = &[
     "action",
 ];
 
+/// `FILE:LABEL`, unless the whole argument names a file (a Windows path has a colon).
+fn split_against(spec: &str) -> (String, Option<String>) {
+    match spec.rsplit_once(':') {
+        Some((p, l)) if !std::path::Path::new(spec).exists() && !p.is_empty() => {
+            (p.to_string(), Some(l.trim().to_string()))
+        }
+        _ => (spec.to_string(), None),
+    }
+}
+
+/// The file of an `--against` argument.
+fn against_path(spec: &str) -> String {
+    split_against(spec).0
+}
+
 /// Loads the `--against` lists.
 fn load_lists(specs: &[String], today: chrono::NaiveDate) -> Result<Lists> {
     let mut lists = Lists {
@@ -1231,13 +1246,7 @@ fn load_lists(specs: &[String], today: chrono::NaiveDate) -> Result<Lists> {
         entries: HashMap::new(),
     };
     for spec in specs {
-        // `FILE:LABEL`, unless the whole argument names a file (a Windows path has a colon).
-        let (path, label) = match spec.rsplit_once(':') {
-            Some((p, l)) if !std::path::Path::new(spec).exists() && !p.is_empty() => {
-                (p.to_string(), Some(l.trim().to_string()))
-            }
-            _ => (spec.clone(), None),
-        };
+        let (path, label) = split_against(spec);
         let mut source = reader::open(&path, &ReadOptions::default())
             .with_context(|| format!("--against {path}"))?;
         let headers = source.headers().to_vec();
@@ -1297,6 +1306,11 @@ fn load_lists(specs: &[String], today: chrono::NaiveDate) -> Result<Lists> {
 
 /// Runs `audit`.
 pub fn run(args: AuditArgs) -> Result<i32> {
+    let lists: Vec<String> = args.against.iter().map(|a| against_path(a)).collect();
+    let mut inputs =
+        super::input_files(&args.policy, &[("ROSTER", Some(&args.roster))], &args.input);
+    inputs.extend(lists.iter().map(|p| ("--against", p.as_str())));
+    output::refuse_same_files(&inputs, &super::output_files(&args.out, &[]), args.out.lang)?;
     let (policy, params) = super::load_policy(&args.policy, args.month)?;
     let (mut source, parser) = super::open_roster(&args.roster, &args.input, &policy)?;
     let parser = super::attach_members(parser, &args.input, &policy, &params)?;
@@ -1414,8 +1428,11 @@ pub fn run(args: AuditArgs) -> Result<i32> {
             }
         }
     }
-    out.commit().context("cannot write the output")?;
+    let mut group = output::OutputGroup::new(lang);
+    group.push(out);
+    group.commit()?;
     print_summary(&summary, args.month, lang);
+    output::report_closed_pipe(lang);
     let members_clean = super::report_members(&parser, lang);
     Ok(if summary.findings() == 0 && members_clean {
         EXIT_OK

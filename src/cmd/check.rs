@@ -403,6 +403,11 @@ fn write_csv_row(
 
 /// Runs `check`.
 pub fn run(args: CheckArgs) -> Result<i32> {
+    output::refuse_same_files(
+        &super::input_files(&args.policy, &[("ROSTER", Some(&args.roster))], &args.input),
+        &super::output_files(&args.out, &[]),
+        args.out.lang,
+    )?;
     let (policy, params) = super::load_policy(&args.policy, args.month)?;
     let (mut source, parser) = super::open_roster(&args.roster, &args.input, &policy)?;
     let parser = super::attach_members(parser, &args.input, &policy, &params)?;
@@ -585,8 +590,11 @@ pub fn run(args: CheckArgs) -> Result<i32> {
         }
         _ => {}
     }
-    out.commit().context("cannot write the output")?;
+    let mut group = output::OutputGroup::new(args.out.lang);
+    group.push(out);
+    group.commit()?;
     print_summary(&summary, args.month, args.out.lang);
+    output::report_closed_pipe(args.out.lang);
     let members_clean = super::report_members(&parser, args.out.lang);
     Ok(if summary.all_decided() && members_clean {
         EXIT_OK

@@ -973,6 +973,19 @@ pub fn run(args: CompareArgs) -> Result<i32> {
         bail!("--to {last} is before --month {}", args.month);
     }
     let months: Vec<Month> = args.month.through(last).collect();
+    output::refuse_same_files(
+        &super::input_files(
+            &args.policy,
+            &[
+                ("--with", Some(&args.with)),
+                ("ROSTER", Some(&args.roster)),
+                ("--index", args.index.as_ref()),
+            ],
+            &args.input,
+        ),
+        &super::output_files(&args.out, &[("--chart", args.chart.as_ref())]),
+        args.out.lang,
+    )?;
     let (base, base_params) = load(&args.policy.policy, args.policy.strict, &months)?;
     let (alt, alt_params) = load(&args.with, args.policy.strict, &months)
         .with_context(|| format!("--with {}", args.with))?;
@@ -1264,7 +1277,9 @@ pub fn run(args: CompareArgs) -> Result<i32> {
         }
         _ => {}
     }
-    out.commit().context("cannot write the output")?;
+    // The chart and the main output are committed together, once both are complete.
+    let mut group = output::OutputGroup::new(lang);
+    group.push(out);
     if let Some(path) = &args.chart {
         let title = match lang {
             Lang::Zh => format!(
@@ -1294,8 +1309,12 @@ pub fn run(args: CompareArgs) -> Result<i32> {
             summary.range.unchanged,
             lang,
         )?;
-        crate::chart::save(path, &svg)?;
+        let chart = group.push(
+            Output::open(Some(path)).with_context(|| format!("cannot create the chart {path}"))?,
+        );
+        chart.write_all(svg.as_bytes())?;
     }
+    group.commit()?;
     print_summary(
         &summary,
         &months,
@@ -1304,6 +1323,7 @@ pub fn run(args: CompareArgs) -> Result<i32> {
         ctx.with_index,
         lang,
     );
+    output::report_closed_pipe(lang);
     let members_clean = super::report_members(&base_parser, lang);
     Ok(if summary.range.undecided.is_zero() && members_clean {
         EXIT_OK

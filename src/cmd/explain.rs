@@ -53,6 +53,18 @@ pub struct ExplainArgs {
 
 /// Runs `explain`.
 pub fn run(args: ExplainArgs) -> Result<i32> {
+    output::refuse_same_files(
+        &super::input_files(
+            &args.policy,
+            &[
+                ("ROSTER", Some(&args.roster)),
+                ("--index", args.index.as_ref()),
+            ],
+            &args.input,
+        ),
+        &super::output_files(&args.out, &[]),
+        args.out.lang,
+    )?;
     let (policy, params) = super::load_policy(&args.policy, args.month)?;
     let (mut source, parser) = super::open_roster(&args.roster, &args.input, &policy)?;
     // Only this household is read, so the members file's other households are not reported

@@ -113,6 +113,43 @@ pub fn open_roster<'p>(
     Ok((source, parser))
 }
 
+/// The files a command reads, as [`crate::output::refuse_same_files`] takes them: the policy,
+/// `named` (the roster, an index …, `None` when not given) and the members file.
+pub fn input_files<'a>(
+    policy: &'a PolicyArgs,
+    named: &[(&'a str, Option<&'a String>)],
+    input: &'a InputArgs,
+) -> Vec<(&'a str, &'a str)> {
+    let mut v = vec![("-p", policy.policy.as_str())];
+    v.extend(
+        named
+            .iter()
+            .filter_map(|(what, p)| p.map(|p| (*what, p.as_str()))),
+    );
+    if let Some(m) = &input.members {
+        v.push(("--members", m.as_str()));
+    }
+    v
+}
+
+/// The files a command writes: `-o` and `named` (`--totals`, `--chart` …, `None` when not
+/// given).
+pub fn output_files<'a>(
+    out: &'a crate::cli::OutputArgs,
+    named: &[(&'a str, Option<&'a String>)],
+) -> Vec<(&'a str, &'a str)> {
+    let mut v = Vec::new();
+    if let Some(o) = &out.output {
+        v.push(("-o", o.as_str()));
+    }
+    v.extend(
+        named
+            .iter()
+            .filter_map(|(what, p)| p.map(|p| (*what, p.as_str()))),
+    );
+    v
+}
+
 /// The field index of the first header (as written in the file) that matches one of `names`,
 /// compared as roster headers are (case, spaces, a trailing unit in brackets ignored). For
 /// columns that are not standard roster columns, e.g. a paid amount or a sample weight.

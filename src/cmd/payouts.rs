@@ -132,12 +132,12 @@ impl Item {
     }
 }
 
-/// The stable id of a payment: the first 16 hex digits of SHA-256 over
-/// `household_id|YYYY-MM|item`. The same household, month and item give the same id on every
-/// run and machine.
+/// The stable id of a payment: `P` and the first 16 hex digits of SHA-256 over
+/// `household_id|YYYY-MM|item` (see [`ledger::payment_id`]). The same household, month and
+/// item give the same id on every run and machine; the letter keeps spreadsheets from
+/// reading it as a number.
 pub fn payment_id(household_id: &str, month: Month, item: &str) -> String {
-    let digest = Sha256::digest(format!("{household_id}|{month}|{item}").as_bytes());
-    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    ledger::payment_id(household_id, month, item)
 }
 
 /// Whether a line is paid.
@@ -212,6 +212,9 @@ pub enum NoticeKind {
     HeldId,
     /// a bank file was asked for and the household has no account: its lines held
     NoBankAccount,
+    /// the household shares its head_id or bank account with another household paid in the
+    /// same run: the lines of both held
+    SharedPayee,
 }
 
 impl NoticeKind {
@@ -224,6 +227,7 @@ impl NoticeKind {
             NoticeKind::Invalid => "invalid",
             NoticeKind::HeldId => "held_id",
             NoticeKind::NoBankAccount => "no_bank_account",
+            NoticeKind::SharedPayee => "shared_payee",
         }
     }
 
@@ -236,6 +240,7 @@ impl NoticeKind {
             NoticeKind::Invalid => "无效行",
             NoticeKind::HeldId => "身份证号有误暂缓",
             NoticeKind::NoBankAccount => "无银行账号暂缓",
+            NoticeKind::SharedPayee => "与他户共用身份证号或账号暂缓",
         }
     }
 
@@ -803,13 +808,19 @@ impl Schedule {
         }));
     }
 
-    /// Leaves out the lines the ledger already has (by id, or for a one-off or temporary item
-    /// by household and item whatever the month).
+    /// Leaves out the lines the ledger already has (by id, by household, month and item, or
+    /// for a one-off or temporary item by household and item whatever the month).
     pub fn skip_paid(&mut self, ledger: &Ledger, policy: &Policy) {
         let before = self.lines.len();
         let payees = &self.payees;
-        self.lines
-            .retain(|l| !ledger.is_paid(&l.payment_id, &payees[l.payee].id, &l.item.name(policy)));
+        self.lines.retain(|l| {
+            !ledger.is_paid(
+                &l.payment_id,
+                &payees[l.payee].id,
+                l.pay_month,
+                &l.item.name(policy),
+            )
+        });
         self.already_paid += (before - self.lines.len()) as u64;
     }
 
@@ -840,6 +851,110 @@ impl Schedule {
                 detail: lang
                     .pick("请补充银行账号（bank_account）", "fill in bank_account")
                     .into(),
+            });
+        }
+    }
+
+    /// Holds the lines of households that share a head ID or a bank account with another
+    /// household paid in this run: one person or one account paid twice is the mark of a
+    /// duplicated row (an id retyped with a zero-width space or in another case) or of a
+    /// false claim, and a person must decide which household, if either, is paid. Head IDs
+    /// are compared with a trailing `x` as `X`, accounts with spaces removed. Each value is
+    /// kept as an 8-byte fingerprint mapped to the first household that has it.
+    pub fn hold_shared_payees(&mut self, lang: Lang) {
+        let mut paying = vec![false; self.payees.len()];
+        for l in self.paid() {
+            paying[l.payee] = true;
+        }
+        // fingerprint -> first household with it
+        let mut first: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+        // household -> (other household, what they share)
+        let mut shared: BTreeMap<usize, Vec<(usize, SharedWhat)>> = BTreeMap::new();
+        for (i, p) in self.payees.iter().enumerate() {
+            if !paying[i] {
+                continue;
+            }
+            let id = p.head_id.trim();
+            let account: String = p
+                .bank_account
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            let keys = [
+                (!id.is_empty()).then(|| (SharedWhat::HeadId, fingerprint(b'i', &head_id_key(id)))),
+                (!account.is_empty())
+                    .then(|| (SharedWhat::BankAccount, fingerprint(b'a', &account))),
+            ];
+            for (what, fp) in keys.into_iter().flatten() {
+                match first.entry(fp) {
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(i);
+                    }
+                    std::collections::hash_map::Entry::Occupied(o) => {
+                        let j = *o.get();
+                        shared.entry(i).or_default().push((j, what));
+                        shared.entry(j).or_default().push((i, what));
+                    }
+                }
+            }
+        }
+        if shared.is_empty() {
+            return;
+        }
+        let mut reasons: BTreeMap<usize, String> = BTreeMap::new();
+        for (i, others) in &shared {
+            let mut parts: Vec<String> = Vec::new();
+            for (j, what) in others {
+                let (me, other) = (&self.payees[*i].id, &self.payees[*j].id);
+                let part = match (lang, what) {
+                    (Lang::Zh, SharedWhat::HeadId) => {
+                        format!("户 {me} 与户 {other} 的户主身份证号相同")
+                    }
+                    (Lang::Zh, SharedWhat::BankAccount) => {
+                        format!("户 {me} 与户 {other} 的银行账号相同")
+                    }
+                    (Lang::En, SharedWhat::HeadId) => {
+                        format!("households {me} and {other} have the same head_id")
+                    }
+                    (Lang::En, SharedWhat::BankAccount) => {
+                        format!("households {me} and {other} have the same bank account")
+                    }
+                };
+                if !parts.contains(&part) {
+                    parts.push(part);
+                }
+            }
+            reasons.insert(
+                *i,
+                format!(
+                    "{}{}",
+                    parts.join(lang.pick("；", "; ")),
+                    lang.pick(
+                        "：同一人或同一账号不能在一次发放中领取两户的款项，两户均暂缓发放，请核实后处理",
+                        ": one person or account is not paid for two households in one run; both are held until checked"
+                    )
+                ),
+            );
+        }
+        let mut months: BTreeMap<usize, Vec<Month>> = BTreeMap::new();
+        for l in &mut self.lines {
+            if l.status != LineStatus::Pay {
+                continue;
+            }
+            if let Some(why) = reasons.get(&l.payee) {
+                l.status = LineStatus::Held("shared_payee");
+                l.reason = format!("{why}{}{}", lang.pick("。", ". "), l.reason);
+                months.entry(l.payee).or_default().push(l.pay_month);
+            }
+        }
+        for (payee, mut m) in months {
+            m.sort();
+            m.dedup();
+            self.notices.push(Notice {
+                payee,
+                kind: NoticeKind::SharedPayee,
+                months: m,
+                detail: reasons[&payee].clone(),
             });
         }
     }
@@ -892,6 +1007,30 @@ impl Schedule {
     }
 }
 
+/// What two households share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SharedWhat {
+    HeadId,
+    BankAccount,
+}
+
+/// A head ID as compared: upper case, so a trailing `x` is the check digit `X`.
+fn head_id_key(id: &str) -> String {
+    id.to_uppercase()
+}
+
+/// An 8-byte fingerprint of a value of one kind (`tag`): equal values give equal
+/// fingerprints on every run.
+fn fingerprint(tag: u8, value: &str) -> u64 {
+    let digest = Sha256::new()
+        .chain_update([tag])
+        .chain_update(value.as_bytes())
+        .finalize();
+    let mut eight = [0u8; 8];
+    eight.copy_from_slice(&digest[..8]);
+    u64::from_le_bytes(eight)
+}
+
 /// A total of paid lines. `None` in a key means "all".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Total {
@@ -910,7 +1049,7 @@ pub struct Total {
 /// Totals of the paid lines: by month and item, by month, by item, by township and month, by
 /// township, and the grand total. Each is the exact sum of its lines (already stated to the
 /// fen), so the totals reconcile with the lines to the fen.
-pub fn totals(s: &Schedule, months: &[Month], by_township: bool) -> Vec<Total> {
+pub fn totals(s: &Schedule, months: &[Month], by_township: bool) -> Result<Vec<Total>> {
     // Keys sort "all" after the named values: (is_all, value).
     type Key = ((bool, String), (bool, Option<Month>), (bool, Option<Item>));
     let mut acc: BTreeMap<Key, (u64, Decimal)> = BTreeMap::new();
@@ -929,21 +1068,23 @@ pub fn totals(s: &Schedule, months: &[Month], by_township: bool) -> Vec<Total> {
     let mut add = |t: Option<&str>, m: Option<Month>, i: Option<Item>, v: Decimal| {
         let e = acc.entry(key(t, m, i)).or_insert((0, Decimal::ZERO));
         e.0 += 1;
-        e.1 += v;
+        e.1 = e.1.checked_add(v).ok_or_else(too_large)?;
+        Ok::<(), anyhow::Error>(())
     };
     for l in s.paid() {
         let (m, i, v) = (Some(l.pay_month), Some(l.item), l.amount);
-        add(None, m, i, v);
-        add(None, m, None, v);
-        add(None, None, i, v);
-        add(None, None, None, v);
+        add(None, m, i, v)?;
+        add(None, m, None, v)?;
+        add(None, None, i, v)?;
+        add(None, None, None, v)?;
         if by_township {
             let t = Some(s.payees[l.payee].township.as_str());
-            add(t, m, None, v);
-            add(t, None, None, v);
+            add(t, m, None, v)?;
+            add(t, None, None, v)?;
         }
     }
-    acc.into_iter()
+    Ok(acc
+        .into_iter()
         .map(|(((all_t, t), (_, m), (_, i)), (lines, amount))| Total {
             township: (!all_t).then_some(t),
             month: m,
@@ -951,7 +1092,21 @@ pub fn totals(s: &Schedule, months: &[Month], by_township: bool) -> Vec<Total> {
             lines,
             amount,
         })
-        .collect()
+        .collect())
+}
+
+/// The error of a sum too large for exact decimal arithmetic.
+fn too_large() -> anyhow::Error {
+    anyhow::anyhow!(
+        "the sum of the payment lines is too large to add up exactly: check the roster's amounts (金额合计超出可精确计算的范围，请检查花名册中的金额)"
+    )
+}
+
+/// The exact sum of amounts, or an error (never a panic) when it overflows.
+fn checked_sum<'a>(amounts: impl IntoIterator<Item = &'a Decimal>) -> Result<Decimal> {
+    amounts.into_iter().try_fold(Decimal::ZERO, |a, b| {
+        a.checked_add(*b).ok_or_else(too_large)
+    })
 }
 
 /// The CSV and JSON columns of a line, in order.
@@ -976,6 +1131,7 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
     if args.from > args.to {
         bail!("--from {} is after --to {}", args.from, args.to);
     }
+    let lang = args.out.lang;
     let format = Format::resolve(args.out.format, args.out.output.as_deref());
     let to_stdout = args.out.output.as_deref().is_none_or(|o| o == "-");
     if format == Format::Xlsx && to_stdout && std::io::stdout().is_terminal() {
@@ -984,18 +1140,30 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
     if args.split_by.is_some() && to_stdout {
         bail!("--split-by writes one file per township: give -o FILE to name them");
     }
-    let bank_template = match &args.bank {
-        Some(t) => Some(bank::Template::load(Path::new(t))?),
-        None => None,
-    };
     let bank_out = match (&args.bank, &args.bank_out, &args.out.output) {
         (None, _, _) => None,
         (Some(_), Some(b), _) => Some(PathBuf::from(b)),
         (Some(_), None, Some(o)) if o != "-" => Some(with_suffix(Path::new(o), "bank", "csv")),
         (Some(_), None, _) => bail!("--bank needs --bank-out FILE (or -o FILE to name it after)"),
     };
+    // No output may be an input, the ledger or another output: refused before anything is
+    // read or written (the township files are checked again once their names are known).
+    let inputs = input_files(&args);
+    let bank_out_text = bank_out.as_ref().map(|p| p.to_string_lossy().into_owned());
+    let mut outputs_named: Vec<(&str, &str)> = Vec::new();
+    if let Some(o) = &args.out.output {
+        outputs_named.push(("-o", o));
+    }
+    if let Some(b) = &bank_out_text {
+        outputs_named.push(("--bank-out", b));
+    }
+    output::refuse_same_files(&inputs, &outputs_named, lang)?;
+    let bank_template = match &args.bank {
+        Some(t) => Some(bank::Template::load(Path::new(t))?),
+        None => None,
+    };
     let (policy, _) = super::load_policy(&args.policy, args.to)?;
-    let mut cfg = Config::new(&policy, args.from, args.to, args.out.lang)?;
+    let mut cfg = Config::new(&policy, args.from, args.to, lang)?;
     match &args.index {
         Some(file) => {
             if file == "-" && args.roster == "-" {
@@ -1006,7 +1174,7 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
                 .with_index(&index)
                 .with_context(|| format!("price subsidy from the index file {file}"))?;
             if let Some(run) = &cfg.subsidy {
-                print_open_index_months(&policy, run, file, args.out.lang);
+                print_open_index_months(&policy, run, file, lang);
             }
         }
         None if policy.file.price_subsidy.is_some() => eprintln!(
@@ -1015,10 +1183,14 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
         None => {}
     }
     let ledger = match &args.ledger {
-        Some(p) => Some(Ledger::open(Path::new(p), !args.dry_run, || {
+        Some(p) => Some(Ledger::open(Path::new(p), !args.dry_run, lang, || {
             eprintln!(
                 "jiuzhu: waiting for another run to finish with the ledger {p} (台账正被另一次运行使用，等待中)"
             );
+            #[cfg(debug_assertions)]
+            if let Ok(flag) = std::env::var(WAITING_FLAG_ENV) {
+                let _ = std::fs::write(flag, "waiting");
+            }
         })?),
         None => None,
     };
@@ -1036,72 +1208,106 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
         schedule.skip_paid(l, &policy);
     }
     if bank_template.is_some() {
-        schedule.hold_without_account(args.out.lang);
+        schedule.hold_without_account(lang);
     }
+    schedule.hold_shared_payees(lang);
     schedule.sort();
 
     let ctx = Ctx {
         policy: &policy,
-        lang: args.out.lang,
+        lang,
         from: args.from,
         to: args.to,
     };
-    let mut outputs: Vec<Output> = Vec::new();
-    let mut written: Vec<String> = Vec::new();
-    let mut main = Output::create(&args.out, format).context("cannot create the output")?;
-    ctx.write(&mut main, format, &schedule, &args)?;
-    if let Some(p) = main.path() {
-        written.push(p.display().to_string());
-    }
-    outputs.push(main);
     let townships: Vec<String> = {
         let mut t: Vec<String> = schedule.payees.iter().map(|p| p.township.clone()).collect();
         t.sort();
         t.dedup();
         t
     };
-    if args.split_by.is_some()
-        && let Some(o) = &args.out.output
-    {
-        for t in &townships {
-            let part = schedule.township(t);
-            let path = with_township(Path::new(o), t);
-            // a township's file is the main output cut by township: same format and encoding
-            let township_out = OutputArgs {
-                output: Some(path.to_string_lossy().into_owned()),
-                ..args.out.clone()
-            };
-            let mut out = Output::create(&township_out, format)
-                .with_context(|| format!("cannot create {}", path.display()))?;
-            ctx.write(&mut out, format, &part, &args)?;
-            written.push(path.display().to_string());
-            outputs.push(out);
-        }
+    // The township files: one name per township, refused when two townships would share one.
+    let split = args.split_by.is_some();
+    let main_split = match (&args.out.output, split) {
+        (Some(o), true) => split_paths(Path::new(o), &townships, lang)?,
+        _ => Vec::new(),
+    };
+    let bank_split = match (&bank_out, split) {
+        (Some(b), true) => split_paths(b, &townships, lang)?,
+        _ => Vec::new(),
+    };
+    if split {
+        let names: Vec<String> = main_split
+            .iter()
+            .chain(&bank_split)
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        let mut all = outputs_named.clone();
+        all.extend(
+            names
+                .iter()
+                .map(|n| (lang.pick("乡镇文件", "township file"), n.as_str())),
+        );
+        output::refuse_same_files(&inputs, &all, lang)?;
+    }
+
+    // Every output is written in full before any is committed, and the split files are
+    // checked to add up to the whole.
+    let mut group = output::OutputGroup::new(lang);
+    let main = group.push(Output::create(&args.out, format).context("cannot create the output")?);
+    ctx.write(main, format, &schedule, &args)?;
+    let total = checked_sum(schedule.paid().map(|l| &l.amount))?;
+    let total_lines = schedule.paid().count();
+    let (mut split_total, mut split_lines) = (Decimal::ZERO, 0usize);
+    for (t, path) in townships.iter().zip(&main_split) {
+        let part = schedule.township(t);
+        split_total = split_total
+            .checked_add(checked_sum(part.paid().map(|l| &l.amount))?)
+            .ok_or_else(too_large)?;
+        split_lines += part.paid().count();
+        // a township's file is the main output cut by township: same format and encoding
+        let township_out = OutputArgs {
+            output: Some(path.to_string_lossy().into_owned()),
+            ..args.out.clone()
+        };
+        let out = group.push(
+            Output::create(&township_out, format)
+                .with_context(|| format!("cannot create {}", path.display()))?,
+        );
+        ctx.write(out, format, &part, &args)?;
+    }
+    if !main_split.is_empty() {
+        check_split_sum(total, total_lines, split_total, split_lines, lang)?;
     }
     if let (Some(t), Some(path)) = (&bank_template, &bank_out) {
-        let mut parts = vec![(path.clone(), schedule_records(&schedule, &policy, None))];
-        if args.split_by.is_some() {
-            for tw in &townships {
-                parts.push((
-                    with_township(path, tw),
-                    schedule_records(&schedule, &policy, Some(tw)),
-                ));
-            }
+        let records = schedule_records(&schedule, &policy, None);
+        let mut parts = vec![(path.clone(), records)];
+        let (mut bank_total, mut bank_lines) = (Decimal::ZERO, 0usize);
+        for (tw, p) in townships.iter().zip(&bank_split) {
+            let records = schedule_records(&schedule, &policy, Some(tw));
+            bank_total = bank_total
+                .checked_add(checked_sum(records.iter().map(|r| &r.amount))?)
+                .ok_or_else(too_large)?;
+            bank_lines += records.len();
+            parts.push((p.clone(), records));
+        }
+        if !bank_split.is_empty() {
+            check_split_sum(total, total_lines, bank_total, bank_lines, lang)?;
         }
         for (p, records) in parts {
-            let mut out = Output::open(Some(&p.to_string_lossy()))
-                .with_context(|| format!("cannot create {}", p.display()))?;
+            let out = group.push(
+                Output::open(Some(&p.to_string_lossy()))
+                    .with_context(|| format!("cannot create {}", p.display()))?,
+            );
             out.write_all(&t.render(&records))?;
-            written.push(p.display().to_string());
-            outputs.push(out);
         }
     }
-    // Outputs first, ledger last: a run that stops in between has recorded nothing, and
-    // running it again writes the same lines with the same ids. The ledger is the commit.
-    for o in outputs {
-        o.commit().context("cannot write the output")?;
-    }
+    // The new ledger is written beside the old one first, then the outputs are committed,
+    // then the ledger: a full disk or any failure before the outputs are in place leaves no
+    // output and the ledger as it was; a run that stops after the outputs and before the
+    // ledger has recorded nothing, and running it again writes the same lines with the same
+    // ids. The ledger is the commit.
     let mut recorded = 0;
+    let mut prepared = None;
     if let Some(l) = ledger {
         if args.dry_run {
             drop(l);
@@ -1120,19 +1326,107 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
                 })
                 .collect();
             recorded = entries.len();
-            l.append(&entries).map_err(|e| {
-                anyhow::anyhow!(
-                    "{e}: the output files were written but the ledger was NOT updated; these payments are not recorded — run the same command again before sending anything (输出已写出但台账未更新，请重新运行)"
-                )
-            })?;
+            prepared = Some(l.prepare(&entries).map_err(|e| match lang {
+                Lang::Zh => anyhow::anyhow!("{e}：台账未更新，输出文件均未写出，未作任何发放"),
+                Lang::En => anyhow::anyhow!(
+                    "{e}: the ledger was not updated and no output file was written; nothing was paid"
+                ),
+            })?);
         }
     }
+    let written = group.commit()?;
+    if let Some(p) = prepared {
+        p.commit().map_err(|e| match lang {
+            Lang::Zh => anyhow::anyhow!(
+                "{e}：输出已写出但台账未更新，这些款项没有记账——发出任何款项之前请重新运行同一命令"
+            ),
+            Lang::En => anyhow::anyhow!(
+                "{e}: the output files were written but the ledger was NOT updated; these payments are not recorded — run the same command again before sending anything"
+            ),
+        })?;
+    }
     print_summary(&ctx, &schedule, &args, recorded, &written);
-    let members_clean = super::report_members(&parser, args.out.lang);
+    output::report_closed_pipe(lang);
+    let members_clean = super::report_members(&parser, lang);
     let problems = !members_clean
         || schedule.notices.iter().any(|n| n.kind.is_problem())
         || schedule.lines.iter().any(|l| l.status != LineStatus::Pay);
     Ok(if problems { EXIT_ROWS } else { EXIT_OK })
+}
+
+/// Environment variable naming a file a debug build writes once it waits for the ledger's
+/// lock, so the tests wait on that event rather than on a guessed delay.
+pub const WAITING_FLAG_ENV: &str = "JIUZHU_TEST_WAITING_FLAG";
+
+/// The files `payouts` reads, as [`output::refuse_same_files`] takes them.
+fn input_files(args: &PayoutsArgs) -> Vec<(&'static str, &str)> {
+    let mut v = vec![
+        ("-p", args.policy.policy.as_str()),
+        ("ROSTER", args.roster.as_str()),
+    ];
+    let optional = [
+        ("--members", &args.input.members),
+        ("--index", &args.index),
+        ("--ledger", &args.ledger),
+        ("--bank", &args.bank),
+    ];
+    v.extend(
+        optional
+            .into_iter()
+            .filter_map(|(what, p)| p.as_deref().map(|p| (what, p))),
+    );
+    v
+}
+
+/// The file of each township (in the order of `townships`). Two townships whose names give
+/// one file name (`城关/东` and `城关_东` both give `城关_东`; names that differ only in case
+/// are one file on Windows and macOS) refuse the run: one file would replace the other.
+fn split_paths(path: &Path, townships: &[String], lang: Lang) -> Result<Vec<PathBuf>> {
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    let mut paths = Vec::new();
+    for t in townships {
+        let p = with_township(path, t);
+        let key = p.to_string_lossy().to_lowercase();
+        if let Some(other) = seen.insert(key, t) {
+            match lang {
+                Lang::Zh => bail!(
+                    "--split-by township：乡镇 “{other}” 和 “{t}” 的文件名都是 {}，一个会覆盖另一个；请在花名册中改用可区分的乡镇名称。未写出任何文件，未作任何发放",
+                    p.display()
+                ),
+                Lang::En => bail!(
+                    "--split-by township: townships \"{other}\" and \"{t}\" both give the file name {}, one would replace the other; make the township names distinct in the roster. Nothing was written or paid",
+                    p.display()
+                ),
+            }
+        }
+        paths.push(p);
+    }
+    Ok(paths)
+}
+
+/// The township files must hold exactly the paid lines of the whole, to the fen.
+fn check_split_sum(
+    total: Decimal,
+    lines: usize,
+    split_total: Decimal,
+    split_lines: usize,
+    lang: Lang,
+) -> Result<()> {
+    if total == split_total && lines == split_lines {
+        return Ok(());
+    }
+    match lang {
+        Lang::Zh => bail!(
+            "乡镇文件合计 {} 元（{split_lines} 笔）与总表 {} 元（{lines} 笔）不符：未写出任何文件，未作任何发放",
+            fmt_money(split_total),
+            fmt_money(total)
+        ),
+        Lang::En => bail!(
+            "the township files add up to {} ({split_lines} lines), the whole to {} ({lines} lines): nothing was written or paid",
+            fmt_money(split_total),
+            fmt_money(total)
+        ),
+    }
 }
 
 /// Says once, on stderr, which index months are undetermined (no row, or empty values): the
@@ -1285,12 +1579,12 @@ impl Ctx<'_> {
         args: &PayoutsArgs,
     ) -> Result<()> {
         let months: Vec<Month> = self.from.through(self.to).collect();
-        let totals = totals(s, &months, true);
+        let totals = totals(s, &months, true)?;
         match format {
             Format::Csv => self.csv(out, s, &totals)?,
             Format::Json => self.json(out, s, &totals, args)?,
             Format::Xlsx => {
-                let bytes = xlsx::workbook(self.policy, &self.sheets(s, &totals))?;
+                let bytes = xlsx::workbook(self.policy, &self.sheets(s, &totals)?)?;
                 out.write_all(&bytes)?;
             }
             Format::Table => self.table(out, s, &totals)?,
@@ -1548,7 +1842,7 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    fn sheets(&self, s: &Schedule, totals: &[Total]) -> Vec<Sheet> {
+    fn sheets(&self, s: &Schedule, totals: &[Total]) -> Result<Vec<Sheet>> {
         let headers: Vec<String> = [
             "payment_id",
             "household_id",
@@ -1592,11 +1886,7 @@ impl Ctx<'_> {
                     ]
                 })
                 .collect();
-            let paid: Decimal = s
-                .paid()
-                .filter(|l| l.pay_month == m)
-                .map(|l| l.amount)
-                .sum();
+            let paid = checked_sum(s.paid().filter(|l| l.pay_month == m).map(|l| &l.amount))?;
             sheets.push(Sheet {
                 name: m.to_string(),
                 title: vec![
@@ -1668,13 +1958,14 @@ impl Ctx<'_> {
                 })
                 .collect(),
         });
-        sheets
+        Ok(sheets)
     }
 }
 
 fn print_summary(ctx: &Ctx, s: &Schedule, args: &PayoutsArgs, recorded: usize, written: &[String]) {
     let paid: Vec<&Line> = s.paid().collect();
-    let total: Decimal = paid.iter().map(|l| l.amount).sum();
+    // the outputs added these up already, so this sum cannot overflow
+    let total = checked_sum(paid.iter().map(|l| &l.amount)).unwrap_or_default();
     let held = s.lines.len() - paid.len();
     // Households, not notices: one household may have several notices of a kind (its regular
     // items and its price subsidy undetermined for different reasons).

@@ -113,6 +113,26 @@ pub const TOTAL_COLUMNS: &[&str] = &["pay_month", "group", "households", "person
 
 /// Runs `subsidy`.
 pub fn run(args: SubsidyArgs) -> Result<i32> {
+    let lang = args.out.lang;
+    let inputs = super::input_files(
+        &args.policy,
+        &[
+            ("--index", Some(&args.index)),
+            ("ROSTER", args.roster.as_ref()),
+        ],
+        &args.input,
+    );
+    output::refuse_same_files(
+        &inputs,
+        &super::output_files(
+            &args.out,
+            &[
+                ("--totals", args.totals.as_ref()),
+                ("--chart", args.chart.as_ref()),
+            ],
+        ),
+        lang,
+    )?;
     let policy = Policy::load(std::path::Path::new(&args.policy.policy))?;
     let Some(ps) = policy.file.price_subsidy.as_ref() else {
         bail!(ps_rules::SubsidyError::NoPriceSubsidy {
@@ -148,7 +168,6 @@ pub fn run(args: SubsidyArgs) -> Result<i32> {
     if format == Format::Xlsx {
         bail!("subsidy writes table, csv or json; .xlsx workbooks are written by payouts");
     }
-    let lang = args.out.lang;
     let view = MonthView::new(&policy, ps, &table, &index);
     let months_ok = table
         .months
@@ -160,7 +179,16 @@ pub fn run(args: SubsidyArgs) -> Result<i32> {
         Some(path) => charts(&policy, &view, path, from, to, lang)?,
         None => Vec::new(),
     };
-    let mut out = Output::create(&args.out, format).context("cannot create the output file")?;
+    if charts.len() > 1 {
+        let names: Vec<&str> = charts.iter().map(|(p, _)| p.as_str()).collect();
+        let mut outs = super::output_files(&args.out, &[("--totals", args.totals.as_ref())]);
+        outs.extend(names.iter().map(|n| ("--chart", *n)));
+        output::refuse_same_files(&inputs, &outs, lang)?;
+    }
+    // Every output of the run is committed together, once all of them are complete.
+    let mut group = output::OutputGroup::new(lang);
+    let out =
+        group.push(Output::create(&args.out, format).context("cannot create the output file")?);
     let code = match &args.roster {
         None => {
             let text = match format {
@@ -173,18 +201,19 @@ pub fn run(args: SubsidyArgs) -> Result<i32> {
                 _ => view.table(lang),
             };
             output::ignore_broken_pipe(out.write_all(text.as_bytes()))?;
-            out.commit().context("cannot write the output")?;
+            add_charts(&mut group, &charts)?;
+            group.commit()?;
             view.print_summary(lang, from, to);
             if months_ok { EXIT_OK } else { EXIT_ROWS }
         }
         Some(roster) => {
-            let (summary, parser) = households(
-                &args, roster, &policy, &table, &view, format, &mut out, from, to,
-            )?;
-            out.commit().context("cannot write the output")?;
+            let (summary, parser) =
+                households(&args, roster, &policy, &table, &view, format, out, from, to)?;
             if let Some(path) = &args.totals {
-                write_totals(path, &summary.totals)?;
+                group.push(totals_output(path, &summary.totals)?);
             }
+            add_charts(&mut group, &charts)?;
+            group.commit()?;
             view.print_summary(lang, from, to);
             print_household_summary(&summary, lang);
             let members_clean = super::report_members(&parser, lang);
@@ -195,9 +224,7 @@ pub fn run(args: SubsidyArgs) -> Result<i32> {
             }
         }
     };
-    for (path, svg) in &charts {
-        chart::save(path, svg)?;
-    }
+    output::report_closed_pipe(lang);
     if charts.len() > 1 {
         let names: Vec<&str> = charts.iter().map(|(p, _)| p.as_str()).collect();
         eprintln!(
@@ -1503,7 +1530,19 @@ fn household_table(ctx: &Ctx, mut pivot: Vec<Vec<String>>, summary: &Summary) ->
     s
 }
 
-fn write_totals(path: &str, totals: &Totals) -> Result<()> {
+/// The charts, drawn already, as outputs of the run.
+fn add_charts(group: &mut output::OutputGroup, charts: &[(String, String)]) -> Result<()> {
+    for (path, svg) in charts {
+        let out = group.push(
+            Output::open(Some(path)).with_context(|| format!("cannot create the chart {path}"))?,
+        );
+        out.write_all(svg.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The `--totals` file, written but not committed.
+fn totals_output(path: &str, totals: &Totals) -> Result<Output> {
     let summary = Summary {
         totals: totals.clone(),
         ..Summary::default()
@@ -1521,9 +1560,7 @@ fn write_totals(path: &str, totals: &Totals) -> Result<()> {
     }
     let mut out = Output::open(Some(path)).with_context(|| format!("cannot create {path}"))?;
     out.write_all(&w.into_inner()?)?;
-    out.commit()
-        .with_context(|| format!("cannot write {path}"))?;
-    Ok(())
+    Ok(out)
 }
 
 fn print_household_summary(s: &Summary, lang: Lang) {

@@ -33,9 +33,14 @@ use std::sync::Arc;
 #[command(
     after_help = "Every problem is listed with file, row, column, the value as written, the reason and how to fix it; notes list the rows that were skipped as totals (合计/小计) or notes. Exit 0 when everything is clean, 1 when there is any error, 2 when a file cannot be opened.\n\nExamples:\n  jiuzhu validate -p policies/lanzhou-2022.toml examples/roster.csv\n  jiuzhu validate -p policy.toml 城关镇.xlsx 七里河.csv --members 成员.xlsx\n  jiuzhu validate -p policy.toml roster.csv --format csv -o problems.csv"
 )]
+#[command(mut_arg("policy", |a| a.required(false).required_unless_present("ledger").default_value("")))]
 pub struct ValidateArgs {
     #[command(flatten)]
     pub policy: PolicyArgs,
+    /// check a payment ledger (the file of `payouts --ledger`) instead: every malformed
+    /// line, repeated payment_id or repeated payment, by line (-p is not needed)
+    #[arg(long, value_name = "FILE", conflicts_with = "rosters")]
+    pub ledger: Option<String>,
     /// rosters to check (CSV in UTF-8 or GBK, .xlsx/.xls/.ods; `-` is stdin)
     #[arg(value_name = "ROSTER")]
     pub rosters: Vec<String>,
@@ -412,8 +417,135 @@ fn check_rows(
         .collect()
 }
 
+/// `validate --ledger`: lists every problem of a payment ledger, by line. Exit 1 with
+/// problems, 0 when clean, 2 when the file cannot be read.
+fn run_ledger(args: &ValidateArgs, path: &str) -> Result<i32> {
+    let lang = args.out.lang;
+    output::refuse_same_files(
+        &[("--ledger", path)],
+        &super::output_files(&args.out, &[]),
+        lang,
+    )?;
+    let format = Format::resolve(args.out.format, args.out.output.as_deref());
+    if format == Format::Xlsx {
+        bail!("validate writes table, csv or json");
+    }
+    let (rows, problems) = crate::ledger::Ledger::check(std::path::Path::new(path))?;
+    let listed: Vec<Problem> = problems
+        .iter()
+        .map(|p| Problem {
+            file: path.to_string(),
+            row: Some(p.line),
+            column: String::new(),
+            value: String::new(),
+            severity: Severity::Error,
+            code: "ledger_line".into(),
+            zh: p.problem.describe(Lang::Zh),
+            en: p.problem.describe(Lang::En),
+            whole: true,
+        })
+        .collect();
+    let mut group = output::OutputGroup::new(lang);
+    let out =
+        group.push(Output::create(&args.out, format).context("cannot create the output file")?);
+    let fields = |p: &Problem| -> [String; 8] {
+        let (reason, fix) = p.reason_fix(lang);
+        [
+            p.file.clone(),
+            p.row.map(|r| r.to_string()).unwrap_or_default(),
+            p.column.clone(),
+            p.value.clone(),
+            p.severity.name().to_string(),
+            p.code.clone(),
+            reason,
+            fix,
+        ]
+    };
+    match format {
+        Format::Csv => {
+            let mut w = output::csv_writer(Vec::new());
+            w.write_record(COLUMNS)?;
+            for p in &listed {
+                w.write_record(fields(p).iter().map(|f| output::text_cell(f).into_owned()))?;
+            }
+            out.write_all(&w.into_inner().unwrap_or_default())?;
+        }
+        Format::Json => {
+            let list: Vec<serde_json::Value> = listed
+                .iter()
+                .map(|p| {
+                    let f = fields(p);
+                    serde_json::Value::Object(
+                        COLUMNS
+                            .iter()
+                            .zip(f)
+                            .map(|(k, v)| ((*k).to_string(), v.into()))
+                            .collect(),
+                    )
+                })
+                .collect();
+            let v = serde_json::json!({
+                "tool_version": env!("CARGO_PKG_VERSION"),
+                "ledger": path,
+                "payments": rows.to_string(),
+                "problems": list,
+            });
+            out.write_all((serde_json::to_string_pretty(&v)? + "\n").as_bytes())?;
+        }
+        _ => {
+            let mut text = String::new();
+            for p in &listed {
+                let row = p.row.unwrap_or(0);
+                text.push_str(&match lang {
+                    Lang::Zh => format!("{path} 第 {row} 行：{}\n", p.zh),
+                    Lang::En => format!("{path} line {row}: {}\n", p.en),
+                });
+            }
+            output::ignore_broken_pipe(out.write_all(text.as_bytes()))?;
+        }
+    }
+    group.commit()?;
+    match lang {
+        Lang::Zh => eprintln!(
+            "jiuzhu validate --ledger {path}：{rows} 笔有效记录，{} 个问题{}",
+            listed.len(),
+            if listed.is_empty() {
+                ""
+            } else {
+                "（有问题的台账不能用于发放）"
+            }
+        ),
+        Lang::En => eprintln!(
+            "jiuzhu validate --ledger {path}: {rows} valid payments, {} problems{}",
+            listed.len(),
+            if listed.is_empty() {
+                ""
+            } else {
+                " (payouts refuses a ledger with problems)"
+            }
+        ),
+    }
+    output::report_closed_pipe(lang);
+    Ok(if listed.is_empty() {
+        crate::EXIT_OK
+    } else {
+        crate::EXIT_ROWS
+    })
+}
+
 /// Runs `validate`.
 pub fn run(args: ValidateArgs) -> Result<i32> {
+    if let Some(ledger) = &args.ledger {
+        return run_ledger(&args, ledger);
+    }
+    output::refuse_same_files(
+        &super::input_files(&args.policy, &[], &args.input)
+            .into_iter()
+            .chain(args.rosters.iter().map(|r| ("ROSTER", r.as_str())))
+            .collect::<Vec<_>>(),
+        &super::output_files(&args.out, &[]),
+        args.out.lang,
+    )?;
     let month = args.month.unwrap_or_else(Month::current);
     let lang = args.out.lang;
     let format = Format::resolve(args.out.format, args.out.output.as_deref());
@@ -776,7 +908,9 @@ fn finish(mut report: Report, files: &[FileSummary], lang: Lang) -> Result<i32> 
         }
         _ => {}
     }
-    report.out.commit().context("cannot write the output")?;
+    let mut group = output::OutputGroup::new(lang);
+    group.push(report.out);
+    group.commit()?;
     for f in files.iter().filter(|f| f.kind != "policy") {
         let header = f.header_line.unwrap_or(1);
         match lang {

@@ -1,6 +1,7 @@
 //! Writers: output formats, atomic files, terminal tables, masking, and the formula guard.
 
 pub mod bank;
+pub mod commit;
 pub mod screen;
 pub mod table;
 pub mod xlsx;
@@ -15,6 +16,9 @@ use clap::ValueEnum;
 use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+pub use commit::{OutputGroup, refuse_same_files};
 
 /// Output format (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -62,13 +66,48 @@ pub enum CsvEncoding {
 }
 
 /// Where output goes: stdout, or a file written atomically (a temporary file in the same
-/// folder, renamed over the target only when [`Output::commit`] is called). An interrupted
-/// or failed run leaves no partial file.
+/// folder, renamed over the target only when [`Output::commit`] is called, or by
+/// [`OutputGroup::commit`] together with the run's other outputs). An interrupted or failed
+/// run leaves no partial file; on stdout, a run that stops after part of its output went out
+/// says on stderr that the output is incomplete.
 pub struct Output {
     target: Target,
     /// re-encodes the UTF-8 written into it (`--csv-encoding gb18030`)
     gb18030: Option<Gb18030Writer>,
+    /// the language of the note about incomplete output
+    lang: Lang,
+    /// bytes handed to the writer
+    bytes: u64,
+    /// whether an explicit flush may have sent bytes on
+    flushed: bool,
+    /// whether writing to the target failed (it then holds nothing usable)
+    failed: bool,
 }
+
+/// Set once a reader closed stdout (`jiuzhu check … | head`): the rest of the output is
+/// dropped, and summaries must not claim every row was written.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Whether the reader of stdout closed it before the whole output was written.
+pub fn stdout_closed() -> bool {
+    STDOUT_CLOSED.load(Ordering::Relaxed)
+}
+
+/// Says on stderr, after a run's summary, that stdout was closed early (so not every row was
+/// written), when it was.
+pub fn report_closed_pipe(lang: Lang) {
+    if stdout_closed() {
+        eprintln!(
+            "  {}",
+            lang.pick(
+                "注意：标准输出的读取方已提前关闭管道，输出在中途停止，并非所有行都已写出",
+                "note: the reader closed stdout early: the output stopped part-way, not every row was written"
+            )
+        );
+    }
+}
+
+const BUFFER: usize = 1 << 16;
 
 /// Re-encodes UTF-8 to GB18030 as it streams through, keeping a character cut between two
 /// writes until its remaining bytes arrive.
@@ -153,6 +192,8 @@ enum Target {
         file: io::BufWriter<std::fs::File>,
         named: PathBuf,
     },
+    /// committed (or given up)
+    Done,
 }
 
 /// How a file the tool writes reaches its path.
@@ -166,7 +207,8 @@ pub enum Placement {
     InPlace,
 }
 
-/// Decides how to write `path` (see [`Placement`]); a folder is refused.
+/// Decides how to write `path` (see [`Placement`]); a folder is refused. A symbolic link to
+/// nothing is followed to where its target would be, so the link stays a link.
 pub fn placement(path: &Path) -> io::Result<Placement> {
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => Err(io::Error::new(
@@ -178,7 +220,17 @@ pub fn placement(path: &Path) -> io::Result<Placement> {
         )),
         Ok(m) if m.is_file() => std::fs::canonicalize(path).map(Placement::Replace),
         Ok(_) => Ok(Placement::InPlace),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Placement::Replace(path.to_path_buf())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => match std::fs::read_link(path) {
+            Ok(t) => {
+                let t = if t.is_relative() {
+                    folder_of(path).join(t)
+                } else {
+                    t
+                };
+                Ok(Placement::Replace(t))
+            }
+            Err(_) => Ok(Placement::Replace(path.to_path_buf())),
+        },
         Err(e) => Err(e),
     }
 }
@@ -192,28 +244,32 @@ pub fn folder_of(path: &Path) -> PathBuf {
     }
 }
 
+/// A temporary file in `dir` of the tool's naming, registered for removal if the run is
+/// stopped by a signal; stale ones of earlier killed runs in `dir` are removed first.
+pub fn temp_file_in(dir: &Path, kind: &str) -> io::Result<tempfile::NamedTempFile> {
+    commit::clean_stale(dir);
+    commit::create_temp(dir, kind)
+}
+
 impl Output {
     /// Opens the output: `None` or `-` is stdout.
     pub fn open(path: Option<&str>) -> io::Result<Output> {
         let target = match path.filter(|p| *p != "-") {
-            None => Target::Stdout(io::BufWriter::with_capacity(1 << 16, io::stdout())),
+            None => Target::Stdout(io::BufWriter::with_capacity(BUFFER, io::stdout())),
             Some(p) => {
                 let named = PathBuf::from(p);
                 match placement(&named)? {
                     Placement::InPlace => Target::Special {
                         file: io::BufWriter::with_capacity(
-                            1 << 16,
+                            BUFFER,
                             std::fs::OpenOptions::new().write(true).open(&named)?,
                         ),
                         named,
                     },
                     Placement::Replace(path) => {
-                        let tmp = tempfile::Builder::new()
-                            .prefix(".jiuzhu-")
-                            .suffix(".tmp")
-                            .tempfile_in(folder_of(&path))?;
+                        let tmp = temp_file_in(&folder_of(&path), "")?;
                         Target::File {
-                            tmp: io::BufWriter::with_capacity(1 << 16, tmp),
+                            tmp: io::BufWriter::with_capacity(BUFFER, tmp),
                             path,
                             named,
                         }
@@ -224,6 +280,10 @@ impl Output {
         Ok(Output {
             target,
             gb18030: None,
+            lang: Lang::default(),
+            bytes: 0,
+            flushed: false,
+            failed: false,
         })
     }
 
@@ -231,6 +291,7 @@ impl Output {
     /// UTF-8 BOM unless asked otherwise, stdout plain UTF-8 (see [`CsvEncoding`]).
     pub fn create(args: &OutputArgs, format: Format) -> io::Result<Output> {
         let mut out = Output::open(args.output.as_deref())?;
+        out.lang = args.lang;
         if format == Format::Csv {
             let encoding = args.csv_encoding.unwrap_or(if out.path().is_some() {
                 CsvEncoding::Utf8Bom
@@ -247,61 +308,179 @@ impl Output {
     }
 
     fn write_raw(&mut self, buf: &[u8]) -> io::Result<()> {
-        match &mut self.target {
-            Target::Stdout(w) => w.write_all(buf),
+        self.bytes += buf.len() as u64;
+        let r = match &mut self.target {
+            Target::Stdout(_) if stdout_closed() => Ok(()),
+            Target::Stdout(w) => closed_pipe(w.write_all(buf)),
             Target::File { tmp, .. } => tmp.write_all(buf),
             Target::Special { file, .. } => file.write_all(buf),
-        }
+            Target::Done => Err(io::Error::other("output already committed")),
+        };
+        self.named_error(r)
+    }
+
+    /// A write error names the output it concerns (a full disk, a device refusing bytes).
+    fn named_error(&mut self, r: io::Result<()>) -> io::Result<()> {
+        r.map_err(|e| {
+            self.failed = true;
+            match self.path() {
+                Some(p) => io::Error::new(
+                    e.kind(),
+                    match self.lang {
+                        Lang::Zh => format!("无法写出 {}：{e}", p.display()),
+                        Lang::En => format!("cannot write {}: {e}", p.display()),
+                    },
+                ),
+                None => e,
+            }
+        })
     }
 
     /// The file path as given, when writing to a file.
     pub fn path(&self) -> Option<&Path> {
         match &self.target {
             Target::File { named, .. } | Target::Special { named, .. } => Some(named),
-            Target::Stdout(_) => None,
+            Target::Stdout(_) | Target::Done => None,
+        }
+    }
+
+    /// The output as messages name it: its path, or stdout.
+    pub fn display_name(&self, lang: Lang) -> String {
+        match self.path() {
+            Some(p) => p.display().to_string(),
+            None => lang.pick("标准输出", "stdout").to_string(),
         }
     }
 
     /// Finishes the output: flushes stdout, or renames the temporary file over the target.
     pub fn commit(mut self) -> io::Result<()> {
+        self.prepare()?;
+        self.persist()
+    }
+
+    /// Completes the output without committing it: the last bytes encoded and flushed, a
+    /// file synced to disk with its permissions set. An error here (a full disk, a device
+    /// refusing the bytes) leaves the target as it was.
+    pub(crate) fn prepare(&mut self) -> io::Result<()> {
+        let r = self.finish();
+        if self.failed {
+            // already named by `write_raw`
+            return r;
+        }
+        self.named_error(r)
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
         if let Some(mut g) = self.gb18030.take() {
             g.encode(&[], true)?;
             self.write_raw(&g.out)?;
         }
-        match self.target {
-            Target::Stdout(mut w) => ignore_broken_pipe(w.flush()),
-            Target::Special { mut file, .. } => file.flush(),
+        match &mut self.target {
+            Target::Stdout(w) => closed_pipe(w.flush()),
+            Target::Special { file, .. } => file.flush(),
             Target::File { tmp, path, .. } => {
-                let tmp = tmp.into_inner().map_err(|e| e.into_error())?;
-                tmp.as_file().sync_all()?;
+                tmp.flush()?;
+                let f = tmp.get_ref().as_file();
+                f.sync_all()?;
                 // A temporary file is private (0600); the output keeps the permissions of the
                 // file it replaces, or gets the usual 0644.
                 #[cfg(unix)]
                 {
                     use std::os::unix::fs::PermissionsExt;
-                    let perms = std::fs::metadata(&path)
+                    let perms = std::fs::metadata(&*path)
                         .map(|m| m.permissions())
                         .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
-                    tmp.as_file().set_permissions(perms)?;
+                    f.set_permissions(perms)?;
                 }
-                tmp.persist(&path).map_err(|e| e.error)?;
+                #[cfg(not(unix))]
+                let _ = path;
                 Ok(())
+            }
+            Target::Done => Ok(()),
+        }
+    }
+
+    /// Puts a prepared output in place: renames the temporary file over the target.
+    pub(crate) fn persist(mut self) -> io::Result<()> {
+        match std::mem::replace(&mut self.target, Target::Done) {
+            Target::File { tmp, path, .. } => {
+                let tmp = tmp.into_inner().map_err(|e| e.into_error())?;
+                commit::persist_temp(tmp, &path)?;
+                sync_dir(&folder_of(&path));
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        match std::mem::replace(&mut self.target, Target::Done) {
+            Target::Done => {}
+            Target::File { tmp, .. } => {
+                // not committed: the temporary file is removed
+                let (file, _) = tmp.into_parts();
+                let p = file.path().to_path_buf();
+                drop(file);
+                commit::forget_temp(&p);
+            }
+            Target::Stdout(w) => {
+                // Not committed: what is still buffered is dropped, and if some of the output
+                // already went out, the reader is told it is incomplete.
+                let (_, _unsent) = w.into_parts();
+                let sent = self.flushed || self.bytes > BUFFER as u64;
+                if sent && !stdout_closed() {
+                    eprintln!(
+                        "jiuzhu: {}",
+                        self.lang.pick(
+                            "注意：运行中途出错，已写到标准输出的内容不完整，请勿使用",
+                            "note: the run stopped on an error after part of its output was written to stdout: that output is INCOMPLETE, do not use it"
+                        )
+                    );
+                }
+            }
+            Target::Special { file, named } => {
+                let (_, _unsent) = file.into_parts();
+                if !self.failed && (self.flushed || self.bytes > BUFFER as u64) {
+                    match self.lang {
+                        Lang::Zh => eprintln!(
+                            "jiuzhu: 注意：运行中途出错，已写到 {} 的内容不完整，请勿使用",
+                            named.display()
+                        ),
+                        Lang::En => eprintln!(
+                            "jiuzhu: note: the run stopped on an error after part of its output was written to {}: that output is INCOMPLETE, do not use it",
+                            named.display()
+                        ),
+                    }
+                }
             }
         }
     }
 }
 
+/// Makes a rename durable: syncs the folder's entry (no-op where folders cannot be opened).
+pub fn sync_dir(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// On stdout, a closed pipe ends the output quietly and is remembered ([`stdout_closed`]).
+fn closed_pipe(r: io::Result<()>) -> io::Result<()> {
+    match r {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            Ok(())
+        }
+        other => other,
+    }
+}
+
 impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if self.gb18030.is_some() {
-            self.write_all(buf)?;
-            return Ok(buf.len());
-        }
-        match &mut self.target {
-            Target::Stdout(w) => w.write(buf),
-            Target::File { tmp, .. } => tmp.write(buf),
-            Target::Special { file, .. } => file.write(buf),
-        }
+        self.write_all(buf)?;
+        Ok(buf.len())
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
@@ -314,10 +493,13 @@ impl Write for Output {
     }
 
     fn flush(&mut self) -> io::Result<()> {
+        self.flushed = true;
         match &mut self.target {
-            Target::Stdout(w) => w.flush(),
+            Target::Stdout(_) if stdout_closed() => Ok(()),
+            Target::Stdout(w) => closed_pipe(w.flush()),
             Target::File { tmp, .. } => tmp.flush(),
             Target::Special { file, .. } => file.flush(),
+            Target::Done => Ok(()),
         }
     }
 }

@@ -9,6 +9,7 @@ mod numbers;
 mod payouts;
 mod policytest;
 mod rosters;
+mod safety;
 mod source;
 mod subsidy;
 mod validate;

@@ -212,7 +212,7 @@ fn payment_ids_are_stable_and_unique() {
             r["household_id"] == "H001" && r["pay_month"] == "2022-01" && r["item"] == "dibao"
         })
         .unwrap();
-    assert_eq!(h001["payment_id"], "521117c732b7d232");
+    assert_eq!(h001["payment_id"], "P521117c732b7d232");
     assert_eq!(
         h001["payment_id"],
         jiuzhu::cmd::payouts::payment_id("H001", "2022-01".parse().unwrap(), "dibao")
@@ -485,6 +485,18 @@ fn the_ledger_makes_a_rerun_pay_nothing_and_dry_run_records_nothing() {
     );
 }
 
+/// The files of our temporary naming left in a folder.
+#[cfg(debug_assertions)]
+fn temporaries(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".jiuzhu-") && n.ends_with(".tmp"))
+        .collect()
+}
+
+// The fault point exists in debug builds only.
+#[cfg(debug_assertions)]
 #[test]
 fn a_run_killed_while_writing_the_ledger_leaves_it_as_it_was() {
     let w = Workdir::bundled();
@@ -525,6 +537,33 @@ fn a_run_killed_while_writing_the_ledger_leaves_it_as_it_was() {
         before,
         "the ledger is exactly as it was"
     );
+    assert!(
+        !w.file("out.csv").exists(),
+        "the outputs are committed only with the ledger"
+    );
+    assert_eq!(
+        temporaries(w.path()),
+        Vec::<String>::new(),
+        "the killed run removed its temporary files"
+    );
+    // What the killed run would have paid, read without recording anything.
+    let would = payouts(
+        &w,
+        &[
+            "--from",
+            "2022-02",
+            "--to",
+            "2022-06",
+            "--format",
+            "csv",
+            "--dry-run",
+            "--ledger",
+            "paid.csv",
+            "-o",
+            "out3.csv",
+        ],
+    );
+    assert!(would.code <= 1, "{}", would.stderr);
     // The lock died with the process, and the next run pays the same lines it would have.
     let again = payouts(
         &w,
@@ -535,10 +574,11 @@ fn a_run_killed_while_writing_the_ledger_leaves_it_as_it_was() {
     );
     assert!(again.code <= 1, "{}", again.stderr);
     assert_eq!(
-        w.read("out.csv"),
+        w.read("out3.csv"),
         w.read("out2.csv"),
-        "outputs are written before the ledger; the re-run gives the same lines"
+        "the re-run pays the lines the killed run would have"
     );
+
     let ledger = w.read("paid.csv");
     assert!(ledger.len() > before.len());
     let ids: Vec<&str> = ledger
@@ -549,16 +589,20 @@ fn a_run_killed_while_writing_the_ledger_leaves_it_as_it_was() {
     assert_eq!(ids.iter().collect::<HashSet<_>>().len(), ids.len());
 }
 
+// The waiting flag is written by debug builds only.
+#[cfg(debug_assertions)]
 #[test]
 fn a_run_waits_for_the_ledger_lock_and_skips_what_the_holder_paid() {
     let w = Workdir::bundled();
+    let real = std::fs::canonicalize(w.path()).unwrap().join("paid.csv");
     let lock = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
-        .open(jiuzhu::ledger::lock_path(&w.file("paid.csv")))
+        .open(jiuzhu::ledger::lock_path(&real))
         .unwrap();
     lock.lock().unwrap();
+    let flag = w.file("waiting.flag");
     let mut child = Command::new(BIN)
         .args([
             "payouts",
@@ -575,11 +619,21 @@ fn a_run_waits_for_the_ledger_lock_and_skips_what_the_holder_paid() {
             "paid.csv",
         ])
         .current_dir(w.path())
+        .env(jiuzhu::cmd::payouts::WAITING_FLAG_ENV, &flag)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(400));
+    // The child writes the flag once it finds the lock held: wait for that event (with a
+    // generous bound for a loaded machine), not for a guessed delay.
+    let start = std::time::Instant::now();
+    while !flag.exists() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(120),
+            "the run never reported waiting"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     assert!(
         child.try_wait().unwrap().is_none(),
         "the run waits while another holds the ledger"
@@ -895,7 +949,7 @@ fn price_subsidy_lines_are_routine_with_stable_ids_and_the_index_month_in_the_re
     let (la, lb) = (line(&a), line(&b));
     assert_eq!(la["payment_id"], lb["payment_id"]);
     // the first 16 hex digits of SHA-256("H001|2022-10|price_subsidy")
-    assert_eq!(la["payment_id"], "8c61a04ef89de026");
+    assert_eq!(la["payment_id"], "P8c61a04ef89de026");
     assert_eq!(la["approval"], "routine");
     assert_eq!(la["status"], "pay");
     assert!(la["reason"].contains("2022-09"), "{}", la["reason"]);
