@@ -1018,6 +1018,8 @@ struct Summary {
     totals: Totals,
     problems: Vec<String>,
     problem_count: u64,
+    /// a sum of amounts left the exact decimal range: the run stops before anything is kept
+    overflow: bool,
 }
 
 const KEEP_PROBLEMS: usize = 20;
@@ -1043,8 +1045,9 @@ impl Summary {
             let e = self.totals.entry(k).or_default();
             e.0 += h;
             e.1 += p;
-            e.2 += a;
+            self.overflow |= crate::money::add_to(&mut e.2, a).is_err();
         }
+        self.overflow |= other.overflow;
         self.problem_count += other.problem_count - other.problems.len() as u64;
         for p in other.problems {
             self.problem(p);
@@ -1072,7 +1075,7 @@ impl Summary {
                     groups.push(share.group);
                 }
                 e.1 += u64::from(share.persons);
-                e.2 += share.amount();
+                self.overflow |= crate::money::add_to(&mut e.2, share.amount()).is_err();
             }
             let e = self
                 .totals
@@ -1080,8 +1083,21 @@ impl Summary {
                 .or_default();
             e.0 += 1;
             e.1 += u64::from(s.persons.unwrap_or(0));
-            e.2 += s.amount;
+            self.overflow |= crate::money::add_to(&mut e.2, s.amount).is_err();
         }
+    }
+
+    /// The total paid over every pay month, exactly, or the overflow that stops the run.
+    fn grand_total(&self) -> Result<Decimal, crate::money::AmountOverflow> {
+        if self.overflow {
+            return Err(crate::money::AmountOverflow);
+        }
+        crate::money::checked_sum(
+            self.totals
+                .iter()
+                .filter(|((_, g), _)| g == "all")
+                .map(|(_, t)| t.2),
+        )
     }
 
     /// Totals rows: each pay month's groups, then its `all` line.
@@ -1300,7 +1316,10 @@ impl Ctx<'_> {
                         output::json_object(&mut out.bytes, all);
                     }
                     _ => {
-                        total += s.amount;
+                        // A household's months add up to at most the run's grand total, which
+                        // is checked before anything is kept; past the range, this line is
+                        // discarded with the run.
+                        total = crate::money::checked_add(total, s.amount).unwrap_or(total);
                         all_decided &= s.state.is_decided();
                         cells.push(match s.state {
                             HouseholdState::Paid => fmt_money(s.amount),
@@ -1417,6 +1436,9 @@ fn households<'p>(
         },
     )
     .with_context(|| format!("roster {roster}"))?;
+    summary
+        .grand_total()
+        .map_err(|e| anyhow::anyhow!("{}", lang.pick(e.zh(), e.en())))?;
     match format {
         Format::Json => {
             let totals: Vec<Value> = summary
@@ -1475,7 +1497,6 @@ fn household_table(ctx: &Ctx, mut pivot: Vec<Vec<String>>, summary: &Summary) ->
     headers.push(lang.pick("合计", "total"));
     let mut total_row = vec![String::new(); headers.len()];
     total_row[0] = lang.pick("合计", "total").into();
-    let mut grand = Decimal::ZERO;
     for (i, m) in ctx.months.iter().enumerate() {
         let lag = ctx
             .policy
@@ -1488,11 +1509,11 @@ fn household_table(ctx: &Ctx, mut pivot: Vec<Vec<String>>, summary: &Summary) ->
             .get(&(m.plus(lag), "all".to_string()))
             .map(|t| t.2)
             .unwrap_or_default();
-        grand += t;
         total_row[5 + i] = fmt_money(t);
     }
     let n = headers.len();
-    total_row[n - 1] = fmt_money(grand);
+    // checked when the rows were read: the run stops before this table on an overflow
+    total_row[n - 1] = fmt_money(summary.grand_total().unwrap_or_default());
     pivot.push(total_row);
     let right: Vec<&str> = headers[5..].to_vec();
     let mut s = table::render(&headers, &pivot, &right);
@@ -1582,12 +1603,8 @@ fn print_household_summary(s: &Summary, lang: Lang) {
             Lang::En => format!("{m}: {h} households, {}", fmt_money(a)),
         })
         .collect();
-    let grand: Decimal = s
-        .totals
-        .iter()
-        .filter(|((_, g), _)| g == "all")
-        .map(|(_, t)| t.2)
-        .sum();
+    // checked when the rows were read: the run stops before its summary on an overflow
+    let grand = s.grand_total().unwrap_or_default();
     match lang {
         Lang::Zh => eprintln!(
             "jiuzhu subsidy：{} 户（户次：{}），发放合计 {} 元{}",
@@ -1629,5 +1646,32 @@ fn print_household_summary(s: &Summary, lang: Lang) {
                 ),
             }
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Totals that leave the decimal range are an error of the run, never a panic or a
+    /// wrapped figure: per pay month when chunks merge, and over the months in the grand total.
+    #[test]
+    fn totals_beyond_the_decimal_range_stop_the_run() {
+        let month = |m: &str| m.parse::<Month>().unwrap();
+        let chunk = |m: &str| {
+            let mut s = Summary::default();
+            s.totals
+                .insert((month(m), "all".into()), (1, 1, Decimal::MAX));
+            s
+        };
+        let mut one_month = chunk("2022-12");
+        one_month.merge(chunk("2022-12"));
+        assert!(one_month.overflow);
+        assert!(one_month.grand_total().is_err());
+        let mut two_months = chunk("2022-11");
+        two_months.merge(chunk("2022-12"));
+        assert!(!two_months.overflow);
+        assert!(two_months.grand_total().is_err());
+        assert_eq!(chunk("2022-12").grand_total(), Ok(Decimal::MAX));
     }
 }
