@@ -197,11 +197,28 @@ pub const GROUPS: &[&str] = &[
 impl Policy {
     /// Reads and validates a policy file.
     pub fn load(path: &Path) -> Result<Policy, PolicyError> {
-        let bytes = std::fs::read(path).map_err(|source| PolicyError::Io {
+        let io = |source| PolicyError::Io {
             path: path.to_path_buf(),
             source,
-        })?;
+        };
+        let mut bytes = Vec::new();
+        // Read at most one byte past the limit: a huge file is refused without being held.
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::fs::File::open(path).map_err(io)?, MAX_POLICY_BYTES + 1),
+            &mut bytes,
+        )
+        .map_err(io)?;
         let name = path.display().to_string();
+        if bytes.len() as u64 > MAX_POLICY_BYTES {
+            return Err(PolicyError::Invalid {
+                path: name,
+                key: "(file)".into(),
+                message: format!(
+                    "the policy file is larger than {} bytes (1 MiB), far more than any real policy: is it the right file? (政策文件超过 1 MiB 上限)",
+                    MAX_POLICY_BYTES
+                ),
+            });
+        }
         let text = String::from_utf8(bytes).map_err(|_| PolicyError::Invalid {
             path: name.clone(),
             key: "(file)".into(),
@@ -216,6 +233,27 @@ impl Policy {
 
     /// Parses and validates policy text; `name` is used in messages.
     pub fn parse(text: &str, name: &str) -> Result<Policy, PolicyError> {
+        if text.len() as u64 > MAX_POLICY_BYTES {
+            return Err(PolicyError::Invalid {
+                path: name.to_string(),
+                key: "(file)".into(),
+                message: format!(
+                    "the policy text is larger than {MAX_POLICY_BYTES} bytes (1 MiB) (政策文件超过 1 MiB 上限)"
+                ),
+            });
+        }
+        if let Ok(table) = text.parse::<toml::Table>() {
+            let entries = count_values(&toml::Value::Table(table));
+            if entries > MAX_POLICY_ENTRIES {
+                return Err(PolicyError::Invalid {
+                    path: name.to_string(),
+                    key: "(file)".into(),
+                    message: format!(
+                        "the policy file holds {entries} values, more than the limit of {MAX_POLICY_ENTRIES} (政策文件的条目数超过上限 {MAX_POLICY_ENTRIES})"
+                    ),
+                });
+            }
+        }
         let sha256 = Sha256::digest(text.as_bytes())
             .iter()
             .map(|b| format!("{b:02x}"))
@@ -1073,5 +1111,22 @@ impl fmt::Display for AreaParams {
             self.urban.value,
             self.rural.value
         )
+    }
+}
+
+/// The largest policy file read: real ones are a few kilobytes; a file past this is not a policy
+/// (or is hostile) and is refused before it is held in memory.
+pub const MAX_POLICY_BYTES: u64 = 1024 * 1024;
+
+/// The most values (every key's value, array element and table, counted through nesting) a policy
+/// file may hold: a province's thousands of region codes fit many times over.
+pub const MAX_POLICY_ENTRIES: usize = 100_000;
+
+/// Values in a TOML value, itself included.
+fn count_values(v: &toml::Value) -> usize {
+    1 + match v {
+        toml::Value::Array(a) => a.iter().map(count_values).sum(),
+        toml::Value::Table(t) => t.values().map(count_values).sum(),
+        _ => 0,
     }
 }

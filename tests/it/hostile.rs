@@ -385,3 +385,28 @@ fn explain_masks_ids_and_accounts_unless_asked() {
         r.stdout
     );
 }
+
+/// A policy file past 1 MiB, or holding more than 100,000 values, is refused before anything is
+/// computed or written, naming the limit; nesting past the TOML reader's depth is a syntax error.
+#[test]
+fn policy_files_past_the_size_and_entry_limits_are_refused() {
+    let w = workdir(&format!("{HEADER}H1,620102,urban,3,1000,dibao,a\n"));
+    let big = format!("[policy]\nname = \"x\"\n# {}\n", "a".repeat(1024 * 1024));
+    let regions: Vec<String> = (0..100_001).map(|i| format!("\"{i}\"")).collect();
+    let many = format!(
+        "[policy]\nname = \"x\"\n[areas.a]\nname = \"a\"\nregions = [{}]\n",
+        regions.join(",")
+    );
+    let deep = format!("x = {}{}\n", "[".repeat(50_000), "]".repeat(50_000));
+    for (file, text, words) in [
+        ("big.toml", big, "larger than 1048576 bytes"),
+        ("many.toml", many, "more than the limit of 100000"),
+        ("deep.toml", deep, "TOML parse error"),
+    ] {
+        w.write(file, text);
+        let r = w.check(file, "roster.csv", "2022-12", &["-o", "out.csv"]);
+        assert_eq!(r.code, 2, "{file}: {}", r.stderr);
+        assert!(r.stderr.contains(words), "{file}: {}", r.stderr);
+        assert!(!w.file("out.csv").exists(), "{file}: nothing is written");
+    }
+}
