@@ -68,7 +68,7 @@ fn fault(_name: &str) -> bool {
 }
 
 /// The items a ledger may name besides `one_off:<id>` and `temporary:<kind>`.
-const ITEMS: &[&str] = &[
+pub const ITEMS: &[&str] = &[
     "dibao",
     "uplift",
     "tekun_basic",

@@ -11,6 +11,8 @@
 //! Expected fields that are absent are not checked; a field that no command produces is an error
 //! of the test file (exit 2), never a silent pass.
 
+// The items `payouts` can pay (`one_off:` and `temporary:` take any suffix) are the ledger's.
+use crate::ledger::ITEMS;
 use anyhow::{Context, Result, anyhow, bail};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -112,16 +114,6 @@ impl Outcome {
         self.diffs.is_empty()
     }
 }
-
-/// The items `payouts` can pay (`one_off:` and `temporary:` take any suffix).
-const ITEMS: &[&str] = &[
-    "dibao",
-    "uplift",
-    "tekun_basic",
-    "tekun_care",
-    "gradual_exit",
-    "price_subsidy",
-];
 
 /// Fields of a case's expectations that are not output columns.
 const MESSAGE_CONTAINS: &str = "message_contains";
