@@ -1622,7 +1622,10 @@ mod tests {
         assert_eq!(seen.len, map.len());
         assert!(seen.bits > FirstSeen::MIN_BITS);
         for b in &seen.buckets {
-            assert!(b.windows(2).all(|w| [w[0][0], w[0][1]] < [w[1][0], w[1][1]]));
+            assert!(
+                b.windows(2)
+                    .all(|w| [w[0][0], w[0][1]] < [w[1][0], w[1][1]])
+            );
         }
         for (&fp, &word) in &map {
             assert_eq!(seen.first_or_insert(fp, 0), word);
@@ -1635,13 +1638,23 @@ mod tests {
         let mut seen = FirstSeen::default();
         let mut x: u64 = 1;
         for i in 0..500_000u32 {
-            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
             seen.first_or_insert(x ^ (x >> 29), i);
         }
         let bytes: usize = seen.buckets.len() * std::mem::size_of::<Vec<[u32; 3]>>()
-            + seen.buckets.iter().map(|b| b.capacity() * 12).sum::<usize>();
+            + seen
+                .buckets
+                .iter()
+                .map(|b| b.capacity() * 12)
+                .sum::<usize>();
         // at most 14.5 bytes a key (the entry is 12)
-        assert!(bytes * 2 < seen.len * 29, "{bytes} bytes for {} keys", seen.len);
+        assert!(
+            bytes * 2 < seen.len * 29,
+            "{bytes} bytes for {} keys",
+            seen.len
+        );
     }
 
     #[test]
