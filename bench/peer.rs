@@ -11,14 +11,17 @@
 //!
 //! What it leaves out, as such a program would: no policy file, no trace, no reasons or
 //! message, no duplicate-id check, no carried columns, no workbook or GBK input, no asset test
-//! (the Lanzhou file sets none). A row it cannot read is written as `undecided` with an empty
+//! (the Lanzhou file sets none). The one thing it takes from jiuzhu is the named rounding rules
+//! (`money::Rounding`: to the fen half up, to the yuan half up, up to the yuan), as every
+//! rounding in this repository must be named. A row it cannot read is written as `undecided` with an empty
 //! total instead of the reasoned `invalid` or `undetermined` row of `check`.
 //!
 //! `--agree CHECK_OUTPUT` reads `jiuzhu check`'s CSV output for the same roster instead and
 //! prints how many rows both decide and how many of those differ in decision, per_capita_income
 //! or monthly_total (exit 1 when any differ), listing the first few.
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use jiuzhu::money::Rounding;
+use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::ffi::OsString;
 use std::fs::{self, File};
@@ -130,11 +133,11 @@ fn count(raw: &str) -> Result<u32, ()> {
 }
 
 fn fen(v: Decimal) -> Decimal {
-    v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    Rounding::Fen.apply(v)
 }
 
 fn yuan(v: Decimal) -> Decimal {
-    v.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
+    Rounding::Yuan.apply(v)
 }
 
 fn share(num: i64, scale: u32) -> Decimal {
@@ -169,8 +172,7 @@ fn decide_inner(r: &Row) -> Result<Outcome, ()> {
     }
     let status = r.status.trim();
     if status == "tekun" {
-        let basic = (share(13, 1) * standard)
-            .round_dp_with_strategy(0, RoundingStrategy::ToPositiveInfinity);
+        let basic = Rounding::YuanUp.apply(share(13, 1) * standard);
         let care_share = match r.care_level.trim() {
             "self_care" => share(9, 2),
             "partial" => share(18, 2),
@@ -445,4 +447,62 @@ fn compare(input: &OsString, check: &OsString) -> Result<u64, Failure> {
         return Err(Failure::Disagree);
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Decides one roster line (under the header below) and shows the result as written.
+    fn decided(line: &str) -> (String, String, String) {
+        let header = csv::StringRecord::from(vec![
+            "household_id",
+            "region",
+            "residence",
+            "members",
+            "monthly_income",
+            "exempt_income",
+            "employment_income",
+            "status",
+            "elderly",
+            "care_level",
+            "institutional",
+            "exit_start",
+            "last_grant",
+        ]);
+        let record = csv::StringRecord::from(line.split(',').collect::<Vec<_>>());
+        let row: Row = record.deserialize(Some(&header)).expect("row");
+        let o = decide(&row);
+        (o.decision.to_string(), text(o.per_capita), text(o.total))
+    }
+
+    // Each expectation is what `jiuzhu check -p policies/lanzhou-2022.toml --month 2022-12`
+    // gives for the same line.
+    #[test]
+    fn decides_as_check_does() {
+        let d = |dec: &str, pc: &str, total: &str| (dec.into(), pc.into(), total.into());
+        // gap 3 × 914 − 1000 = 1742, one elderly person 10% × 914 → 91
+        assert_eq!(
+            decided("A,620102,urban,3,1000,,,none,1,,,,"),
+            d("dibao", "333.33", "1833.00")
+        );
+        // 特困: ⌈1.3 × 914⌉ = 1189, care 18% × 1670 × 1.5 = 450.9 → 451, × 2
+        assert_eq!(
+            decided("B,620102,urban,2,,,,tekun,,partial,yes,,"),
+            d("tekun", "", "3280.00")
+        );
+        // earnings 2000 less 30%: counted 1400, 700 a head, above 439; exit month 4 of 6: 0.8 × 300
+        assert_eq!(
+            decided("C,620121,rural,2,2000,,2000,dibao,,,,2022-09,300"),
+            d("gradual_exit", "700.00", "240.00")
+        );
+        assert_eq!(
+            decided("E,620121,rural,2,1000,,,none,,,,,"),
+            d("edge", "500.00", "0.00")
+        );
+        assert_eq!(
+            decided("D,999999,urban,1,1,,,none,,,,,"),
+            d("undecided", "", "")
+        );
+    }
 }
