@@ -7,7 +7,7 @@
 //! order of [`Kind::ALL`], and in roster order within a kind.
 //!
 //! Memory: rows stream through [`pipeline::stream`] like `check`. What is kept per household is
-//! one entry per key in two tables ([`FirstSeen`]; the head's ID number, the bank account), each
+//! one entry per key in two tables (`FirstSeen`; the head's ID number, the bank account), each
 //! an 8-byte fingerprint and a 4-byte row-and-status word kept sorted in short buckets: about
 //! 13.5 bytes a key with the tables' slack, so about 27 bytes per household with both columns
 //! filled (27 MB at a million households; two hash maps of the same entries took 15 to 30
