@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
-# Times `jiuzhu check` against a bare csv-crate pass over the same generated rosters.
+# Times `jiuzhu check` against a bare csv-crate pass and against the program a data office
+# would write instead, over the same generated rosters.
 #
 # Usage: bench/run.sh [--big]
 #
-# Builds the release binaries, generates bench/out/roster-1m.csv (1,000,000 households; with
-# --big also roster-5m.csv, 5,000,000) and, for each size, times:
+# Builds the release binaries and first checks that the peer agrees with check: on a roster of
+# 20,000 households (bench/out/agree-20k.csv) `jiuzhu-peer --agree` compares the peer's
+# decision and monthly_total with check's for every row both decide, and prints the number
+# that differ (any difference fails the script). Then it generates bench/out/roster-1m.csv
+# (1,000,000 households; with --big also roster-5m.csv, 5,000,000) and, for each size, times:
 #   gen     jiuzhu-gen writing the roster
 #   bare    jiuzhu-bare: csv-crate read and write of every row, the floor for check
+#   peer    jiuzhu-peer: one thread, serde + rust_decimal, the Lanzhou 2022 rules hard-coded,
+#           writing household_id, decision, per_capita_income, monthly_total
 #   check   jiuzhu check -p policies/lanzhou-2022.toml ... --month 2022-12 --format csv
 #   check1  the same with RAYON_NUM_THREADS=1 (one worker; the reader thread still runs)
 #   core1   the same pinned to one core with taskset (the whole process on one core)
+#   audit   jiuzhu audit -p policies/lanzhou-2022.toml ... --month 2022-12 --format csv
 # then prints a table: command, rows, seconds, rows/s, MB/s (roster size / seconds; for gen,
-# bytes written), peak RSS. A command that fails is marked in the table, the end of its log is
+# bytes written), peak RSS, and the load average when the run started (the machine may be
+# shared: compare rows of the same run). A command that fails is marked in the table, the end of its log is
 # shown, and the rest go on; the script then exits 1. Logs and outputs stay in bench/out/
 # (git-ignored). Rosters are read warm, from the page cache.
 #
@@ -75,6 +83,7 @@ timed() {
   local log=$1 start end
   shift
   rss_kb=
+  load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo -)
   start=$(now)
   if [[ $rss_source == gnu ]]; then
     if "$gnu_time" -f '%e s %M KB' -o "$log.time" "$@" >"$log" 2>&1; then rc=0; else rc=$?; fi
@@ -103,8 +112,10 @@ record() {
   local name=$1 rows=$2 bytes=$3 log=$4 status rate mbps rss
   if ((rc == 0)); then
     status=ok
-  elif [[ $name == check* && $rc == 1 ]]; then
+  elif [[ $name == check* || $name == core1* ]] && ((rc == 1)); then
     status="ok (exit 1: some rows invalid or undetermined)"
+  elif [[ $name == audit* ]] && ((rc == 1)); then
+    status="ok (exit 1: findings)"
   else
     status="FAILED (exit $rc)"
     failures+=("$name|$log")
@@ -118,7 +129,7 @@ record() {
   fi
   rss=$(LC_ALL=C awk -v kb="${rss_kb#\~}" -v approx="${rss_kb%%[0-9]*}" \
     'BEGIN { if (kb == "") print "-"; else printf "%s%.1f", approx, kb * 1024 / 1e6 }')
-  rows_table+=("$name|$rows|$seconds|$rate|$mbps|$rss|$status")
+  rows_table+=("$name|$rows|$seconds|$rate|$mbps|$rss|$load|$status")
 }
 
 # data_rows FILE: the number of lines after the header.
@@ -146,6 +157,24 @@ print_table() {
     }'
 }
 
+echo "== agreement: jiuzhu-peer against jiuzhu check on 20,000 households" >&2
+agree_roster=$out/agree-20k.csv
+agreement="not run"
+if "$bin/jiuzhu-gen" --rows 20000 --seed "$seed" -o "$agree_roster" &&
+  { "$bin/jiuzhu" check -p "$policy" "$agree_roster" --month "$month" --format csv \
+    -o "$out/agree-check.csv" >"$out/agree-check.log" 2>&1 || (($? == 1)); }; then
+  if agreement=$("$bin/jiuzhu-peer" "$agree_roster" --agree "$out/agree-check.csv" \
+    2>"$out/agree.log"); then
+    rc=0
+  else
+    rc=$?
+  fi
+  echo "$agreement" >>"$out/agree.log"
+  if ((rc != 0)); then failures+=("agreement|$out/agree.log"); fi
+else
+  failures+=("agreement|$out/agree-check.log")
+fi
+
 sizes=(1m)
 if ((big)); then sizes+=(5m); fi
 
@@ -169,11 +198,16 @@ for size in "${sizes[@]}"; do
   # Start every timed read with the roster on disk, not half of it still in dirty pages.
   sync
 
-  rm -f "$out/bare-$size.csv" "$out/check-$size.csv" "$out/check1-$size.csv" "$out/core1-$size.csv"
+  rm -f "$out/bare-$size.csv" "$out/peer-$size.csv" "$out/check-$size.csv" \
+    "$out/check1-$size.csv" "$out/core1-$size.csv" "$out/audit-$size.csv"
 
   echo "== $size: bare csv pass" >&2
   timed "$out/bare-$size.log" "$bin/jiuzhu-bare" "$roster" -o "$out/bare-$size.csv"
   record "bare $size" "$rows" "$bytes" "$out/bare-$size.log"
+
+  echo "== $size: peer (serde + rust_decimal, one thread)" >&2
+  timed "$out/peer-$size.log" "$bin/jiuzhu-peer" "$roster" -o "$out/peer-$size.csv"
+  record "peer $size" "$rows" "$bytes" "$out/peer-$size.log"
 
   echo "== $size: jiuzhu check" >&2
   timed "$out/check-$size.log" "$bin/jiuzhu" check -p "$policy" "$roster" \
@@ -193,7 +227,12 @@ for size in "${sizes[@]}"; do
     record "core1 $size" "$rows" "$bytes" "$out/core1-$size.log"
   fi
 
-  for output in bare check check1 core1; do
+  echo "== $size: jiuzhu audit" >&2
+  timed "$out/audit-$size.log" "$bin/jiuzhu" audit -p "$policy" "$roster" \
+    --month "$month" --format csv -o "$out/audit-$size.csv"
+  record "audit $size" "$rows" "$bytes" "$out/audit-$size.log"
+
+  for output in bare peer check check1 core1; do
     file=$out/$output-$size.csv
     if [[ -f $file ]] && written=$(data_rows "$file") && ((written != rows)); then
       echo "run.sh: warning: $file has $written rows, expected $rows" >&2
@@ -202,9 +241,10 @@ for size in "${sizes[@]}"; do
 done
 
 echo
-echo "cores: $(nproc), peak RSS from: $rss_source, MB = 10^6 bytes"
+echo "agreement (20,000 households): $agreement"
+echo "cores: $(nproc), peak RSS from: $rss_source, MB = 10^6 bytes, load = 1-minute load average at the start"
 {
-  echo "command|rows|seconds|rows/s|MB/s|peak RSS MB|status"
+  echo "command|rows|seconds|rows/s|MB/s|peak RSS MB|load|status"
   printf '%s\n' "${rows_table[@]}"
 } | print_table
 

@@ -7,16 +7,17 @@
 //! order of [`Kind::ALL`], and in roster order within a kind.
 //!
 //! Memory: rows stream through [`pipeline::stream`] like `check`. What is kept per household is
-//! one entry per key in two hash maps (the head's ID number, the bank account), each an 8-byte
-//! fingerprint and a 4-byte row-and-status word: a 12-byte slot plus a control byte, at a load
-//! between 7/16 and 7/8, so 15 to 30 bytes per key and 30 to 60 bytes per household with both
-//! columns filled (54 MB at a million households, whose tables have 2^21 slots each). Findings
+//! one entry per key in two tables (`FirstSeen`; the head's ID number, the bank account), each
+//! an 8-byte fingerprint and a 4-byte row-and-status word kept sorted in short buckets: about
+//! 13.5 bytes a key with the tables' slack, so about 27 bytes per household with both columns
+//! filled (27 MB at a million households; two hash maps of the same entries took 15 to 30
+//! bytes a key plus the old table while one grew, 54 MB at a million). Findings
 //! are not held: each kind is spilled to its own temporary file and the files are joined in
 //! rank order at the end. `--against` lists are held whole (a fingerprint and the entry's line,
 //! label and date per listed person).
 //!
 //! With `--members`, every person of a household (head or not) is a key of the person map, so
-//! it holds one 12-byte slot per distinct person: 15 to 30 bytes per person, beside the members
+//! it holds one 12-byte entry per distinct person: about 13.5 bytes per person, beside the members
 //! file itself, which the join holds whole (see [`crate::household::members`]).
 
 use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
@@ -1005,23 +1006,88 @@ impl Ctx<'_> {
     }
 }
 
-/// A fingerprint as two 4-byte halves, so that a map entry with its 4-byte word is 12 bytes
-/// (a `u64` key would pad the entry to 16).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct Key([u32; 2]);
+/// The keys seen so far (fingerprints), each with the packed word of the row it was first
+/// seen on, in 12 bytes: the fingerprint's halves and the word, with no hash-table slack.
+///
+/// Entries are kept sorted in buckets by the fingerprint's leading bits (fingerprints are
+/// uniform, so the buckets fill evenly); a bucket grows by an eighth at a time, and when they
+/// average [`Self::SPLIT_AT`] entries every bucket is cut in two on the next bit. A lookup is
+/// a binary search in one short bucket, an insert moves a few hundred bytes. About 13.5 bytes
+/// a key, where a hash map of the same 12-byte entries takes 15 to 30 plus the old table
+/// while it grows.
+struct FirstSeen {
+    /// `1 << bits` buckets, each sorted by fingerprint
+    buckets: Vec<Vec<[u32; 3]>>,
+    bits: u32,
+    len: usize,
+}
 
-impl Key {
-    fn of(fp: u64) -> Key {
+impl Default for FirstSeen {
+    fn default() -> FirstSeen {
+        FirstSeen {
+            buckets: vec![Vec::new(); 1 << Self::MIN_BITS],
+            bits: Self::MIN_BITS,
+            len: 0,
+        }
+    }
+}
+
+impl FirstSeen {
+    const MIN_BITS: u32 = 6;
+    /// At most 2^24 buckets: beyond that buckets just grow longer.
+    const MAX_BITS: u32 = 24;
+    /// The average bucket length at which the buckets double.
+    const SPLIT_AT: usize = 64;
+
+    /// The word recorded for `fp`; when `fp` is new, records `word` and returns it (as
+    /// `*map.entry(fp).or_insert(word)` would).
+    fn first_or_insert(&mut self, fp: u64, word: u32) -> u32 {
         // Splitting a u64 into its halves: the casts keep exactly the bits asked for.
-        Key([(fp >> 32) as u32, fp as u32])
+        let key = [(fp >> 32) as u32, fp as u32];
+        let bucket = &mut self.buckets[Self::bucket(key[0], self.bits)];
+        match bucket.binary_search_by(|e| [e[0], e[1]].cmp(&key)) {
+            Ok(at) => bucket[at][2],
+            Err(at) => {
+                if bucket.len() == bucket.capacity() {
+                    bucket.reserve_exact((bucket.len() / 8).max(4));
+                }
+                bucket.insert(at, [key[0], key[1], word]);
+                self.len += 1;
+                if self.len > Self::SPLIT_AT << self.bits && self.bits < Self::MAX_BITS {
+                    self.split();
+                }
+                word
+            }
+        }
+    }
+
+    /// The bucket of a fingerprint whose upper half is `hi`: its leading `bits` bits.
+    fn bucket(hi: u32, bits: u32) -> usize {
+        (hi >> (32 - bits)) as usize
+    }
+
+    /// Doubles the buckets: each is cut where the next bit of its (sorted) fingerprints turns 1.
+    fn split(&mut self) {
+        let bits = self.bits + 1;
+        let old = std::mem::take(&mut self.buckets);
+        let mut buckets = Vec::with_capacity(old.len() * 2);
+        for mut lower in old {
+            let at = lower.partition_point(|e| Self::bucket(e[0], bits) & 1 == 0);
+            let upper = lower.split_off(at);
+            lower.shrink_to_fit();
+            buckets.push(lower);
+            buckets.push(upper);
+        }
+        self.buckets = buckets;
+        self.bits = bits;
     }
 }
 
 /// The per-roster state of the duplicate checks: one packed word per key seen.
 #[derive(Default)]
 struct Seen {
-    persons: HashMap<Key, u32>,
-    accounts: HashMap<Key, u32>,
+    persons: FirstSeen,
+    accounts: FirstSeen,
 }
 
 impl Seen {
@@ -1031,7 +1097,7 @@ impl Seen {
         let mut out = Vec::new();
         let word = pack(a.head.row, a.head.status);
         for who in &a.persons {
-            let first = *self.persons.entry(Key::of(who.fp)).or_insert(word);
+            let first = self.persons.first_or_insert(who.fp, word);
             if first != word {
                 let (line, status) = unpack(first);
                 let both = [status, a.head.status];
@@ -1081,7 +1147,7 @@ impl Seen {
             }
         }
         if let Some((fp, key)) = &a.account {
-            let first = *self.accounts.entry(Key::of(*fp)).or_insert(word);
+            let first = self.accounts.first_or_insert(*fp, word);
             if first != word {
                 let (line, _) = unpack(first);
                 let acct = ctx.shown(key);
@@ -1542,6 +1608,70 @@ mod tests {
         assert_eq!(Kind::ToEnrol.rank(), 2);
         assert!(Kind::DiscoverNoIncome < Kind::DuplicatePerson);
         assert!(Kind::MalformedId < Kind::AgainstList);
+    }
+
+    #[test]
+    fn first_seen_answers_as_a_map_would_across_splits() {
+        // 200,000 keys (many buckets split on the way), every tenth seen again later, and
+        // fingerprints that differ only in the last bit or share the upper half.
+        let mut seen = FirstSeen::default();
+        let mut map: HashMap<u64, u32> = HashMap::new();
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut keys = Vec::new();
+        for i in 0..200_000u32 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let fp = match i % 1000 {
+                1 => keys[keys.len() - 1] ^ 1,
+                2 => (keys[keys.len() - 1] & !0xffff_ffff) | u64::from(i),
+                _ if i % 10 == 3 => keys[(x % keys.len() as u64) as usize],
+                _ => x,
+            };
+            keys.push(fp);
+            let word = i + 1;
+            assert_eq!(
+                seen.first_or_insert(fp, word),
+                *map.entry(fp).or_insert(word),
+                "key {i}"
+            );
+        }
+        assert_eq!(seen.len, map.len());
+        assert!(seen.bits > FirstSeen::MIN_BITS);
+        for b in &seen.buckets {
+            assert!(
+                b.windows(2)
+                    .all(|w| [w[0][0], w[0][1]] < [w[1][0], w[1][1]])
+            );
+        }
+        for (&fp, &word) in &map {
+            assert_eq!(seen.first_or_insert(fp, 0), word);
+        }
+        assert_eq!(seen.len, map.len());
+    }
+
+    #[test]
+    fn first_seen_takes_about_13_bytes_a_key() {
+        let mut seen = FirstSeen::default();
+        let mut x: u64 = 1;
+        for i in 0..500_000u32 {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            seen.first_or_insert(x ^ (x >> 29), i);
+        }
+        let bytes: usize = seen.buckets.len() * std::mem::size_of::<Vec<[u32; 3]>>()
+            + seen
+                .buckets
+                .iter()
+                .map(|b| b.capacity() * 12)
+                .sum::<usize>();
+        // at most 14.5 bytes a key (the entry is 12)
+        assert!(
+            bytes * 2 < seen.len * 29,
+            "{bytes} bytes for {} keys",
+            seen.len
+        );
     }
 
     #[test]
