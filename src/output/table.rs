@@ -6,8 +6,27 @@ use comfy_table::{CellAlignment, ContentArrangement, Table, presets::ASCII_FULL_
 
 /// Renders rows under a header. Columns whose name is in `right` are right-aligned.
 /// Every header and cell is shown as text ([`screen_cell`]): control characters escaped, a long
-/// cell cut with a marker.
+/// cell cut with a marker. The table fits the terminal's width; when stdout is not a terminal,
+/// the width in `COLUMNS` (the shell's convention) is used if set, else lines are not wrapped.
 pub fn render(headers: &[&str], rows: &[Vec<String>], right: &[&str]) -> String {
+    render_width(headers, rows, right, columns_env())
+}
+
+/// The width `COLUMNS` gives (at least 20 columns), if any.
+fn columns_env() -> Option<u16> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u16>().ok())
+        .filter(|w| *w >= 20)
+}
+
+/// [`render`] fitted to `width` columns when no terminal tells the width.
+pub fn render_width(
+    headers: &[&str],
+    rows: &[Vec<String>],
+    right: &[&str],
+    width: Option<u16>,
+) -> String {
     let mut t = Table::new();
     t.load_style(ASCII_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
@@ -21,6 +40,11 @@ pub fn render(headers: &[&str], rows: &[Vec<String>], right: &[&str]) -> String 
         {
             c.set_cell_alignment(CellAlignment::Right);
         }
+    }
+    if let Some(w) = width
+        && t.width().is_none()
+    {
+        t.set_width(w);
     }
     let mut s = t.to_string();
     s.push('\n');
