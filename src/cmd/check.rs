@@ -323,6 +323,16 @@ impl Ctx<'_> {
         h.area.and_then(|a| self.policy.area_key(a)).unwrap_or("")
     }
 
+    /// The area as people call it (`五区`), for tables; its key where it has no name.
+    fn area_label(&self, h: &Household) -> &str {
+        let key = self.area_name(h);
+        self.policy
+            .file
+            .areas
+            .get(key)
+            .map_or(key, |a| a.name.as_str())
+    }
+
     fn work(&self, rows: &[Row]) -> ChunkOut {
         let mut out = ChunkOut {
             bytes: Vec::new(),
@@ -418,7 +428,7 @@ impl Ctx<'_> {
                     out.table.push(vec![
                         h.row.to_string(),
                         h.id.clone(),
-                        self.area_name(&h).to_string(),
+                        self.area_label(&h).to_string(),
                         match self.lang {
                             Lang::Zh => ev.decision.zh().to_string(),
                             Lang::En => ev.decision.name().to_string(),

@@ -813,6 +813,9 @@ fn the_table_shows_short_reason_labels_and_points_to_the_full_sentence() {
         "no sentence:\n{}",
         zh.stdout
     );
+    // the area as people call it, not the policy's key
+    assert!(line(&zh.stdout, "H001").contains("五区"), "{}", zh.stdout);
+    assert!(line(&zh.stdout, "H003").contains("三县"), "{}", zh.stdout);
     assert!(zh.stdout.contains("jiuzhu explain") && zh.stdout.contains("message 列"));
     let en = w.check(
         "policy.toml",
