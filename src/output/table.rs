@@ -12,15 +12,18 @@ pub fn render(headers: &[&str], rows: &[Vec<String>], right: &[&str]) -> String 
     render_width(headers, rows, right, columns_env())
 }
 
-/// The width `COLUMNS` gives (at least 20 columns), if any.
+/// The width `COLUMNS` gives (at least 20 columns) when stdout is not a terminal.
 fn columns_env() -> Option<u16> {
+    if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return None;
+    }
     std::env::var("COLUMNS")
         .ok()
         .and_then(|v| v.trim().parse::<u16>().ok())
         .filter(|w| *w >= 20)
 }
 
-/// [`render`] fitted to `width` columns when no terminal tells the width.
+/// [`render`] fitted to `width` columns, or to the terminal's width when `None`.
 pub fn render_width(
     headers: &[&str],
     rows: &[Vec<String>],
@@ -41,9 +44,7 @@ pub fn render_width(
             c.set_cell_alignment(CellAlignment::Right);
         }
     }
-    if let Some(w) = width
-        && t.width().is_none()
-    {
+    if let Some(w) = width {
         t.set_width(w);
     }
     let mut s = t.to_string();
@@ -54,6 +55,16 @@ pub fn render_width(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_given_width_is_kept() {
+        let rows = [vec!["1".to_string(), "word ".repeat(30)]];
+        let wide = render_width(&["a", "b"], &rows, &[], Some(200));
+        assert_eq!(wide.lines().count(), 5, "{wide}");
+        let narrow = render_width(&["a", "b"], &rows, &[], Some(40));
+        assert!(narrow.lines().count() > 5, "{narrow}");
+        assert!(narrow.lines().all(|l| l.chars().count() <= 40), "{narrow}");
+    }
 
     #[test]
     fn cells_cannot_drive_the_terminal() {
