@@ -231,10 +231,8 @@ pub fn reason_label(h: &Household, ev: &Evaluation, lang: Lang) -> String {
             let cols = ev.missing.iter().map(|c| column(c.name())).collect();
             parts.push(format!("{}{}", lang.pick("缺：", "missing: "), list(cols)));
         }
-        Decision::Undetermined => {
-            if ev.reasons.contains(&"tekun_no_policy") {
-                parts.push(lang.pick("政策无特困标准", "no tekun rule").to_string());
-            }
+        Decision::Undetermined if ev.reasons.contains(&"tekun_no_policy") => {
+            parts.push(lang.pick("政策无特困标准", "no tekun rule").to_string());
         }
         Decision::GradualExit => {
             if let Some(rules::ExitState::InExit(n)) = ev.exit {
