@@ -38,9 +38,14 @@ pub struct CheckArgs {
     pub out: OutputArgs,
 }
 
-/// The columns of `check` output, before the roster's carried columns.
+/// The columns of `check` output, before the roster's carried columns. `township`,
+/// `head_name` and `head_id` follow `household_id` so that a row names its household (the
+/// ID whole: files are for caseworkers; terminal tables mask IDs).
 pub const COLUMNS: &[&str] = &[
     "household_id",
+    "township",
+    "head_name",
+    "head_id",
     "month",
     "area",
     "decision",
@@ -197,6 +202,63 @@ pub fn write_reasons(s: &mut String, h: &Household, ev: &Evaluation) {
     }
 }
 
+/// A few words for a terminal table saying why a row is as it is (the full sentence is
+/// [`rules::message`]): the missing or invalid columns, the month of a gradual exit, a
+/// household to enrol or to review, a value to check. Read from the evaluation's reason codes
+/// only; empty when the decision says it all.
+pub fn reason_label(h: &Household, ev: &Evaluation, lang: Lang) -> String {
+    use crate::household::columns::Column;
+    let column = |name: &str| match (lang, Column::by_name(name)) {
+        (Lang::Zh, Some(c)) => c.zh().to_string(),
+        _ => name.to_string(),
+    };
+    let list = |names: Vec<String>| names.join(lang.pick("、", ", "));
+    let mut parts: Vec<String> = Vec::new();
+    match ev.decision {
+        Decision::Invalid => {
+            let mut cols: Vec<String> = h.errors.iter().map(|e| column(&e.column)).collect();
+            cols.dedup();
+            if ev.reasons.contains(&"unknown_region") {
+                cols.push(column(Column::Region.name()));
+            }
+            parts.push(format!(
+                "{}{}",
+                lang.pick("无效：", "invalid: "),
+                list(cols)
+            ));
+        }
+        Decision::Undetermined if !ev.missing.is_empty() => {
+            let cols = ev.missing.iter().map(|c| column(c.name())).collect();
+            parts.push(format!("{}{}", lang.pick("缺：", "missing: "), list(cols)));
+        }
+        Decision::Undetermined if ev.reasons.contains(&"tekun_no_policy") => {
+            parts.push(lang.pick("政策无特困标准", "no tekun rule").to_string());
+        }
+        Decision::GradualExit => {
+            if let Some(rules::ExitState::InExit(n)) = ev.exit {
+                parts.push(match lang {
+                    Lang::Zh => format!("渐退第{n}月"),
+                    Lang::En => format!("exit month {n}"),
+                });
+            }
+        }
+        _ => {}
+    }
+    for code in &ev.reasons {
+        match *code {
+            "not_enrolled" => parts.push(lang.pick("待纳入", "to enrol").to_string()),
+            "to_review" => parts.push(lang.pick("待复核", "to review").to_string()),
+            _ => {}
+        }
+    }
+    if !h.warnings.is_empty() {
+        let mut cols: Vec<String> = h.warnings.iter().map(|w| column(&w.column)).collect();
+        cols.dedup();
+        parts.push(format!("{}{}", lang.pick("核对：", "check: "), list(cols)));
+    }
+    parts.join(lang.pick("；", "; "))
+}
+
 /// Evaluates one raw row: parse, mark a duplicate id, apply the rules.
 pub fn evaluate_row(
     policy: &Policy,
@@ -259,6 +321,16 @@ impl Ctx<'_> {
         h.area.and_then(|a| self.policy.area_key(a)).unwrap_or("")
     }
 
+    /// The area as people call it (`五区`), for tables; its key where it has no name.
+    fn area_label(&self, h: &Household) -> &str {
+        let key = self.area_name(h);
+        self.policy
+            .file
+            .areas
+            .get(key)
+            .map_or(key, |a| a.name.as_str())
+    }
+
     fn work(&self, rows: &[Row]) -> ChunkOut {
         let mut out = ChunkOut {
             bytes: Vec::new(),
@@ -293,6 +365,9 @@ impl Ctx<'_> {
                     }
                     let mut fields: Vec<(&str, String)> = vec![
                         ("household_id", h.id.clone()),
+                        ("township", h.township.clone()),
+                        ("head_name", h.head_name.clone()),
+                        ("head_id", h.head_id.clone()),
                         ("month", self.month.clone()),
                         ("area", self.area_name(&h).to_string()),
                         ("decision", ev.decision.name().to_string()),
@@ -328,6 +403,9 @@ impl Ctx<'_> {
                     let a = amounts(&ev);
                     let mut cells = vec![
                         Cell::Text(h.id.clone()),
+                        Cell::Text(h.township.clone()),
+                        Cell::Text(h.head_name.clone()),
+                        Cell::Text(h.head_id.clone()),
                         Cell::Text(self.month.clone()),
                         Cell::Text(self.area_name(&h).to_string()),
                         Cell::Text(ev.decision.name().to_string()),
@@ -348,18 +426,16 @@ impl Ctx<'_> {
                     out.table.push(vec![
                         h.row.to_string(),
                         h.id.clone(),
-                        self.area_name(&h).to_string(),
+                        self.area_label(&h).to_string(),
                         match self.lang {
                             Lang::Zh => ev.decision.zh().to_string(),
                             Lang::En => ev.decision.name().to_string(),
                         },
-                        opt(ev.standard),
-                        opt(ev.per_capita_income),
                         fmt_money(a[0] + a[4]),
                         fmt_money(a[1]),
                         fmt_money(a[2] + a[3]),
                         fmt_money(a[5]),
-                        message.clone(),
+                        reason_label(&h, &ev, self.lang),
                     ]);
                 }
             }
@@ -381,6 +457,9 @@ fn write_csv_row(
     message: &str,
 ) {
     w.field(text_cell(&h.id).as_bytes());
+    w.field(text_cell(&h.township).as_bytes());
+    w.field(text_cell(&h.head_name).as_bytes());
+    w.field(text_cell(&h.head_id).as_bytes());
     w.field(&ctx.month);
     w.field(ctx.area_name(h));
     w.field(ev.decision.name());
@@ -549,26 +628,22 @@ pub fn run(args: CheckArgs) -> Result<i32> {
                     "户编号",
                     "地区",
                     "认定",
-                    "标准",
-                    "人均收入",
                     "低保/渐退",
                     "分类施保",
                     "特困",
                     "月合计",
-                    "说明",
+                    "原因",
                 ],
                 [
                     "row",
                     "household",
                     "area",
                     "decision",
-                    "standard",
-                    "per capita",
                     "dibao/exit",
                     "uplift",
                     "tekun",
                     "total",
-                    "message",
+                    "reason",
                 ],
             );
             let headers = match args.out.lang {
@@ -576,17 +651,26 @@ pub fn run(args: CheckArgs) -> Result<i32> {
                 Lang::En => en,
             };
             let t = summary.totals;
-            let mut total_row = vec![String::new(); 11];
+            let mut total_row = vec![String::new(); 9];
             total_row[1] = args.out.lang.pick("合计", "total").to_string();
-            total_row[6] = fmt_money(t[0] + t[4]);
-            total_row[7] = fmt_money(t[1]);
-            total_row[8] = fmt_money(t[2] + t[3]);
-            total_row[9] = fmt_money(t[5]);
+            total_row[4] = fmt_money(t[0] + t[4]);
+            total_row[5] = fmt_money(t[1]);
+            total_row[6] = fmt_money(t[2] + t[3]);
+            total_row[7] = fmt_money(t[5]);
             table_rows.push(total_row);
-            let right = &headers[4..10];
+            let right = &headers[4..8];
             output::ignore_broken_pipe(
                 out.write_all(table::render(&headers, &table_rows, right).as_bytes()),
             )?;
+            output::ignore_broken_pipe(out.write_all(
+                args.out
+                    .lang
+                    .pick(
+                        "原因为简称；完整说明见 csv/json/xlsx 输出的 message 列，或用 jiuzhu explain 查看一户\n",
+                        "reasons are short labels: the full sentence is in the message column of csv/json/xlsx output and in `jiuzhu explain`\n",
+                    )
+                    .as_bytes(),
+            ))?;
         }
         _ => {}
     }

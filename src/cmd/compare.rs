@@ -442,6 +442,9 @@ struct ChunkOut {
 /// The CSV/JSON columns of one household and month, before `weight`, the reasons and `row`.
 pub const COLUMNS: &[&str] = &[
     "household_id",
+    "township",
+    "head_name",
+    "head_id",
     "month",
     "area",
     "residence",
@@ -459,6 +462,9 @@ pub const COLUMNS: &[&str] = &[
 /// (their sum), and the subsidy's outcome (`paid`, `not_triggered`, `not_covered`, ...).
 pub const INDEX_COLUMNS: &[&str] = &[
     "household_id",
+    "township",
+    "head_name",
+    "head_id",
     "month",
     "area",
     "residence",
@@ -704,6 +710,8 @@ impl Ctx<'_> {
             let mut cells = vec![
                 h.row.to_string(),
                 h.id.clone(),
+                h.head_name.clone(),
+                output::id_cell(&h.head_id, Format::Table, true).into_owned(),
                 month.to_string(),
                 area.to_string(),
                 members,
@@ -730,6 +738,9 @@ impl Ctx<'_> {
         }
         let mut fields: Vec<(&str, String)> = vec![
             ("household_id", text_cell(&h.id).into_owned()),
+            ("township", text_cell(&h.township).into_owned()),
+            ("head_name", text_cell(&h.head_name).into_owned()),
+            ("head_id", text_cell(&h.head_id).into_owned()),
             ("month", month.to_string()),
             ("area", area.to_string()),
             ("residence", residence.to_string()),
@@ -1189,10 +1200,21 @@ pub fn run(args: CompareArgs) -> Result<i32> {
         Format::Table => {
             if ctx.households {
                 let mut headers: Vec<&str> = match lang {
-                    Lang::Zh => vec!["行", "户编号", "月份", "地区", "人口", "认定（原 → 新）"],
+                    Lang::Zh => vec![
+                        "行",
+                        "户编号",
+                        "户主",
+                        "户主身份证号",
+                        "月份",
+                        "地区",
+                        "人口",
+                        "认定（原 → 新）",
+                    ],
                     Lang::En => vec![
                         "row",
                         "household",
+                        "head",
+                        "head ID",
                         "month",
                         "area",
                         "members",

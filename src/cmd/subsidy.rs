@@ -93,6 +93,9 @@ pub const MONTH_COLUMNS: &[&str] = &[
 /// roster's carried columns.
 pub const HOUSEHOLD_COLUMNS: &[&str] = &[
     "household_id",
+    "township",
+    "head_name",
+    "head_id",
     "pay_month",
     "persons",
     "amount",
@@ -1177,6 +1180,9 @@ impl Ctx<'_> {
         let paid = s.state == HouseholdState::Paid;
         vec![
             ("household_id", h.id.clone()),
+            ("township", h.township.clone()),
+            ("head_name", h.head_name.clone()),
+            ("head_id", h.head_id.clone()),
             ("pay_month", s.pay_month.to_string()),
             (
                 "persons",
@@ -1251,6 +1257,8 @@ impl Ctx<'_> {
             let area = h.area.and_then(|a| self.policy.area_key(a)).unwrap_or("");
             let mut cells = vec![
                 h.id.clone(),
+                h.head_name.clone(),
+                output::id_cell(&h.head_id, Format::Table, true).into_owned(),
                 self.policy
                     .file
                     .areas
@@ -1334,7 +1342,7 @@ impl Ctx<'_> {
                 }
             }
             if self.format == Format::Table {
-                cells.insert(4, groups);
+                cells.insert(TABLE_LEAD - 1, groups);
                 // A household with an undetermined month has no total yet.
                 cells.push(if all_decided {
                     fmt_money(total)
@@ -1469,6 +1477,10 @@ fn households<'p>(
     Ok((summary, parser))
 }
 
+/// Columns of the household table before the pay months: household, head, head ID (masked),
+/// area, residence, persons, groups.
+const TABLE_LEAD: usize = 7;
+
 /// The household table (one line per household, one column per pay month, a total line) and
 /// the totals per pay month and group.
 fn household_table(ctx: &Ctx, mut pivot: Vec<Vec<String>>, summary: &Summary) -> String {
@@ -1488,6 +1500,8 @@ fn household_table(ctx: &Ctx, mut pivot: Vec<Vec<String>>, summary: &Summary) ->
         .collect();
     let mut headers: Vec<&str> = vec![
         lang.pick("户编号", "household"),
+        lang.pick("户主", "head"),
+        lang.pick("户主身份证号", "head ID"),
         lang.pick("地区", "area"),
         lang.pick("城乡", "residence"),
         lang.pick("人数", "persons"),
@@ -1509,13 +1523,13 @@ fn household_table(ctx: &Ctx, mut pivot: Vec<Vec<String>>, summary: &Summary) ->
             .get(&(m.plus(lag), "all".to_string()))
             .map(|t| t.2)
             .unwrap_or_default();
-        total_row[5 + i] = fmt_money(t);
+        total_row[TABLE_LEAD + i] = fmt_money(t);
     }
     let n = headers.len();
     // checked when the rows were read: the run stops before this table on an overflow
     total_row[n - 1] = fmt_money(summary.grand_total().unwrap_or_default());
     pivot.push(total_row);
-    let right: Vec<&str> = headers[5..].to_vec();
+    let right: Vec<&str> = headers[TABLE_LEAD..].to_vec();
     let mut s = table::render(&headers, &pivot, &right);
     s += lang.pick(
         "“-”未启动；“0.00”不在补贴范围；“?”待定（缺指数或缺数据）\n\n",

@@ -57,8 +57,19 @@ pub struct ValidateArgs {
 }
 
 /// The columns of the listing (CSV header and JSON keys).
+/// `household_id` and `head_name` follow `row` so that a problem names the household it is
+/// in (empty for a problem of a whole file, or of a line that is no household).
 pub const COLUMNS: &[&str] = &[
-    "file", "row", "column", "value", "severity", "code", "reason", "fix",
+    "file",
+    "row",
+    "household_id",
+    "head_name",
+    "column",
+    "value",
+    "severity",
+    "code",
+    "reason",
+    "fix",
 ];
 
 /// How bad a problem is.
@@ -93,6 +104,10 @@ pub struct Problem {
     pub file: String,
     /// line or sheet row (`None`: the whole file)
     pub row: Option<u64>,
+    /// the household the row is (empty when none is known)
+    pub household_id: String,
+    /// its head of household's name, as written (empty when none is known)
+    pub head_name: String,
     /// column name (or policy key)
     pub column: String,
     /// the value as written
@@ -114,6 +129,8 @@ impl Problem {
         Problem {
             file: file.to_string(),
             row: Some(e.row),
+            household_id: String::new(),
+            head_name: String::new(),
             column: e.column.clone(),
             value: e.value.clone(),
             severity: Severity::Error,
@@ -129,6 +146,8 @@ impl Problem {
         Problem {
             file: file.to_string(),
             row: e.line(),
+            household_id: String::new(),
+            head_name: String::new(),
             column: String::new(),
             value: String::new(),
             severity: Severity::Error,
@@ -149,6 +168,8 @@ impl Problem {
         Problem {
             file: file.to_string(),
             row: None,
+            household_id: String::new(),
+            head_name: String::new(),
             column: column.to_string(),
             value: String::new(),
             severity: Severity::Error,
@@ -212,6 +233,8 @@ impl Report {
                 w.write_record([
                     output::text_cell(&p.file).as_ref(),
                     &row,
+                    output::text_cell(&p.household_id).as_ref(),
+                    output::text_cell(&p.head_name).as_ref(),
                     output::text_cell(&p.column).as_ref(),
                     output::text_cell(&value).as_ref(),
                     p.severity.name(),
@@ -233,6 +256,8 @@ impl Report {
                     COLUMNS.iter().copied().zip([
                         p.file.as_str(),
                         row.as_str(),
+                        p.household_id.as_str(),
+                        p.head_name.as_str(),
                         p.column.as_str(),
                         value.as_ref(),
                         p.severity.name(),
@@ -249,6 +274,8 @@ impl Report {
                     self.table.push(vec![
                         p.file.clone(),
                         row,
+                        p.household_id.clone(),
+                        p.head_name.clone(),
                         self.labels
                             .get(&p.column)
                             .cloned()
@@ -322,6 +349,8 @@ fn fingerprint(s: &str) -> u64 {
 struct Checked {
     problems: Vec<Problem>,
     head: Option<(u64, String)>,
+    household_id: String,
+    head_name: String,
 }
 
 /// A roster that ends, instead of failing, at a line it cannot read, keeping the error: the
@@ -409,10 +438,19 @@ fn check_rows(
                     }
                 }
             }
+            for p in &mut problems {
+                p.household_id.clone_from(&h.id);
+                p.head_name.clone_from(&h.head_name);
+            }
             let head = idcard::parse_id(&h.head_id, today)
                 .ok()
                 .map(|id| (row.line, id.normalized));
-            Checked { problems, head }
+            Checked {
+                problems,
+                head,
+                household_id: h.id,
+                head_name: h.head_name,
+            }
         })
         .collect()
 }
@@ -436,6 +474,8 @@ fn run_ledger(args: &ValidateArgs, path: &str) -> Result<i32> {
         .map(|p| Problem {
             file: path.to_string(),
             row: Some(p.line),
+            household_id: String::new(),
+            head_name: String::new(),
             column: String::new(),
             value: String::new(),
             severity: Severity::Error,
@@ -448,11 +488,13 @@ fn run_ledger(args: &ValidateArgs, path: &str) -> Result<i32> {
     let mut group = output::OutputGroup::new(lang);
     let out =
         group.push(Output::create(&args.out, format).context("cannot create the output file")?);
-    let fields = |p: &Problem| -> [String; 8] {
+    let fields = |p: &Problem| -> [String; 10] {
         let (reason, fix) = p.reason_fix(lang);
         [
             p.file.clone(),
             p.row.map(|r| r.to_string()).unwrap_or_default(),
+            p.household_id.clone(),
+            p.head_name.clone(),
             p.column.clone(),
             p.value.clone(),
             p.severity.name().to_string(),
@@ -649,13 +691,22 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
         };
         match Members::load(path, &member_opts, today) {
             Ok(m) => {
-                let mut problems: Vec<&RowError> = m.keyless.iter().collect();
+                // a member's problems name the household the member is of
+                let mut problems: Vec<(&RowError, &str)> =
+                    m.keyless.iter().map(|e| (e, "")).collect();
                 for p in m.persons() {
-                    problems.extend(p.errors.iter().chain(&p.warnings));
+                    problems.extend(
+                        p.errors
+                            .iter()
+                            .chain(&p.warnings)
+                            .map(|e| (e, p.household_id.as_str())),
+                    );
                 }
-                problems.sort_by_key(|e| e.row);
-                for e in problems {
-                    report.add(&Problem::from_row(path, e))?;
+                problems.sort_by_key(|(e, _)| e.row);
+                for (e, household) in problems {
+                    let mut problem = Problem::from_row(path, e);
+                    problem.household_id = household.to_string();
+                    report.add(&problem)?;
                 }
                 for s in &m.skipped {
                     if let Some(p) = skipped_note(path, s) {
@@ -759,17 +810,24 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
                                 } else {
                                     format!("{} row {first}", args.rosters[*f])
                                 };
-                                report.add(&Problem::from_row(
+                                let mut p = Problem::from_row(
                                     path,
                                     &RowError {
                                         row: line,
                                         column: Column::HeadId.name().into(),
                                         value: id,
                                         code: "duplicate_head_id",
-                                        zh: format!("户主身份证号与{where_zh}相同：同一人不能是两户的户主，请核对是否重复登记"),
-                                        en: format!("the head's ID number is the same as on {where_en}: one person cannot head two households; check for a double enrolment"),
+                                        zh: format!(
+                                            "户主身份证号与{where_zh}相同：同一人不能是两户的户主，请核对是否重复登记"
+                                        ),
+                                        en: format!(
+                                            "the head's ID number is the same as on {where_en}: one person cannot head two households; check for a double enrolment"
+                                        ),
                                     },
-                                ))?;
+                                );
+                                p.household_id = c.household_id;
+                                p.head_name = c.head_name;
+                                report.add(&p)?;
                             }
                             None => {
                                 heads.insert(key, (file_index, line));
@@ -798,17 +856,25 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
     if let (Some(j), true) = (&join, rosters_read > 0) {
         let before = report.errors;
         for p in j.unjoined() {
-            report.add(&Problem::from_row(
+            let mut problem = Problem::from_row(
                 &j.members().path,
                 &RowError {
                     row: p.row,
                     column: "household_id".into(),
                     value: p.household_id.clone(),
                     code: "member_without_household",
-                    zh: format!("成员“{}”的户编号“{}”不在花名册中：请核对户编号，或把该户补入花名册", p.name, p.household_id),
-                    en: format!("{}'s household_id \"{}\" is in no roster given: check the id, or add the household to the roster", p.name, p.household_id),
+                    zh: format!(
+                        "成员“{}”的户编号“{}”不在花名册中：请核对户编号，或把该户补入花名册",
+                        p.name, p.household_id
+                    ),
+                    en: format!(
+                        "{}'s household_id \"{}\" is in no roster given: check the id, or add the household to the roster",
+                        p.name, p.household_id
+                    ),
                 },
-            ))?;
+            );
+            problem.household_id.clone_from(&p.household_id);
+            report.add(&problem)?;
         }
         if let Some(f) = files.iter_mut().find(|f| f.kind == "members") {
             f.errors += report.errors - before;
@@ -827,6 +893,8 @@ fn skipped_note(file: &str, s: &reader::Skipped) -> Option<Problem> {
     Some(Problem {
         file: file.to_string(),
         row: Some(s.line),
+        household_id: String::new(),
+        head_name: String::new(),
         column: String::new(),
         value: s.text.clone(),
         severity: Severity::Note,
@@ -873,11 +941,23 @@ fn finish(mut report: Report, files: &[FileSummary], lang: Lang) -> Result<i32> 
             report.out.write_all(b"\n")?;
         }
         Format::Table => {
-            let headers: [&str; 7] = match lang {
-                Lang::Zh => ["文件", "行", "列", "原值", "级别", "问题", "如何修改"],
+            let headers: [&str; 9] = match lang {
+                Lang::Zh => [
+                    "文件",
+                    "行",
+                    "户编号",
+                    "户主",
+                    "列",
+                    "原值",
+                    "级别",
+                    "问题",
+                    "如何修改",
+                ],
                 Lang::En => [
                     "file",
                     "row",
+                    "household",
+                    "head",
                     "column",
                     "value",
                     "severity",

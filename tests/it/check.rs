@@ -18,7 +18,18 @@ fn bundled_roster_gives_hand_checked_decisions_and_amounts() {
         r.stderr
     );
     let rows = r.csv();
-    assert_eq!(&rows[0][..4], ["household_id", "month", "area", "decision"]);
+    assert_eq!(
+        &rows[0][..7],
+        [
+            "household_id",
+            "township",
+            "head_name",
+            "head_id",
+            "month",
+            "area",
+            "decision"
+        ]
+    );
     let col = |name: &str| rows[0].iter().position(|c| c == name).unwrap();
     let (dec, dibao, uplift, basic, care, total) = (
         col("decision"),
@@ -287,9 +298,9 @@ fn roster_from_stdin_with_chinese_headers_and_values() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let rows = r.csv();
     assert_eq!(rows[1][0], "C1");
-    assert_eq!(rows[1][6], "1742.00");
-    assert_eq!(rows[2][3], "dibao");
-    assert_eq!(rows[2][6], "339.00");
+    assert_eq!(rows[1][9], "1742.00");
+    assert_eq!(rows[2][6], "dibao");
+    assert_eq!(rows[2][9], "339.00");
 }
 
 #[test]
@@ -299,9 +310,9 @@ fn duplicate_household_ids_are_invalid_after_the_first() {
     let r = w.check("policy.toml", "dup.csv", "2022-12", &["--format", "csv"]);
     assert_eq!(r.code, 1);
     let rows = r.csv();
-    assert_eq!(rows[1][3], "dibao");
-    assert_eq!(rows[2][3], "invalid");
-    assert!(rows[2][11].contains("duplicate_household_id"));
+    assert_eq!(rows[1][6], "dibao");
+    assert_eq!(rows[2][6], "invalid");
+    assert!(rows[2][14].contains("duplicate_household_id"));
 }
 
 #[test]
@@ -557,15 +568,15 @@ fn nanjing_policy_reproduces_the_domain_cases() {
     let rows = r.csv();
     // (1030 − 500) × 2 = 1060; one person with 1000: the 20% floor, 206; at the standard: none.
     assert_eq!(
-        (rows[1][3].as_str(), rows[1][6].as_str()),
+        (rows[1][6].as_str(), rows[1][9].as_str()),
         ("dibao", "1060.00")
     );
     assert_eq!(
-        (rows[2][3].as_str(), rows[2][6].as_str()),
+        (rows[2][6].as_str(), rows[2][9].as_str()),
         ("dibao", "206.00")
     );
-    assert!(rows[2][11].contains("dibao_floor"));
-    assert_eq!(rows[3][3], "none");
+    assert!(rows[2][14].contains("dibao_floor"));
+    assert_eq!(rows[3][6], "none");
     // June 2022 is before the file's first standard: refused, nothing guessed.
     let r = w.run(&["check", "-p", "nj.toml", "r.csv", "--month", "2022-06"]);
     assert_eq!(r.code, 2);
@@ -674,11 +685,187 @@ fn xlsx_output_holds_every_household_and_the_totals() {
     let households = &rows[header + 1..];
     assert_eq!(households.len(), 12);
     assert_eq!(households[0][0], Data::String("H001".into()));
-    assert_eq!(households[0][10], Data::Float(1833.0));
+    assert_eq!(households[0][13], Data::Float(1833.0));
     let totals = book.worksheet_range("totals").expect("totals");
     let total = totals
         .rows()
         .find(|r| r[0] == Data::String("monthly_total".into()))
         .expect("monthly_total row");
     assert_eq!(total[1], Data::Float(7979.6));
+}
+
+#[test]
+fn every_output_names_the_household_with_township_head_name_and_full_head_id() {
+    let w = Workdir::bundled();
+    let r = w.check("policy.toml", "roster.csv", "2022-12", &["--format", "csv"]);
+    let rows = r.csv();
+    let col = |name: &str| {
+        let at: Vec<usize> = (0..rows[0].len()).filter(|i| rows[0][*i] == name).collect();
+        assert_eq!(at.len(), 1, "{name} once in {:?}", rows[0]);
+        at[0]
+    };
+    assert_eq!(
+        (col("township"), col("head_name"), col("head_id")),
+        (1, 2, 3)
+    );
+    assert_eq!(
+        &row(&rows, "H001")[..4],
+        ["H001", "城关镇", "张秀兰", "11010519491231002X"]
+    );
+    assert_eq!(
+        &row(&rows, "H003")[1..4],
+        ["永登县城关镇", "王桂英", "620121195503120027"]
+    );
+    // bank_account and the free 备注 column are carried once, after the fixed columns
+    assert_eq!(rows[0].last().map(String::as_str), Some("备注"));
+    assert_eq!(rows[0].len(), jiuzhu::cmd::check::COLUMNS.len() + 1);
+
+    let v = w
+        .check(
+            "policy.toml",
+            "roster.csv",
+            "2022-12",
+            &["--format", "json"],
+        )
+        .json();
+    let h1 = &v["households"][0];
+    assert_eq!(
+        (&h1["township"], &h1["head_name"], &h1["head_id"]),
+        (
+            &serde_json::json!("城关镇"),
+            &serde_json::json!("张秀兰"),
+            &serde_json::json!("11010519491231002X")
+        )
+    );
+
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    w.check("policy.toml", "roster.csv", "2022-12", &["-o", "out.xlsx"]);
+    let mut book: Xlsx<_> = open_workbook(w.file("out.xlsx")).expect("an xlsx workbook");
+    let sheet = book.worksheet_range("check 2022-12").expect("sheet");
+    let rows: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
+    let header = rows
+        .iter()
+        .position(|r| r[0] == Data::String("household_id".into()))
+        .expect("header row");
+    assert_eq!(
+        rows[header][1..4],
+        ["township", "head_name", "head_id"].map(|s| Data::String(s.into()))
+    );
+    assert_eq!(
+        rows[header + 1][1..4],
+        ["城关镇", "张秀兰", "11010519491231002X"].map(|s| Data::String(s.into()))
+    );
+}
+
+#[test]
+fn a_head_name_that_looks_like_a_formula_is_guarded_in_csv() {
+    let w = Workdir::bundled();
+    w.write(
+        "f.csv",
+        "household_id,region,residence,members,monthly_income,township,head_name,head_id\nF1,620102,urban,1,100,@town,\"=SUM(1,2)\",620102198507150017\n",
+    );
+    let r = w.check("policy.toml", "f.csv", "2022-12", &["--format", "csv"]);
+    let rows = r.csv();
+    assert_eq!(rows[1][0], "F1", "{}", r.stderr);
+    for (i, raw) in [(1, "@town"), (2, "=SUM(1,2)")] {
+        assert_ne!(rows[1][i], raw, "column {i} unguarded");
+        assert!(rows[1][i].ends_with(raw), "{:?}", rows[1][i]);
+        assert!(
+            !rows[1][i].starts_with(['=', '+', '-', '@']),
+            "{:?}",
+            rows[1][i]
+        );
+    }
+    assert_eq!(rows[1][3], "620102198507150017");
+}
+
+#[test]
+fn the_table_shows_short_reason_labels_and_points_to_the_full_sentence() {
+    let w = Workdir::bundled();
+    let zh = w.check(
+        "policy.toml",
+        "roster.csv",
+        "2022-12",
+        &["--format", "table"],
+    );
+    let line = |out: &str, id: &str| -> String {
+        out.lines()
+            .find(|l| l.contains(&format!(" {id} ")))
+            .unwrap_or_else(|| panic!("no {id} in\n{out}"))
+            .to_string()
+    };
+    for (id, label) in [
+        ("H002", "待纳入"),
+        ("H006", "渐退第4月"),
+        ("H009", "缺：家庭月收入"),
+        ("H010", "无效：家庭月收入"),
+        ("H011", "待复核"),
+        ("H012", "缺：自理能力"),
+    ] {
+        assert!(
+            line(&zh.stdout, id).contains(label),
+            "{id} {label}:\n{}",
+            zh.stdout
+        );
+    }
+    assert!(
+        !zh.stdout.contains("家庭人均计算收入"),
+        "no sentence:\n{}",
+        zh.stdout
+    );
+    // the area as people call it, not the policy's key
+    assert!(line(&zh.stdout, "H001").contains("五区"), "{}", zh.stdout);
+    assert!(line(&zh.stdout, "H003").contains("三县"), "{}", zh.stdout);
+    assert!(zh.stdout.contains("jiuzhu explain") && zh.stdout.contains("message 列"));
+    let en = w.check(
+        "policy.toml",
+        "roster.csv",
+        "2022-12",
+        &["--format", "table", "--lang", "en"],
+    );
+    for (id, label) in [
+        ("H002", "to enrol"),
+        ("H006", "exit month 4"),
+        ("H009", "missing: monthly_income"),
+        ("H010", "invalid: monthly_income"),
+        ("H011", "to review"),
+        ("H012", "missing: care_level"),
+    ] {
+        assert!(
+            line(&en.stdout, id).contains(label),
+            "{id} {label}:\n{}",
+            en.stdout
+        );
+    }
+    assert!(en.stdout.contains("full sentence") && en.stdout.contains("jiuzhu explain"));
+}
+
+#[test]
+fn the_table_is_one_line_per_household_at_120_columns() {
+    let w = Workdir::bundled();
+    for lang in ["zh", "en"] {
+        let mut args = vec![
+            "check",
+            "-p",
+            "policy.toml",
+            "roster.csv",
+            "--month",
+            "2022-12",
+        ];
+        args.extend(["--format", "table", "--lang", lang]);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_jiuzhu"))
+            .args(&args)
+            .current_dir(w.path())
+            .env("COLUMNS", "120")
+            .output()
+            .expect("run");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let body: Vec<&str> = text.lines().filter(|l| l.starts_with('|')).collect();
+        // the header, 12 households, the total: each on exactly one line
+        assert_eq!(body.len(), 14, "{lang}:\n{text}");
+        for l in text.lines().filter(|l| l.starts_with(['|', '+'])) {
+            let width: usize = l.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+            assert!(width <= 120, "{lang}: {width} columns: {l}");
+        }
+    }
 }

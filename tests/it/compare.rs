@@ -381,7 +381,7 @@ fn lowering_the_trigger_pays_the_newly_triggered_month_as_worked_by_hand() {
     let col = |name: &str| rows[0].iter().position(|c| c == name).unwrap();
     let cell = |id: &str, month: &str, name: &str| {
         rows.iter()
-            .find(|r| r[0] == id && r[1] == month)
+            .find(|r| r[0] == id && r[4] == month)
             .unwrap_or_else(|| panic!("no {id} {month}"))[col(name)]
         .clone()
     };
@@ -621,7 +621,7 @@ fn a_month_without_an_index_row_leaves_the_subsidy_and_the_comparison_undecided(
     let col = |name: &str| rows[0].iter().position(|c| c == name).unwrap();
     let a = rows
         .iter()
-        .find(|r| r[0] == "A" && r[1] == "2023-01")
+        .find(|r| r[0] == "A" && r[4] == "2023-01")
         .unwrap();
     assert_eq!(a[col("subsidy_base")], "");
     assert_eq!(a[col("total_base")], "");
@@ -634,7 +634,7 @@ fn a_month_without_an_index_row_leaves_the_subsidy_and_the_comparison_undecided(
     assert!(a[col("reasons_base")].contains("price_subsidy:missing_index"));
     let a = rows
         .iter()
-        .find(|r| r[0] == "A" && r[1] == "2023-02")
+        .find(|r| r[0] == "A" && r[4] == "2023-02")
         .unwrap();
     assert_eq!(
         a[col("change")],
@@ -714,4 +714,43 @@ fn each_side_puts_each_member_in_the_group_its_own_policy_pays_most() {
     );
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("“Z”"), "{}", r.stderr);
+}
+
+#[test]
+fn each_household_row_is_named_whole_in_files_and_masked_on_screen() {
+    let w = workdir();
+    let r = compare(&w, "example.csv", "reform.toml", &["--format", "csv"]);
+    let rows = r.csv();
+    assert_eq!(
+        rows[0][..5],
+        ["household_id", "township", "head_name", "head_id", "month"],
+        "{}",
+        r.stderr
+    );
+    let h1 = rows.iter().find(|r| r[0] == "H001").expect("H001");
+    assert_eq!(h1[1..4], ["城关镇", "张秀兰", "11010519491231002X"]);
+    for name in ["township", "head_name", "head_id"] {
+        assert_eq!(rows[0].iter().filter(|c| *c == name).count(), 1, "{name}");
+    }
+    let v = compare(&w, "example.csv", "reform.toml", &["--format", "json"]).json();
+    let h = &v["households"][0];
+    assert_eq!(h["head_name"], "张秀兰");
+    assert_eq!(h["head_id"], "11010519491231002X");
+    assert_eq!(h["township"], "城关镇");
+    let t = compare(&w, "example.csv", "reform.toml", &["--format", "table"]);
+    let line = t
+        .stdout
+        .lines()
+        .find(|l| l.contains(" H001 "))
+        .unwrap_or_else(|| panic!("{}", t.stdout));
+    assert!(line.contains("张秀兰"), "{line}");
+    assert!(line.contains("110105********002X"), "{line}");
+    assert!(!t.stdout.contains("11010519491231002X"), "{}", t.stdout);
+
+    w.write(
+        "f.csv",
+        "household_id,region,residence,members,monthly_income,status,head_name\nF1,620102,urban,1,100,dibao,\"=SUM(1,2)\"\n",
+    );
+    let rows = compare(&w, "f.csv", "reform.toml", &["--format", "csv"]).csv();
+    assert_eq!(rows[1][2], "'=SUM(1,2)");
 }

@@ -53,7 +53,7 @@ fn problems(r: &Run) -> Vec<(String, String, String)> {
     r.csv()
         .iter()
         .skip(1)
-        .map(|p| (p[1].clone(), p[2].clone(), p[5].clone()))
+        .map(|p| (p[1].clone(), p[4].clone(), p[7].clone()))
         .collect()
 }
 

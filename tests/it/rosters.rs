@@ -601,8 +601,8 @@ proptest! {
         prop_assert!(r.code == 0 || r.code == 1, "exit {}: {}", r.code, r.stderr);
         let rows = r.csv();
         prop_assert_eq!(rows.len(), cells.len() + 1);
-        let dec = rows[0].iter().position(|h| h == "decision").unwrap_or(3);
-        let reasons = rows[0].iter().position(|h| h == "reasons").unwrap_or(11);
+        let dec = rows[0].iter().position(|h| h == "decision").unwrap_or(6);
+        let reasons = rows[0].iter().position(|h| h == "reasons").unwrap_or(14);
         for row in rows.iter().skip(1) {
             let known = ["dibao", "tekun", "edge", "gradual_exit", "none", "undetermined", "invalid"];
             prop_assert!(known.contains(&row[dec].as_str()), "{:?}", row);

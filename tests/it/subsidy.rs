@@ -1268,3 +1268,76 @@ fn csv_encoding_gb18030_is_honoured_by_subsidy_and_payouts() {
             .starts_with(b"\xEF\xBB\xBF")
     );
 }
+
+#[test]
+fn household_rows_name_the_household_whole_in_files_and_masked_on_screen() {
+    let w = demo();
+    w.copy_repo_file("examples/roster.csv", "roster.csv");
+    let range = ["--from", "2022-09", "--to", "2022-09"];
+    let r = subsidy(
+        &w,
+        &[&range[..], &["--format", "csv", "roster.csv"]].concat(),
+    );
+    let rows = r.csv();
+    assert_eq!(
+        rows[0][..5],
+        [
+            "household_id",
+            "township",
+            "head_name",
+            "head_id",
+            "pay_month"
+        ],
+        "{}",
+        r.stderr
+    );
+    for name in ["township", "head_name", "head_id"] {
+        assert_eq!(rows[0].iter().filter(|c| *c == name).count(), 1, "{name}");
+    }
+    let h3 = one(&rows, &[("household_id", "H003")]);
+    assert_eq!(h3[1..4], ["永登县城关镇", "王桂英", "620121195503120027"]);
+    assert_eq!(rows[0].last().map(String::as_str), Some("备注"));
+    let v = subsidy(
+        &w,
+        &[&range[..], &["--format", "json", "roster.csv"]].concat(),
+    )
+    .json();
+    let h = v["households"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["household_id"] == "H001")
+        .unwrap();
+    assert_eq!(
+        (&h["township"], &h["head_name"], &h["head_id"]),
+        (
+            &serde_json::json!("城关镇"),
+            &serde_json::json!("张秀兰"),
+            &serde_json::json!("11010519491231002X")
+        )
+    );
+    let t = subsidy(
+        &w,
+        &[&range[..], &["--format", "table", "roster.csv"]].concat(),
+    );
+    let line = t
+        .stdout
+        .lines()
+        .find(|l| l.contains(" H001 "))
+        .unwrap_or_else(|| panic!("{}", t.stdout));
+    assert!(
+        line.contains("张秀兰") && line.contains("110105********002X"),
+        "{line}"
+    );
+    assert!(!t.stdout.contains("11010519491231002X"), "{}", t.stdout);
+
+    w.write(
+        "f.csv",
+        format!(
+            "{}F1,620102,urban,1,100,dibao,,\"=SUM(1,2)\"\n",
+            ROSTER_HEADER.trim_end().to_string() + ",head_name\n"
+        ),
+    );
+    let rows = subsidy(&w, &[&range[..], &["--format", "csv", "f.csv"]].concat()).csv();
+    assert_eq!(rows[1][2], "'=SUM(1,2)", "{rows:?}");
+}

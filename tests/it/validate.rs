@@ -29,13 +29,13 @@ fn problems(r: &Run) -> Vec<[String; 6]> {
     let rows = r.csv();
     assert_eq!(
         rows.first().map(|h| h.join(",")).as_deref(),
-        Some("file,row,column,value,severity,code,reason,fix"),
+        Some("file,row,household_id,head_name,column,value,severity,code,reason,fix"),
         "{}",
         r.stdout
     );
     rows.iter()
         .skip(1)
-        .map(|p| [0, 1, 2, 3, 4, 5].map(|i| p[i].clone()))
+        .map(|p| [0, 1, 4, 5, 6, 7].map(|i| p[i].clone()))
         .collect()
 }
 
@@ -176,8 +176,8 @@ fn bad_cells_missing_inputs_and_duplicates_are_listed() {
     // The reason and the fix are separate columns.
     let rows = r.csv();
     let c1 = rows.iter().find(|p| p[1] == "2").expect("row 2");
-    assert_eq!(c1[6], "家庭月收入列不是有效的金额");
-    assert!(c1[7].starts_with("请只填写数字"), "{}", c1[7]);
+    assert_eq!(c1[8], "家庭月收入列不是有效的金额");
+    assert!(c1[9].starts_with("请只填写数字"), "{}", c1[9]);
 }
 
 #[test]
@@ -389,4 +389,100 @@ fn id_and_account_cells_stored_as_numbers_in_a_workbook_are_caught() {
         "the text cells of row 3 are clean: {list:?}"
     );
     assert!(r.stderr.contains("sheet \"Sheet1\""), "{}", r.stderr);
+}
+
+#[test]
+fn every_problem_line_names_its_household_and_head() {
+    let w = workdir();
+    w.copy_repo_file("examples/roster.csv", "roster.csv");
+    let r = validate(&w, &["roster.csv"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let rows = r.csv();
+    let find = |row: &str, code: &str| {
+        rows.iter()
+            .find(|p| p[1] == row && p[7] == code)
+            .unwrap_or_else(|| panic!("no {row} {code}: {rows:?}"))
+            .clone()
+    };
+    let h10 = find("11", "not_money");
+    assert_eq!(
+        h10[..6],
+        ["roster.csv", "11", "H010", "陈红", "monthly_income", "12a"]
+    );
+    let h9 = find("10", "missing_input");
+    assert_eq!((h9[2].as_str(), h9[3].as_str()), ("H009", "冯敏"));
+    let json = w
+        .run(&[
+            "validate",
+            "-p",
+            "policy.toml",
+            "--month",
+            "2022-12",
+            "roster.csv",
+            "--format",
+            "json",
+        ])
+        .json();
+    let p = json["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "not_money")
+        .expect("not_money");
+    assert_eq!(
+        (&p["household_id"], &p["head_name"]),
+        (&"H010".into(), &"陈红".into())
+    );
+    let t = w.run(&[
+        "validate",
+        "-p",
+        "policy.toml",
+        "--month",
+        "2022-12",
+        "roster.csv",
+        "--format",
+        "table",
+        "--lang",
+        "en",
+    ]);
+    let line = t
+        .stdout
+        .lines()
+        .find(|l| l.contains("12a"))
+        .unwrap_or_else(|| panic!("{}", t.stdout));
+    assert!(line.contains("H010") && line.contains("陈红"), "{line}");
+    assert!(t.stdout.contains("household") && t.stdout.contains("head"));
+
+    // a formula-like name is guarded in the CSV
+    w.write(
+        "f.csv",
+        format!("{HEADER}F1,620102,城市,1,12a,低保,\"=SUM(1,2)\",,\n"),
+    );
+    let rows = validate(&w, &["f.csv"]).csv();
+    let f = rows.iter().find(|p| p[2] == "F1").expect("F1");
+    assert_eq!(f[3], "'=SUM(1,2)");
+}
+
+#[test]
+fn a_members_file_problem_names_the_household_of_the_member() {
+    let w = workdir();
+    w.write(
+        "roster.csv",
+        format!("{HEADER}M1,620102,城市,1,800,低保,,,\n"),
+    );
+    w.write(
+        "members.csv",
+        "户编号,姓名,身份证号码,残疾等级\nM1,甲,,七级\nM9,丁,,\n",
+    );
+    let rows = validate(&w, &["roster.csv", "--members", "members.csv"]).csv();
+    let bad = rows
+        .iter()
+        .find(|p| p[0] == "members.csv" && p[7] == "bad_disability")
+        .unwrap_or_else(|| panic!("{rows:?}"));
+    assert_eq!(bad[2], "M1");
+    let orphan = rows
+        .iter()
+        .find(|p| p[7] == "member_without_household")
+        .unwrap_or_else(|| panic!("{rows:?}"));
+    assert_eq!(orphan[2], "M9");
 }
