@@ -10,13 +10,12 @@
 
 use crate::lang::Lang;
 use crate::month::Month;
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::collections::BTreeMap;
-use std::io::Write;
 
 /// Width and height of every chart, in SVG pixels.
 const SIZE: (u32, u32) = (960, 540);
@@ -532,19 +531,15 @@ fn runs(values: &[Option<Decimal>]) -> Vec<Vec<(i32, f64)>> {
     out
 }
 
-/// Writes an SVG chart to `path` atomically. Only `.svg` is written: a bitmap would need
-/// system font libraries to draw its text.
-pub fn save(path: &str, svg: &str) -> Result<()> {
+/// Refuses a `--chart` path that is not `.svg`, before anything is written: only SVG is drawn,
+/// since a bitmap would need system font libraries to draw its text.
+pub fn check_svg_path(path: &str) -> Result<()> {
     if !path.to_ascii_lowercase().ends_with(".svg") {
         bail!(
             "--chart {path}: charts are written as .svg (open them in a browser, WPS or Office); name the file *.svg (图表只输出 SVG 格式)"
         );
     }
-    let mut out = crate::output::Output::open(Some(path))
-        .with_context(|| format!("cannot create the chart {path}"))?;
-    out.write_all(svg.as_bytes())?;
-    out.commit()
-        .with_context(|| format!("cannot write the chart {path}"))
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1029,10 +1029,8 @@ pub fn run(args: CompareArgs) -> Result<i32> {
     if format == Format::Xlsx {
         bail!("compare writes table, csv or json");
     }
-    if let Some(c) = &args.chart
-        && !c.to_ascii_lowercase().ends_with(".svg")
-    {
-        bail!("--chart {c}: charts are written as .svg (图表只输出 SVG 格式)");
+    if let Some(c) = &args.chart {
+        crate::chart::check_svg_path(c)?;
     }
     // The price subsidy of each side, over the index months the compared months pay for.
     let (base_subsidy, alt_subsidy) = match &args.index {

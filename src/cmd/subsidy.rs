@@ -155,13 +155,8 @@ pub fn run(args: SubsidyArgs) -> Result<i32> {
     if to.since(from) >= 1200 {
         bail!("--from {from} --to {to}: a range of at most 100 years, please");
     }
-    if let Some(c) = &args.chart
-        && !c.to_ascii_lowercase().ends_with(".svg")
-    {
-        // Refused before anything is written, like every other usage error.
-        bail!(
-            "--chart {c}: charts are written as .svg (open them in a browser, WPS or Office); name the file *.svg (图表只输出 SVG 格式)"
-        );
+    if let Some(c) = &args.chart {
+        crate::chart::check_svg_path(c)?;
     }
     if let Some(w) = policy.check_verified(to, args.policy.strict)? {
         eprintln!("jiuzhu: warning: {w}");
