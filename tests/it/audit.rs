@@ -121,7 +121,7 @@ fn findings_roster() -> String {
         &account(5),
         "",
     );
-    // The same head enrolled as 低保 (R06) and 特困 (R07): dibao_and_tekun on R07.
+    // The same head enrolled as 低保 (R06) and 特困 (R07): dibao_and_tekun on both.
     s += &line(
         "R06",
         "1",
@@ -150,7 +150,7 @@ fn findings_roster() -> String {
         &account(7),
         "",
     );
-    // The same head in two 低保 households: duplicate_person on R09.
+    // The same head in two 低保 households: duplicate_person on R08 and R09.
     s += &line(
         "R08",
         "1",
@@ -179,7 +179,7 @@ fn findings_roster() -> String {
         &account(9),
         "",
     );
-    // Two households paid into one account: shared_bank_account on R11.
+    // Two households paid into one account: shared_bank_account on R10 and R11.
     s += &line(
         "R10",
         "1",
@@ -416,8 +416,11 @@ fn every_kind_of_finding_is_found_on_its_household_ranked_with_evidence() {
         ("discover_edge", "R03"),
         ("discover_monitored", "R04"),
         ("discover_no_income", "R05"),
+        ("dibao_and_tekun", "R06"),
         ("dibao_and_tekun", "R07"),
+        ("duplicate_person", "R08"),
         ("duplicate_person", "R09"),
+        ("shared_bank_account", "R10"),
         ("shared_bank_account", "R11"),
         ("amount_differs", "R12"),
         ("malformed_id", "R13"),
@@ -427,10 +430,10 @@ fn every_kind_of_finding_is_found_on_its_household_ranked_with_evidence() {
     ];
     assert_eq!(
         found, expected,
-        "one finding per planted problem, in rank order"
+        "one finding per planted problem (on each household of a duplicate), in rank order"
     );
     let ranks: Vec<u32> = rows[1..].iter().map(|r| r[0].parse().unwrap()).collect();
-    assert!(ranks.windows(2).all(|w| w[0] < w[1]), "{ranks:?}");
+    assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
     let get = |code: &str| rows.iter().find(|r| r[1] == code).unwrap();
     let review = get("to_review");
     assert!(
@@ -450,8 +453,9 @@ fn every_kind_of_finding_is_found_on_its_household_ranked_with_evidence() {
     assert_eq!(amount[2], "high", "overpayment is high severity");
     assert_eq!(amount[8], "1742.00");
     assert!(
-        get("dibao_and_tekun")[9].contains(&format!("第 {} 行", 7)),
-        "names the other row"
+        get("dibao_and_tekun")[9].contains("第 8 行户 R07"),
+        "names the other household by id and row: {}",
+        get("dibao_and_tekun")[9]
     );
     assert!(
         get("dibao_and_tekun")[9].contains(&id(6)),
@@ -473,12 +477,12 @@ fn every_kind_of_finding_is_found_on_its_household_ranked_with_evidence() {
     assert!(!get("to_enrol")[11].is_empty(), "an action is suggested");
     // Summary on stderr, by finding and by township.
     assert!(
-        r.stderr.contains("核查 16 户，发现 13 项问题"),
+        r.stderr.contains("核查 16 户，发现 16 项问题，涉及 16 户"),
         "{}",
         r.stderr
     );
     assert!(
-        r.stderr.contains("城关镇 7:") && r.stderr.contains("七里河街道 6:"),
+        r.stderr.contains("城关镇 9:") && r.stderr.contains("七里河街道 7:"),
         "{}",
         r.stderr
     );
@@ -515,7 +519,7 @@ fn json_and_table_carry_the_same_findings_and_tables_mask_id_numbers() {
     assert_eq!(j.code, 1);
     let v = j.json();
     let f = v["findings"].as_array().unwrap();
-    assert_eq!(f.len(), 13);
+    assert_eq!(f.len(), 16);
     assert_eq!(f[0]["code"], "to_review");
     assert_eq!(v["summary"]["by_code"]["amount_differs"], "1");
     assert_eq!(v["policy"], "兰州市 2022");
@@ -647,7 +651,9 @@ fn members_bring_every_person_into_the_duplicate_and_list_checks() {
     assert_eq!(
         found,
         [
+            ("dibao_and_tekun", "M03"),
             ("dibao_and_tekun", "M04"),
+            ("duplicate_person", "M01"),
             ("duplicate_person", "M02"),
             ("duplicate_person", "M06"),
             ("against_list", "M05"),
@@ -663,8 +669,13 @@ fn members_bring_every_person_into_the_duplicate_and_list_checks() {
     };
     let dup = evidence("M02", "duplicate_person");
     assert!(
-        dup.contains("成员 乙") && dup.contains(&id(31)) && dup.contains("第 2 行"),
-        "names the person, the ID and the earlier household's row: {dup}"
+        dup.contains("成员 乙") && dup.contains(&id(31)) && dup.contains("第 2 行户 M01"),
+        "names the person, the ID and the earlier household by id and row: {dup}"
+    );
+    let earlier = evidence("M01", "duplicate_person");
+    assert!(
+        earlier.contains("成员 乙") && earlier.contains("第 3 行户 M02"),
+        "the earlier household names the later one: {earlier}"
     );
     let both = evidence("M04", "dibao_and_tekun");
     assert!(
