@@ -1099,7 +1099,7 @@ impl Ctx<'_> {
             .map(|h| household_named(h, self.lang))
             .collect();
         match self.lang {
-            Lang::Zh => format!("银行账号 {acct} 与{}相同", named.join("、")),
+            Lang::Zh => format!("银行账号 {acct} 与{} 相同", named.join("、")),
             Lang::En => format!(
                 "bank account {acct} is also the account of {}",
                 named.join(" and ")

@@ -724,3 +724,276 @@ fn a_csv_file_written_with_o_starts_with_a_bom_unless_asked_otherwise() {
     let r = audit(&w, &["--format", "csv"]);
     assert!(r.stdout.starts_with("rank,"), "{}", r.stdout);
 }
+
+/// A roster of 低保 households (one person, income 500) with the given heads and accounts.
+fn duplicates_roster(households: &[(&str, &str, u32, u32)]) -> String {
+    let mut s = String::from(HEADER);
+    for (hh, status, head, acct) in households {
+        let (income, care) = if *status == "tekun" {
+            ("", "partial")
+        } else {
+            ("500", "")
+        };
+        s += &line(
+            hh,
+            "1",
+            income,
+            status,
+            "",
+            care,
+            "",
+            "",
+            "城关镇",
+            &id(*head),
+            &account(*acct),
+            "",
+        );
+    }
+    s
+}
+
+/// The (code, household_id, evidence) of each finding, from csv (`r.csv()`) rows.
+fn findings_of(rows: &[Vec<String>]) -> Vec<(String, String, String)> {
+    rows[1..]
+        .iter()
+        .map(|r| (r[1].clone(), r[3].clone(), r[9].clone()))
+        .collect()
+}
+
+/// The same, from a json run.
+fn json_findings_of(v: &serde_json::Value) -> Vec<(String, String, String)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap().to_string();
+            (s("code"), s("household_id"), s("evidence"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_head_of_two_households_is_found_on_both_each_naming_the_other_by_id_and_row() {
+    // D02 (row 3) and D04 (row 5) share a head; D03 (row 4) is a 特困 household whose head
+    // also heads the 低保 household D05 (row 6).
+    let w = workdir(&duplicates_roster(&[
+        ("D01", "dibao", 41, 41),
+        ("D02", "dibao", 42, 42),
+        ("D03", "tekun", 43, 43),
+        ("D04", "dibao", 42, 44),
+        ("D05", "dibao", 43, 45),
+    ]));
+    let r = audit(&w, &["--format", "csv"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found = findings_of(&r.csv());
+    let codes: Vec<(&str, &str)> = found
+        .iter()
+        .map(|(c, h, _)| (c.as_str(), h.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("dibao_and_tekun", "D03"),
+            ("dibao_and_tekun", "D05"),
+            ("duplicate_person", "D02"),
+            ("duplicate_person", "D04"),
+        ],
+        "every household involved has its finding, in row order within a kind"
+    );
+    let ev = |hh: &str| &found.iter().find(|f| f.1 == hh).unwrap().2;
+    assert_eq!(
+        ev("D02"),
+        &format!(
+            "户主身份证号 {} 也是第 5 行户 D04（保障类别低保）的户主；本户保障类别低保",
+            id(42)
+        )
+    );
+    assert_eq!(
+        ev("D04"),
+        &format!(
+            "户主身份证号 {} 也是第 3 行户 D02（保障类别低保）的户主；本户保障类别低保",
+            id(42)
+        )
+    );
+    assert!(
+        ev("D03").contains("第 6 行户 D05（保障类别低保）")
+            && ev("D03").contains("本户保障类别特困"),
+        "{}",
+        ev("D03")
+    );
+    assert!(
+        ev("D05").contains("第 4 行户 D03（保障类别特困）"),
+        "{}",
+        ev("D05")
+    );
+    assert!(
+        r.stderr.contains("发现 4 项问题，涉及 4 户"),
+        "the earlier households count as households with findings: {}",
+        r.stderr
+    );
+
+    let j = audit(&w, &["--format", "json", "--lang", "en"]);
+    assert_eq!(j.code, 1);
+    let v = j.json();
+    let found = json_findings_of(&v);
+    let ev = |hh: &str| &found.iter().find(|f| f.1 == hh).unwrap().2;
+    assert_eq!(
+        ev("D02"),
+        &format!(
+            "head ID {} also heads household D04 (row 5) enrolled as dibao; enrolment here dibao",
+            id(42)
+        )
+    );
+    assert!(ev("D04").contains("household D02 (row 3)"), "{}", ev("D04"));
+    assert!(
+        ev("D03").contains("household D05 (row 6) enrolled as dibao"),
+        "{}",
+        ev("D03")
+    );
+    assert_eq!(v["summary"]["households_with_findings"], "4");
+    assert_eq!(v["summary"]["by_code"]["duplicate_person"], "2");
+    assert_eq!(v["summary"]["by_code"]["dibao_and_tekun"], "2");
+}
+
+#[test]
+fn three_households_sharing_an_account_each_name_the_other_two() {
+    let w = workdir(&duplicates_roster(&[
+        ("B01", "dibao", 51, 50),
+        ("B02", "dibao", 52, 59),
+        ("B03", "dibao", 53, 50),
+        ("B04", "dibao", 54, 50),
+    ]));
+    let r = audit(&w, &["--format", "csv"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found = findings_of(&r.csv());
+    let acct = account(50);
+    assert_eq!(
+        found,
+        [
+            (
+                "shared_bank_account".to_string(),
+                "B01".to_string(),
+                format!("银行账号 {acct} 与第 4 行户 B03、第 5 行户 B04 相同")
+            ),
+            (
+                "shared_bank_account".to_string(),
+                "B03".to_string(),
+                format!("银行账号 {acct} 与第 2 行户 B01、第 5 行户 B04 相同")
+            ),
+            (
+                "shared_bank_account".to_string(),
+                "B04".to_string(),
+                format!("银行账号 {acct} 与第 2 行户 B01、第 4 行户 B03 相同")
+            ),
+        ]
+    );
+    let j = audit(&w, &["--format", "json", "--lang", "en"]);
+    let found = json_findings_of(&j.json());
+    let evidence: Vec<&str> = found.iter().map(|f| f.2.as_str()).collect();
+    assert_eq!(
+        evidence,
+        [
+            format!(
+                "bank account {acct} is also the account of household B03 (row 4) and household B04 (row 5)"
+            ),
+            format!(
+                "bank account {acct} is also the account of household B01 (row 2) and household B04 (row 5)"
+            ),
+            format!(
+                "bank account {acct} is also the account of household B01 (row 2) and household B03 (row 4)"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_person_in_two_households_of_the_members_file_is_named_on_both_in_english_json() {
+    let w = members_workdir(true);
+    let r = audit(
+        &w,
+        &[
+            "--members",
+            "members.csv",
+            "--format",
+            "json",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found = json_findings_of(&r.json());
+    let ev = |hh: &str, code: &str| {
+        found
+            .iter()
+            .find(|f| f.1 == hh && f.0 == code)
+            .map(|f| f.2.clone())
+            .unwrap_or_else(|| panic!("no {code} on {hh}: {found:?}"))
+    };
+    let m01 = ev("M01", "duplicate_person");
+    assert!(
+        m01.starts_with("member 乙 (")
+            && m01.contains(&id(31))
+            && m01.contains("is also in household M02 (row 3) enrolled as dibao"),
+        "{m01}"
+    );
+    let m02 = ev("M02", "duplicate_person");
+    assert!(m02.contains("household M01 (row 2)"), "{m02}");
+    // 丁 heads the 特困 household M03 (named 户主M03 in the roster) and is a member of M04.
+    let m03 = ev("M03", "dibao_and_tekun");
+    assert!(
+        m03.starts_with("head 户主M03 (")
+            && m03.contains("household M04 (row 5) enrolled as dibao")
+            && m03.ends_with("enrolment here tekun"),
+        "{m03}"
+    );
+    let m04 = ev("M04", "dibao_and_tekun");
+    assert!(
+        m04.starts_with("member 丁 (") && m04.contains("household M03 (row 4) enrolled as tekun"),
+        "{m04}"
+    );
+}
+
+#[test]
+fn a_roster_from_stdin_names_every_household_of_a_duplicate() {
+    let roster = duplicates_roster(&[
+        ("S01", "dibao", 61, 61),
+        ("S02", "dibao", 61, 62),
+        ("S03", "dibao", 63, 62),
+    ]);
+    let w = workdir(&roster);
+    let r = w.run_with_stdin(
+        &[
+            "audit",
+            "-p",
+            "policy.toml",
+            "-",
+            "--month",
+            "2022-12",
+            "--format",
+            "csv",
+        ],
+        Some(roster.as_bytes()),
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found = findings_of(&r.csv());
+    let codes: Vec<(&str, &str)> = found
+        .iter()
+        .map(|(c, h, _)| (c.as_str(), h.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("duplicate_person", "S01"),
+            ("duplicate_person", "S02"),
+            ("shared_bank_account", "S02"),
+            ("shared_bank_account", "S03"),
+        ]
+    );
+    assert!(found[0].2.contains("第 3 行户 S02"), "{}", found[0].2);
+    assert!(found[1].2.contains("第 2 行户 S01"), "{}", found[1].2);
+    assert!(found[2].2.contains("第 4 行户 S03"), "{}", found[2].2);
+    assert!(found[3].2.contains("第 3 行户 S02"), "{}", found[3].2);
+    // the same findings as from the file
+    assert_eq!(audit(&w, &["--format", "csv"]).stdout, r.stdout);
+}
