@@ -1051,14 +1051,20 @@ impl Ctx<'_> {
                     household_named(h, self.lang),
                     status_zh(h.status)
                 ),
+                Lang::En if h.household_id.is_empty() => format!(
+                    "the household on row {} (enrolled as {})",
+                    h.row,
+                    h.status.name()
+                ),
                 Lang::En => format!(
-                    "{} enrolled as {}",
-                    household_named(h, self.lang),
+                    "household {} (row {}, enrolled as {})",
+                    h.household_id,
+                    h.row,
                     h.status.name()
                 ),
             })
             .collect();
-        named.join(self.lang.pick("、", "; "))
+        named.join(self.lang.pick("、", " and "))
     }
 
     /// The evidence of `duplicate_person` / `dibao_and_tekun` for household `head`, naming
@@ -1388,16 +1394,34 @@ impl Seen {
             .collect();
         let mut newly = std::collections::HashSet::new();
         for (seq, g) in self.groups.into_iter().enumerate() {
-            let Some(first) = firsts.get(&g.first.0) else {
-                continue;
+            // The first row is always in the spill file; were it not (a line number beyond
+            // what the packed word holds), the later households still get their findings,
+            // naming the first one by its row.
+            let (mut all, skip) = match firsts.get(&g.first.0) {
+                Some(first) => {
+                    if !first.had_findings {
+                        newly.insert(first.head.row);
+                    }
+                    let who = (!g.account).then(|| ctx.who_in(first, &g.key)).flatten();
+                    (vec![(first.head.clone(), who)], None)
+                }
+                None => {
+                    let head = Head {
+                        household_id: String::new(),
+                        row: g.first.0,
+                        township: String::new(),
+                        status: g.first.1,
+                        decision: Decision::Undetermined,
+                        monthly_total: None,
+                    };
+                    (vec![(head, None)], Some(0))
+                }
             };
-            if !first.had_findings {
-                newly.insert(first.head.row);
-            }
-            let first_who = (!g.account).then(|| ctx.who_in(first, &g.key)).flatten();
-            let mut all = vec![(first.head.clone(), first_who)];
             all.extend(g.later);
             for (i, (head, who)) in all.iter().enumerate() {
+                if skip == Some(i) {
+                    continue;
+                }
                 let others: Vec<&Head> = all
                     .iter()
                     .enumerate()

@@ -786,7 +786,14 @@ fn a_head_of_two_households_is_found_on_both_each_naming_the_other_by_id_and_row
     ]));
     let r = audit(&w, &["--format", "csv"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    let found = findings_of(&r.csv());
+    let rows = r.csv();
+    // The earlier household's row carries its own columns, as any finding does.
+    let columns = |hh: &str| rows.iter().find(|r| r[3] == hh).unwrap()[4..9].to_vec();
+    assert_eq!(columns("D02")[0], "3");
+    assert_eq!(columns("D02")[1..], columns("D04")[1..]);
+    assert_eq!(columns("D03")[1..4], ["城关镇", "tekun", "tekun"]);
+    assert!(!columns("D03")[4].is_empty(), "{:?}", columns("D03"));
+    let found = findings_of(&rows);
     let codes: Vec<(&str, &str)> = found
         .iter()
         .map(|(c, h, _)| (c.as_str(), h.as_str()))
@@ -841,13 +848,13 @@ fn a_head_of_two_households_is_found_on_both_each_naming_the_other_by_id_and_row
     assert_eq!(
         ev("D02"),
         &format!(
-            "head ID {} also heads household D04 (row 5) enrolled as dibao; enrolment here dibao",
+            "head ID {} also heads household D04 (row 5, enrolled as dibao); enrolment here dibao",
             id(42)
         )
     );
-    assert!(ev("D04").contains("household D02 (row 3)"), "{}", ev("D04"));
+    assert!(ev("D04").contains("household D02 (row 3, enrolled as dibao)"), "{}", ev("D04"));
     assert!(
-        ev("D03").contains("household D05 (row 6) enrolled as dibao"),
+        ev("D03").contains("household D05 (row 6, enrolled as dibao)"),
         "{}",
         ev("D03")
     );
@@ -934,22 +941,22 @@ fn a_person_in_two_households_of_the_members_file_is_named_on_both_in_english_js
     assert!(
         m01.starts_with("member 乙 (")
             && m01.contains(&id(31))
-            && m01.contains("is also in household M02 (row 3) enrolled as dibao"),
+            && m01.contains("is also in household M02 (row 3, enrolled as dibao)"),
         "{m01}"
     );
     let m02 = ev("M02", "duplicate_person");
-    assert!(m02.contains("household M01 (row 2)"), "{m02}");
+    assert!(m02.contains("household M01 (row 2, enrolled as dibao)"), "{m02}");
     // 丁 heads the 特困 household M03 (named 户主M03 in the roster) and is a member of M04.
     let m03 = ev("M03", "dibao_and_tekun");
     assert!(
         m03.starts_with("head 户主M03 (")
-            && m03.contains("household M04 (row 5) enrolled as dibao")
+            && m03.contains("household M04 (row 5, enrolled as dibao)")
             && m03.ends_with("enrolment here tekun"),
         "{m03}"
     );
     let m04 = ev("M04", "dibao_and_tekun");
     assert!(
-        m04.starts_with("member 丁 (") && m04.contains("household M03 (row 4) enrolled as tekun"),
+        m04.starts_with("member 丁 (") && m04.contains("household M03 (row 4, enrolled as tekun)"),
         "{m04}"
     );
 }
