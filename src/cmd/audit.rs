@@ -16,6 +16,11 @@
 //! rank order at the end. `--against` lists are held whole (a fingerprint and the entry's line,
 //! label and date per listed person).
 //!
+//! A duplicate is reported on every household involved, each naming the others by household id
+//! and row: every row's household is spilled to a temporary file in row order, the duplicate
+//! groups (few) are held, and at the end the file is read once for the groups' first rows and
+//! the duplicate kinds are written, in row order within each kind.
+//!
 //! With `--members`, every person of a household (head or not) is a key of the person map, so
 //! it holds one 12-byte entry per distinct person: about 13.5 bytes per person, beside the members
 //! file itself, which the join holds whole (see [`crate::household::members`]).
