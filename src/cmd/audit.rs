@@ -510,7 +510,8 @@ struct Audited {
     /// the head, then (with `--members`) every other person of the household, once each
     persons: Vec<Who>,
     account: Option<(u64, String)>,
-    /// 户主姓名 and 户主身份证号 as written, for the spill file
+    /// 户主姓名 and 户主身份证号 as written, for the spill file (with `--members` only: without
+    /// it, the evidence names the other households only)
     head_name: String,
     head_id: String,
 }
@@ -550,7 +551,8 @@ impl Ctx<'_> {
     }
 
     fn audit_row(&self, row: &Row) -> Audited {
-        let (h, ev) = super::check::evaluate_row(self.policy, self.params, self.parser, row, false);
+        let (mut h, ev) =
+            super::check::evaluate_row(self.policy, self.params, self.parser, row, false);
         let head = Head {
             household_id: h.id.clone(),
             row: h.row,
@@ -657,6 +659,7 @@ impl Ctx<'_> {
                 }
             }
         }
+        let keep_names = self.parser.members().is_some();
         Audited {
             findings: found
                 .into_iter()
@@ -670,8 +673,13 @@ impl Ctx<'_> {
             head,
             persons,
             account: account_key(&h.bank_account).map(|k| (fingerprint(ACCOUNT, &k), k)),
-            head_name: h.head_name.clone(),
-            head_id: h.head_id.clone(),
+            // only a members file makes the earlier household's person worth naming
+            head_name: keep_names
+                .then(|| std::mem::take(&mut h.head_name))
+                .unwrap_or_default(),
+            head_id: keep_names
+                .then(|| std::mem::take(&mut h.head_id))
+                .unwrap_or_default(),
         }
     }
 
@@ -1238,6 +1246,8 @@ impl RowRecord {
     fn write(out: &mut Vec<u8>, a: &Audited, had_findings: bool) {
         let h = &a.head;
         out.clear();
+        // the record's length, filled in below
+        out.extend_from_slice(&[0; 4]);
         out.extend_from_slice(&h.row.to_le_bytes());
         out.push((pack(0, h.status) & 7) as u8);
         let d = Decision::ALL
@@ -1258,37 +1268,53 @@ impl RowRecord {
             out.extend_from_slice(&len.to_le_bytes());
             out.extend_from_slice(&s.as_bytes()[..len as usize]);
         }
+        let len = u32::try_from(out.len() - 4).unwrap_or(u32::MAX);
+        out[..4].copy_from_slice(&len.to_le_bytes());
     }
 
     /// The next record, or `None` at the end of the file.
-    fn read(r: &mut impl Read) -> Result<Option<RowRecord>> {
-        let mut row = [0u8; 8];
-        match r.read_exact(&mut row) {
+    /// The row of the next record and, when `wanted` says so, the record; `None` at the end
+    /// of the file. A record not wanted is skipped through `scratch`, without allocating.
+    fn read(
+        r: &mut impl Read,
+        scratch: &mut Vec<u8>,
+        wanted: impl Fn(u64) -> bool,
+    ) -> Result<Option<Option<RowRecord>>> {
+        let mut len = [0u8; 4];
+        match r.read_exact(&mut len) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
             Err(e) => return Err(e.into()),
         }
-        let mut flags = [0u8; 4];
-        r.read_exact(&mut flags)?;
+        scratch.resize(u32::from_le_bytes(len) as usize, 0);
+        r.read_exact(scratch)?;
+        let mut at = 0;
+        let mut take = |n: usize| -> Result<&[u8]> {
+            let b = scratch
+                .get(at..at + n)
+                .context("the temporary file of rows is damaged")?;
+            at += n;
+            Ok(b)
+        };
+        let row = u64::from_le_bytes(take(8)?.try_into()?);
+        if !wanted(row) {
+            return Ok(Some(None));
+        }
+        let flags: [u8; 4] = take(4)?.try_into()?;
         let monthly_total = if flags[3] == 1 {
-            let mut v = [0u8; 16];
-            r.read_exact(&mut v)?;
-            Some(Decimal::deserialize(v))
+            Some(Decimal::deserialize(take(16)?.try_into()?))
         } else {
             None
         };
         let mut text = || -> Result<String> {
-            let mut len = [0u8; 4];
-            r.read_exact(&mut len)?;
-            let mut s = vec![0u8; u32::from_le_bytes(len) as usize];
-            r.read_exact(&mut s)?;
-            Ok(String::from_utf8_lossy(&s).into_owned())
+            let len = u32::from_le_bytes(take(4)?.try_into()?) as usize;
+            Ok(String::from_utf8_lossy(take(len)?).into_owned())
         };
         let (household_id, township, head_name, head_id) = (text()?, text()?, text()?, text()?);
-        Ok(Some(RowRecord {
+        Ok(Some(Some(RowRecord {
             head: Head {
                 household_id,
-                row: u64::from_le_bytes(row),
+                row,
                 township,
                 status: unpack(u32::from(flags[0])).1,
                 decision: Decision::ALL
@@ -1300,7 +1326,7 @@ impl RowRecord {
             head_name,
             head_id,
             had_findings: flags[2] == 1,
-        }))
+        })))
     }
 }
 
@@ -1386,8 +1412,11 @@ impl Seen {
         if !wanted.is_empty() {
             f.rewind()?;
             let mut r = std::io::BufReader::with_capacity(1 << 16, f);
-            while let Some(rec) = RowRecord::read(&mut r)? {
-                if wanted.contains(&rec.head.row) {
+            let mut scratch = Vec::with_capacity(256);
+            while let Some(rec) =
+                RowRecord::read(&mut r, &mut scratch, |row| wanted.contains(&row))?
+            {
+                if let Some(rec) = rec {
                     firsts.insert(rec.head.row, rec);
                 }
             }
