@@ -659,7 +659,15 @@ impl Ctx<'_> {
                 }
             }
         }
-        let keep_names = self.parser.members().is_some();
+        // only a members file makes the earlier household's person worth naming
+        let (head_name, head_id) = if self.parser.members().is_some() {
+            (
+                std::mem::take(&mut h.head_name),
+                std::mem::take(&mut h.head_id),
+            )
+        } else {
+            (String::new(), String::new())
+        };
         Audited {
             findings: found
                 .into_iter()
@@ -673,13 +681,8 @@ impl Ctx<'_> {
             head,
             persons,
             account: account_key(&h.bank_account).map(|k| (fingerprint(ACCOUNT, &k), k)),
-            // only a members file makes the earlier household's person worth naming
-            head_name: keep_names
-                .then(|| std::mem::take(&mut h.head_name))
-                .unwrap_or_default(),
-            head_id: keep_names
-                .then(|| std::mem::take(&mut h.head_id))
-                .unwrap_or_default(),
+            head_name,
+            head_id,
         }
     }
 
