@@ -852,7 +852,11 @@ fn a_head_of_two_households_is_found_on_both_each_naming_the_other_by_id_and_row
             id(42)
         )
     );
-    assert!(ev("D04").contains("household D02 (row 3, enrolled as dibao)"), "{}", ev("D04"));
+    assert!(
+        ev("D04").contains("household D02 (row 3, enrolled as dibao)"),
+        "{}",
+        ev("D04")
+    );
     assert!(
         ev("D03").contains("household D05 (row 6, enrolled as dibao)"),
         "{}",
@@ -945,7 +949,10 @@ fn a_person_in_two_households_of_the_members_file_is_named_on_both_in_english_js
         "{m01}"
     );
     let m02 = ev("M02", "duplicate_person");
-    assert!(m02.contains("household M01 (row 2, enrolled as dibao)"), "{m02}");
+    assert!(
+        m02.contains("household M01 (row 2, enrolled as dibao)"),
+        "{m02}"
+    );
     // 丁 heads the 特困 household M03 (named 户主M03 in the roster) and is a member of M04.
     let m03 = ev("M03", "dibao_and_tekun");
     assert!(
