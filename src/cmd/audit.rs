@@ -16,6 +16,11 @@
 //! rank order at the end. `--against` lists are held whole (a fingerprint and the entry's line,
 //! label and date per listed person).
 //!
+//! A duplicate is reported on every household involved, each naming the others by household id
+//! and row: every row's household is spilled to a temporary file in row order, the duplicate
+//! groups (few) are held, and at the end the file is read once for the groups' first rows and
+//! the duplicate kinds are written, in row order within each kind.
+//!
 //! With `--members`, every person of a household (head or not) is a key of the person map, so
 //! it holds one 12-byte entry per distinct person: about 13.5 bytes per person, beside the members
 //! file itself, which the join holds whole (see [`crate::household::members`]).
@@ -505,9 +510,14 @@ struct Audited {
     /// the head, then (with `--members`) every other person of the household, once each
     persons: Vec<Who>,
     account: Option<(u64, String)>,
+    /// 户主姓名 and 户主身份证号 as written, for the spill file (with `--members` only: without
+    /// it, the evidence names the other households only)
+    head_name: String,
+    head_id: String,
 }
 
 /// A person of a household, as the duplicate and list checks know them.
+#[derive(Clone)]
 struct Who {
     /// fingerprint of `key`
     fp: u64,
@@ -541,7 +551,8 @@ impl Ctx<'_> {
     }
 
     fn audit_row(&self, row: &Row) -> Audited {
-        let (h, ev) = super::check::evaluate_row(self.policy, self.params, self.parser, row, false);
+        let (mut h, ev) =
+            super::check::evaluate_row(self.policy, self.params, self.parser, row, false);
         let head = Head {
             household_id: h.id.clone(),
             row: h.row,
@@ -648,6 +659,15 @@ impl Ctx<'_> {
                 }
             }
         }
+        // only a members file makes the earlier household's person worth naming
+        let (head_name, head_id) = if self.parser.members().is_some() {
+            (
+                std::mem::take(&mut h.head_name),
+                std::mem::take(&mut h.head_id),
+            )
+        } else {
+            (String::new(), String::new())
+        };
         Audited {
             findings: found
                 .into_iter()
@@ -661,6 +681,8 @@ impl Ctx<'_> {
             head,
             persons,
             account: account_key(&h.bank_account).map(|k| (fingerprint(ACCOUNT, &k), k)),
+            head_name,
+            head_id,
         }
     }
 
@@ -1004,6 +1026,108 @@ impl Ctx<'_> {
             ),
         }
     }
+
+    /// The person of key `key` as the household of a spilled row knows them: its head (by
+    /// `head_id`) or, with `--members`, one of its person rows.
+    fn who_in(&self, r: &RowRecord, key: &str) -> Option<Who> {
+        let is_head = person_key(&r.head_id, self.today).as_deref() == Some(key);
+        let p = self
+            .parser
+            .members()
+            .filter(|_| !r.head.household_id.is_empty())
+            .and_then(|j| j.members().household(&r.head.household_id))
+            .unwrap_or(&[])
+            .iter()
+            .find(|p| person_key(&p.id_number, self.today).as_deref() == Some(key));
+        if !is_head && p.is_none() {
+            return None;
+        }
+        let name = match p {
+            Some(p) if !is_head || r.head_name.is_empty() => p.name.clone(),
+            _ => r.head_name.clone(),
+        };
+        Some(Who {
+            fp: fingerprint(PERSON, key),
+            key: key.to_string(),
+            name,
+            is_head,
+            member_row: p.map(|p| p.row),
+            covered: p.is_none_or(|p| p.covered),
+        })
+    }
+
+    /// The other households of a duplicate, with their enrolment:
+    /// `第 2 行户 H001（保障类别低保）、第 9 行户 H009（保障类别特困）`.
+    fn others_enrolled(&self, others: &[&Head]) -> String {
+        let named: Vec<String> = others
+            .iter()
+            .map(|h| match self.lang {
+                Lang::Zh => format!(
+                    "{}（保障类别{}）",
+                    household_named(h, self.lang),
+                    status_zh(h.status)
+                ),
+                Lang::En if h.household_id.is_empty() => format!(
+                    "the household on row {} (enrolled as {})",
+                    h.row,
+                    h.status.name()
+                ),
+                Lang::En => format!(
+                    "household {} (row {}, enrolled as {})",
+                    h.household_id,
+                    h.row,
+                    h.status.name()
+                ),
+            })
+            .collect();
+        named.join(self.lang.pick("、", " and "))
+    }
+
+    /// The evidence of `duplicate_person` / `dibao_and_tekun` for household `head`, naming
+    /// every other household of the group.
+    fn person_evidence(
+        &self,
+        key: &str,
+        head: &Head,
+        who: Option<&Who>,
+        others: &[&Head],
+    ) -> String {
+        let id = self.shown(key);
+        let there = self.others_enrolled(others);
+        let (zh, en) = (status_zh(head.status), head.status.name());
+        match (self.parser.members().is_some(), who) {
+            (true, Some(who)) => match self.lang {
+                Lang::Zh => format!("{}也在{there}；本户保障类别{zh}", self.who(who)),
+                Lang::En => format!("{} is also in {there}; enrolment here {en}", self.who(who)),
+            },
+            (true, None) => match self.lang {
+                Lang::Zh => format!("身份证号 {id} 也在{there}；本户保障类别{zh}"),
+                Lang::En => format!("ID {id} is also in {there}; enrolment here {en}"),
+            },
+            (false, _) => match self.lang {
+                Lang::Zh => format!("户主身份证号 {id} 也是{there}的户主；本户保障类别{zh}"),
+                Lang::En => {
+                    format!("head ID {id} also heads {there}; enrolment here {en}")
+                }
+            },
+        }
+    }
+
+    /// The evidence of `shared_bank_account`, naming every other household with the account.
+    fn account_evidence(&self, key: &str, others: &[&Head]) -> String {
+        let acct = self.shown(key);
+        let named: Vec<String> = others
+            .iter()
+            .map(|h| household_named(h, self.lang))
+            .collect();
+        match self.lang {
+            Lang::Zh => format!("银行账号 {acct} 与{} 相同", named.join("、")),
+            Lang::En => format!(
+                "bank account {acct} is also the account of {}",
+                named.join(" and ")
+            ),
+        }
+    }
 }
 
 /// The keys seen so far (fingerprints), each with the packed word of the row it was first
@@ -1083,88 +1207,304 @@ impl FirstSeen {
     }
 }
 
-/// The per-roster state of the duplicate checks: one packed word per key seen.
-#[derive(Default)]
+/// The per-roster state of the duplicate checks: one packed word per key seen, every row's
+/// household spilled to a temporary file (read once at the end), and the duplicate groups
+/// found, which are few: proportional to the duplicates, not to the households.
 struct Seen {
     persons: FirstSeen,
     accounts: FirstSeen,
+    /// every row's household, in row order (see [`RowRecord`])
+    rows: BufWriter<std::fs::File>,
+    record: Vec<u8>,
+    /// (account?, fingerprint) → index in `groups`
+    index: HashMap<(bool, u64), usize>,
+    groups: Vec<Group>,
+    /// findings of the duplicate kinds met while streaming (a person listed twice in one
+    /// household), held so that their kinds come out in row order with the groups' findings
+    held: Vec<Finding>,
+}
+
+/// The households that share one key (a person's ID number or a bank account).
+struct Group {
+    account: bool,
+    /// the normalised key (ID number or account)
+    key: String,
+    /// the row the key was first seen on, and its enrolment
+    first: (u64, Status),
+    /// the later households, in row order, with the person as each knows them
+    later: Vec<(Head, Option<Who>)>,
+}
+
+/// The fields of a row's household kept in the spill file, to write the findings of the
+/// earlier household of a duplicate at the end.
+struct RowRecord {
+    head: Head,
+    head_name: String,
+    head_id: String,
+    /// whether the row had a finding while streaming
+    had_findings: bool,
+}
+
+impl RowRecord {
+    fn write(out: &mut Vec<u8>, a: &Audited, had_findings: bool) {
+        let h = &a.head;
+        out.clear();
+        // the record's length, filled in below
+        out.extend_from_slice(&[0; 4]);
+        out.extend_from_slice(&h.row.to_le_bytes());
+        out.push((pack(0, h.status) & 7) as u8);
+        let d = Decision::ALL
+            .iter()
+            .position(|d| *d == h.decision)
+            .unwrap_or(0);
+        out.push(u8::try_from(d).unwrap_or(0));
+        out.push(u8::from(had_findings));
+        match h.monthly_total {
+            Some(v) => {
+                out.push(1);
+                out.extend_from_slice(&v.serialize());
+            }
+            None => out.push(0),
+        }
+        for s in [&h.household_id, &h.township, &a.head_name, &a.head_id] {
+            let len = u32::try_from(s.len()).unwrap_or(u32::MAX);
+            out.extend_from_slice(&len.to_le_bytes());
+            out.extend_from_slice(&s.as_bytes()[..len as usize]);
+        }
+        let len = u32::try_from(out.len() - 4).unwrap_or(u32::MAX);
+        out[..4].copy_from_slice(&len.to_le_bytes());
+    }
+
+    /// The next record, or `None` at the end of the file.
+    /// The row of the next record and, when `wanted` says so, the record; `None` at the end
+    /// of the file. A record not wanted is skipped through `scratch`, without allocating.
+    fn read(
+        r: &mut impl Read,
+        scratch: &mut Vec<u8>,
+        wanted: impl Fn(u64) -> bool,
+    ) -> Result<Option<Option<RowRecord>>> {
+        let mut len = [0u8; 4];
+        match r.read_exact(&mut len) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+            Err(e) => return Err(e.into()),
+        }
+        scratch.resize(u32::from_le_bytes(len) as usize, 0);
+        r.read_exact(scratch)?;
+        let mut at = 0;
+        let mut take = |n: usize| -> Result<&[u8]> {
+            let b = scratch
+                .get(at..at + n)
+                .context("the temporary file of rows is damaged")?;
+            at += n;
+            Ok(b)
+        };
+        let row = u64::from_le_bytes(take(8)?.try_into()?);
+        if !wanted(row) {
+            return Ok(Some(None));
+        }
+        let flags: [u8; 4] = take(4)?.try_into()?;
+        let monthly_total = if flags[3] == 1 {
+            Some(Decimal::deserialize(take(16)?.try_into()?))
+        } else {
+            None
+        };
+        let mut text = || -> Result<String> {
+            let len = u32::from_le_bytes(take(4)?.try_into()?) as usize;
+            Ok(String::from_utf8_lossy(take(len)?).into_owned())
+        };
+        let (household_id, township, head_name, head_id) = (text()?, text()?, text()?, text()?);
+        Ok(Some(Some(RowRecord {
+            head: Head {
+                household_id,
+                row,
+                township,
+                status: unpack(u32::from(flags[0])).1,
+                decision: Decision::ALL
+                    .get(usize::from(flags[1]))
+                    .copied()
+                    .unwrap_or(Decision::Invalid),
+                monthly_total,
+            },
+            head_name,
+            head_id,
+            had_findings: flags[2] == 1,
+        })))
+    }
+}
+
+/// `第 2 行户 H001` / `household H001 (row 2)`; a household without an id by its row.
+fn household_named(h: &Head, lang: Lang) -> String {
+    let (id, row) = (&h.household_id, h.row);
+    match (lang, id.is_empty()) {
+        (Lang::Zh, false) => format!("第 {row} 行户 {id}"),
+        (Lang::Zh, true) => format!("第 {row} 行那户"),
+        (Lang::En, false) => format!("household {id} (row {row})"),
+        (Lang::En, true) => format!("the household on row {row}"),
+    }
 }
 
 impl Seen {
-    /// Records the row's keys and returns the duplicate findings for it (on the later row,
-    /// naming the earlier one).
-    fn check(&mut self, a: &Audited, ctx: &Ctx) -> Vec<Finding> {
-        let mut out = Vec::new();
+    fn new() -> Result<Seen> {
+        let f = tempfile::tempfile().context("cannot create a temporary file")?;
+        Ok(Seen {
+            persons: FirstSeen::default(),
+            accounts: FirstSeen::default(),
+            rows: BufWriter::with_capacity(1 << 16, f),
+            record: Vec::with_capacity(128),
+            index: HashMap::new(),
+            groups: Vec::new(),
+            held: Vec::new(),
+        })
+    }
+
+    /// Whether a finding of this kind waits for the end of the roster (the duplicate kinds).
+    fn deferred(kind: Kind) -> bool {
+        matches!(
+            kind,
+            Kind::DibaoAndTekun | Kind::DuplicatePerson | Kind::SharedBankAccount
+        )
+    }
+
+    /// Records the row's keys (a key seen before puts the row into that key's group) and
+    /// the row's household in the spill file; returns whether the row is in a group.
+    fn check(&mut self, a: &Audited, has_findings: bool) -> Result<bool> {
         let word = pack(a.head.row, a.head.status);
+        let mut dup = false;
+        let mut hits: Vec<(bool, u64, u32, String, Option<Who>)> = Vec::new();
         for who in &a.persons {
             let first = self.persons.first_or_insert(who.fp, word);
             if first != word {
-                let (line, status) = unpack(first);
-                let both = [status, a.head.status];
-                let kind = if both.contains(&Status::Dibao) && both.contains(&Status::Tekun) {
-                    Kind::DibaoAndTekun
-                } else {
-                    Kind::DuplicatePerson
-                };
-                let id = ctx.shown(&who.key);
-                // With a members file the earlier household may hold the person as its head
-                // or as a member: only its row and enrolment are remembered (see Memory).
-                let evidence = if ctx.parser.members().is_some() {
-                    match ctx.lang {
-                        Lang::Zh => format!(
-                            "{}也在第 {line} 行那户；本户保障类别{}，那户{}",
-                            ctx.who(who),
-                            status_zh(a.head.status),
-                            status_zh(status)
-                        ),
-                        Lang::En => format!(
-                            "{} is also in the household on row {line}; enrolment here {}, there {}",
-                            ctx.who(who),
-                            a.head.status.name(),
-                            status.name()
-                        ),
-                    }
-                } else {
-                    match ctx.lang {
-                        Lang::Zh => format!(
-                            "户主身份证号 {id} 也是第 {line} 行那户的户主；本户保障类别{}，那户{}",
-                            status_zh(a.head.status),
-                            status_zh(status)
-                        ),
-                        Lang::En => format!(
-                            "head ID {id} also heads the household on row {line}; enrolment here {}, there {}",
-                            a.head.status.name(),
-                            status.name()
-                        ),
-                    }
-                };
-                out.push(Finding {
-                    kind,
-                    severity: kind.severity(),
-                    head: a.head.clone(),
-                    evidence,
-                });
+                hits.push((false, who.fp, first, who.key.clone(), Some(who.clone())));
             }
         }
         if let Some((fp, key)) = &a.account {
             let first = self.accounts.first_or_insert(*fp, word);
             if first != word {
-                let (line, _) = unpack(first);
-                let acct = ctx.shown(key);
-                out.push(Finding {
-                    kind: Kind::SharedBankAccount,
-                    severity: Kind::SharedBankAccount.severity(),
-                    head: a.head.clone(),
-                    evidence: match ctx.lang {
-                        Lang::Zh => format!("银行账号 {acct} 与第 {line} 行那户相同"),
-                        Lang::En => {
-                            format!("bank account {acct} is also the account of row {line}")
-                        }
-                    },
-                });
+                hits.push((true, *fp, first, key.clone(), None));
             }
         }
-        out
+        for (account, fp, first, key, who) in hits {
+            dup = true;
+            let (line, status) = unpack(first);
+            let at = *self.index.entry((account, fp)).or_insert_with(|| {
+                self.groups.push(Group {
+                    account,
+                    key,
+                    first: (line, status),
+                    later: Vec::new(),
+                });
+                self.groups.len() - 1
+            });
+            self.groups[at].later.push((a.head.clone(), who));
+        }
+        RowRecord::write(&mut self.record, a, has_findings || dup);
+        self.rows.write_all(&self.record)?;
+        Ok(dup)
+    }
+
+    /// The findings of the duplicate kinds, in rank order and row order within a kind: for
+    /// every group, one finding per household in it naming every other household by id and
+    /// row; and the findings held while streaming. Also returns how many households had no
+    /// finding while streaming and have one now (the groups' first rows).
+    fn finish(self, ctx: &Ctx) -> Result<(Vec<Finding>, u64)> {
+        let mut f = self.rows.into_inner().map_err(|e| e.into_error())?;
+        let wanted: std::collections::HashSet<u64> =
+            self.groups.iter().map(|g| g.first.0).collect();
+        let mut firsts: HashMap<u64, RowRecord> = HashMap::new();
+        if !wanted.is_empty() {
+            f.rewind()?;
+            let mut r = std::io::BufReader::with_capacity(1 << 16, f);
+            let mut scratch = Vec::with_capacity(256);
+            while let Some(rec) =
+                RowRecord::read(&mut r, &mut scratch, |row| wanted.contains(&row))?
+            {
+                if let Some(rec) = rec {
+                    firsts.insert(rec.head.row, rec);
+                }
+            }
+        }
+        let mut out: Vec<(usize, u64, usize, Finding)> = self
+            .held
+            .into_iter()
+            .map(|f| (f.kind.rank(), f.head.row, 0, f))
+            .collect();
+        let mut newly = std::collections::HashSet::new();
+        for (seq, g) in self.groups.into_iter().enumerate() {
+            // The first row is always in the spill file; were it not (a line number beyond
+            // what the packed word holds), the later households still get their findings,
+            // naming the first one by its row.
+            let (mut all, skip) = match firsts.get(&g.first.0) {
+                Some(first) => {
+                    if !first.had_findings {
+                        newly.insert(first.head.row);
+                    }
+                    let who = (!g.account).then(|| ctx.who_in(first, &g.key)).flatten();
+                    (vec![(first.head.clone(), who)], None)
+                }
+                None => {
+                    let head = Head {
+                        household_id: String::new(),
+                        row: g.first.0,
+                        township: String::new(),
+                        status: g.first.1,
+                        decision: Decision::Undetermined,
+                        monthly_total: None,
+                    };
+                    (vec![(head, None)], Some(0))
+                }
+            };
+            all.extend(g.later);
+            for (i, (head, who)) in all.iter().enumerate() {
+                if skip == Some(i) {
+                    continue;
+                }
+                let others: Vec<&Head> = all
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, (h, _))| h)
+                    .collect();
+                let (kind, evidence) = if g.account {
+                    (
+                        Kind::SharedBankAccount,
+                        ctx.account_evidence(&g.key, &others),
+                    )
+                } else {
+                    let pair = |s: Status| {
+                        matches!(
+                            (head.status, s),
+                            (Status::Dibao, Status::Tekun) | (Status::Tekun, Status::Dibao)
+                        )
+                    };
+                    let kind = if others.iter().any(|o| pair(o.status)) {
+                        Kind::DibaoAndTekun
+                    } else {
+                        Kind::DuplicatePerson
+                    };
+                    (
+                        kind,
+                        ctx.person_evidence(&g.key, head, who.as_ref(), &others),
+                    )
+                };
+                out.push((
+                    kind.rank(),
+                    head.row,
+                    seq + 1,
+                    Finding {
+                        kind,
+                        severity: kind.severity(),
+                        head: head.clone(),
+                        evidence,
+                    },
+                ));
+            }
+        }
+        out.sort_by_key(|(rank, row, seq, _)| (*rank, *row, *seq));
+        Ok((
+            out.into_iter().map(|(_, _, _, f)| f).collect(),
+            newly.len() as u64,
+        ))
     }
 }
 
@@ -1180,6 +1520,16 @@ struct Summary {
 impl Summary {
     fn findings(&self) -> u64 {
         self.by_kind.values().sum()
+    }
+
+    fn count(&mut self, f: &Finding) {
+        *self.by_kind.entry(f.kind).or_default() += 1;
+        *self
+            .by_township
+            .entry(f.head.township.clone())
+            .or_default()
+            .entry(f.kind)
+            .or_default() += 1;
     }
 }
 
@@ -1412,7 +1762,7 @@ pub fn run(args: AuditArgs) -> Result<i32> {
     };
     let mut out = Output::create(&args.out, format).context("cannot create the output file")?;
     let mut spill = Spill::new(format);
-    let mut seen = Seen::default();
+    let mut seen = Seen::new()?;
     let mut summary = Summary::default();
     let id_field = parser.header_map().get(Column::HouseholdId);
     pipeline::stream(
@@ -1420,28 +1770,32 @@ pub fn run(args: AuditArgs) -> Result<i32> {
         id_field,
         |rows| ctx.work(rows),
         |chunk| {
-            for mut a in chunk {
-                let dups = seen.check(&a, &ctx);
-                a.findings.extend(dups);
+            for a in chunk {
+                let dup = seen.check(&a, !a.findings.is_empty())?;
                 summary.households += 1;
-                if !a.findings.is_empty() {
+                if dup || !a.findings.is_empty() {
                     summary.households_with_findings += 1;
                 }
-                for f in &a.findings {
-                    *summary.by_kind.entry(f.kind).or_default() += 1;
-                    *summary
-                        .by_township
-                        .entry(f.head.township.clone())
-                        .or_default()
-                        .entry(f.kind)
-                        .or_default() += 1;
-                    spill.push(f, lang)?;
+                for f in a.findings {
+                    if Seen::deferred(f.kind) {
+                        seen.held.push(f);
+                    } else {
+                        summary.count(&f);
+                        spill.push(&f, lang)?;
+                    }
                 }
             }
             Ok(())
         },
     )
     .with_context(|| format!("roster {}", args.roster))?;
+    // The duplicate kinds, written now that every household of each group is known.
+    let (dups, newly) = seen.finish(&ctx)?;
+    summary.households_with_findings += newly;
+    for f in &dups {
+        summary.count(f);
+        spill.push(f, lang)?;
+    }
 
     match format {
         Format::Csv => {

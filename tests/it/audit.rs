@@ -121,7 +121,7 @@ fn findings_roster() -> String {
         &account(5),
         "",
     );
-    // The same head enrolled as 低保 (R06) and 特困 (R07): dibao_and_tekun on R07.
+    // The same head enrolled as 低保 (R06) and 特困 (R07): dibao_and_tekun on both.
     s += &line(
         "R06",
         "1",
@@ -150,7 +150,7 @@ fn findings_roster() -> String {
         &account(7),
         "",
     );
-    // The same head in two 低保 households: duplicate_person on R09.
+    // The same head in two 低保 households: duplicate_person on R08 and R09.
     s += &line(
         "R08",
         "1",
@@ -179,7 +179,7 @@ fn findings_roster() -> String {
         &account(9),
         "",
     );
-    // Two households paid into one account: shared_bank_account on R11.
+    // Two households paid into one account: shared_bank_account on R10 and R11.
     s += &line(
         "R10",
         "1",
@@ -416,8 +416,11 @@ fn every_kind_of_finding_is_found_on_its_household_ranked_with_evidence() {
         ("discover_edge", "R03"),
         ("discover_monitored", "R04"),
         ("discover_no_income", "R05"),
+        ("dibao_and_tekun", "R06"),
         ("dibao_and_tekun", "R07"),
+        ("duplicate_person", "R08"),
         ("duplicate_person", "R09"),
+        ("shared_bank_account", "R10"),
         ("shared_bank_account", "R11"),
         ("amount_differs", "R12"),
         ("malformed_id", "R13"),
@@ -427,10 +430,10 @@ fn every_kind_of_finding_is_found_on_its_household_ranked_with_evidence() {
     ];
     assert_eq!(
         found, expected,
-        "one finding per planted problem, in rank order"
+        "one finding per planted problem (on each household of a duplicate), in rank order"
     );
     let ranks: Vec<u32> = rows[1..].iter().map(|r| r[0].parse().unwrap()).collect();
-    assert!(ranks.windows(2).all(|w| w[0] < w[1]), "{ranks:?}");
+    assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
     let get = |code: &str| rows.iter().find(|r| r[1] == code).unwrap();
     let review = get("to_review");
     assert!(
@@ -450,8 +453,9 @@ fn every_kind_of_finding_is_found_on_its_household_ranked_with_evidence() {
     assert_eq!(amount[2], "high", "overpayment is high severity");
     assert_eq!(amount[8], "1742.00");
     assert!(
-        get("dibao_and_tekun")[9].contains(&format!("第 {} 行", 7)),
-        "names the other row"
+        get("dibao_and_tekun")[9].contains("第 8 行户 R07"),
+        "names the other household by id and row: {}",
+        get("dibao_and_tekun")[9]
     );
     assert!(
         get("dibao_and_tekun")[9].contains(&id(6)),
@@ -473,12 +477,12 @@ fn every_kind_of_finding_is_found_on_its_household_ranked_with_evidence() {
     assert!(!get("to_enrol")[11].is_empty(), "an action is suggested");
     // Summary on stderr, by finding and by township.
     assert!(
-        r.stderr.contains("核查 16 户，发现 13 项问题"),
+        r.stderr.contains("核查 16 户，发现 16 项问题，涉及 16 户"),
         "{}",
         r.stderr
     );
     assert!(
-        r.stderr.contains("城关镇 7:") && r.stderr.contains("七里河街道 6:"),
+        r.stderr.contains("城关镇 9:") && r.stderr.contains("七里河街道 7:"),
         "{}",
         r.stderr
     );
@@ -515,7 +519,7 @@ fn json_and_table_carry_the_same_findings_and_tables_mask_id_numbers() {
     assert_eq!(j.code, 1);
     let v = j.json();
     let f = v["findings"].as_array().unwrap();
-    assert_eq!(f.len(), 13);
+    assert_eq!(f.len(), 16);
     assert_eq!(f[0]["code"], "to_review");
     assert_eq!(v["summary"]["by_code"]["amount_differs"], "1");
     assert_eq!(v["policy"], "兰州市 2022");
@@ -647,7 +651,9 @@ fn members_bring_every_person_into_the_duplicate_and_list_checks() {
     assert_eq!(
         found,
         [
+            ("dibao_and_tekun", "M03"),
             ("dibao_and_tekun", "M04"),
+            ("duplicate_person", "M01"),
             ("duplicate_person", "M02"),
             ("duplicate_person", "M06"),
             ("against_list", "M05"),
@@ -663,8 +669,13 @@ fn members_bring_every_person_into_the_duplicate_and_list_checks() {
     };
     let dup = evidence("M02", "duplicate_person");
     assert!(
-        dup.contains("成员 乙") && dup.contains(&id(31)) && dup.contains("第 2 行"),
-        "names the person, the ID and the earlier household's row: {dup}"
+        dup.contains("成员 乙") && dup.contains(&id(31)) && dup.contains("第 2 行户 M01"),
+        "names the person, the ID and the earlier household by id and row: {dup}"
+    );
+    let earlier = evidence("M01", "duplicate_person");
+    assert!(
+        earlier.contains("成员 乙") && earlier.contains("第 3 行户 M02"),
+        "the earlier household names the later one: {earlier}"
     );
     let both = evidence("M04", "dibao_and_tekun");
     assert!(
@@ -712,4 +723,291 @@ fn a_csv_file_written_with_o_starts_with_a_bom_unless_asked_otherwise() {
     // stdout stays plain UTF-8 for pipes
     let r = audit(&w, &["--format", "csv"]);
     assert!(r.stdout.starts_with("rank,"), "{}", r.stdout);
+}
+
+/// A roster of 低保 households (one person, income 500) with the given heads and accounts.
+fn duplicates_roster(households: &[(&str, &str, u32, u32)]) -> String {
+    let mut s = String::from(HEADER);
+    for (hh, status, head, acct) in households {
+        let (income, care) = if *status == "tekun" {
+            ("", "partial")
+        } else {
+            ("500", "")
+        };
+        s += &line(
+            hh,
+            "1",
+            income,
+            status,
+            "",
+            care,
+            "",
+            "",
+            "城关镇",
+            &id(*head),
+            &account(*acct),
+            "",
+        );
+    }
+    s
+}
+
+/// The (code, household_id, evidence) of each finding, from csv (`r.csv()`) rows.
+fn findings_of(rows: &[Vec<String>]) -> Vec<(String, String, String)> {
+    rows[1..]
+        .iter()
+        .map(|r| (r[1].clone(), r[3].clone(), r[9].clone()))
+        .collect()
+}
+
+/// The same, from a json run.
+fn json_findings_of(v: &serde_json::Value) -> Vec<(String, String, String)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap().to_string();
+            (s("code"), s("household_id"), s("evidence"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_head_of_two_households_is_found_on_both_each_naming_the_other_by_id_and_row() {
+    // D02 (row 3) and D04 (row 5) share a head; D03 (row 4) is a 特困 household whose head
+    // also heads the 低保 household D05 (row 6).
+    let w = workdir(&duplicates_roster(&[
+        ("D01", "dibao", 41, 41),
+        ("D02", "dibao", 42, 42),
+        ("D03", "tekun", 43, 43),
+        ("D04", "dibao", 42, 44),
+        ("D05", "dibao", 43, 45),
+    ]));
+    let r = audit(&w, &["--format", "csv"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let rows = r.csv();
+    // The earlier household's row carries its own columns, as any finding does.
+    let columns = |hh: &str| rows.iter().find(|r| r[3] == hh).unwrap()[4..9].to_vec();
+    assert_eq!(columns("D02")[0], "3");
+    assert_eq!(columns("D02")[1..], columns("D04")[1..]);
+    assert_eq!(columns("D03")[1..4], ["城关镇", "tekun", "tekun"]);
+    assert!(!columns("D03")[4].is_empty(), "{:?}", columns("D03"));
+    let found = findings_of(&rows);
+    let codes: Vec<(&str, &str)> = found
+        .iter()
+        .map(|(c, h, _)| (c.as_str(), h.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("dibao_and_tekun", "D03"),
+            ("dibao_and_tekun", "D05"),
+            ("duplicate_person", "D02"),
+            ("duplicate_person", "D04"),
+        ],
+        "every household involved has its finding, in row order within a kind"
+    );
+    let ev = |hh: &str| &found.iter().find(|f| f.1 == hh).unwrap().2;
+    assert_eq!(
+        ev("D02"),
+        &format!(
+            "户主身份证号 {} 也是第 5 行户 D04（保障类别低保）的户主；本户保障类别低保",
+            id(42)
+        )
+    );
+    assert_eq!(
+        ev("D04"),
+        &format!(
+            "户主身份证号 {} 也是第 3 行户 D02（保障类别低保）的户主；本户保障类别低保",
+            id(42)
+        )
+    );
+    assert!(
+        ev("D03").contains("第 6 行户 D05（保障类别低保）")
+            && ev("D03").contains("本户保障类别特困"),
+        "{}",
+        ev("D03")
+    );
+    assert!(
+        ev("D05").contains("第 4 行户 D03（保障类别特困）"),
+        "{}",
+        ev("D05")
+    );
+    assert!(
+        r.stderr.contains("发现 4 项问题，涉及 4 户"),
+        "the earlier households count as households with findings: {}",
+        r.stderr
+    );
+
+    let j = audit(&w, &["--format", "json", "--lang", "en"]);
+    assert_eq!(j.code, 1);
+    let v = j.json();
+    let found = json_findings_of(&v);
+    let ev = |hh: &str| &found.iter().find(|f| f.1 == hh).unwrap().2;
+    assert_eq!(
+        ev("D02"),
+        &format!(
+            "head ID {} also heads household D04 (row 5, enrolled as dibao); enrolment here dibao",
+            id(42)
+        )
+    );
+    assert!(
+        ev("D04").contains("household D02 (row 3, enrolled as dibao)"),
+        "{}",
+        ev("D04")
+    );
+    assert!(
+        ev("D03").contains("household D05 (row 6, enrolled as dibao)"),
+        "{}",
+        ev("D03")
+    );
+    assert_eq!(v["summary"]["households_with_findings"], "4");
+    assert_eq!(v["summary"]["by_code"]["duplicate_person"], "2");
+    assert_eq!(v["summary"]["by_code"]["dibao_and_tekun"], "2");
+}
+
+#[test]
+fn three_households_sharing_an_account_each_name_the_other_two() {
+    let w = workdir(&duplicates_roster(&[
+        ("B01", "dibao", 51, 50),
+        ("B02", "dibao", 52, 59),
+        ("B03", "dibao", 53, 50),
+        ("B04", "dibao", 54, 50),
+    ]));
+    let r = audit(&w, &["--format", "csv"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found = findings_of(&r.csv());
+    let acct = account(50);
+    assert_eq!(
+        found,
+        [
+            (
+                "shared_bank_account".to_string(),
+                "B01".to_string(),
+                format!("银行账号 {acct} 与第 4 行户 B03、第 5 行户 B04 相同")
+            ),
+            (
+                "shared_bank_account".to_string(),
+                "B03".to_string(),
+                format!("银行账号 {acct} 与第 2 行户 B01、第 5 行户 B04 相同")
+            ),
+            (
+                "shared_bank_account".to_string(),
+                "B04".to_string(),
+                format!("银行账号 {acct} 与第 2 行户 B01、第 4 行户 B03 相同")
+            ),
+        ]
+    );
+    let j = audit(&w, &["--format", "json", "--lang", "en"]);
+    let found = json_findings_of(&j.json());
+    let evidence: Vec<&str> = found.iter().map(|f| f.2.as_str()).collect();
+    assert_eq!(
+        evidence,
+        [
+            format!(
+                "bank account {acct} is also the account of household B03 (row 4) and household B04 (row 5)"
+            ),
+            format!(
+                "bank account {acct} is also the account of household B01 (row 2) and household B04 (row 5)"
+            ),
+            format!(
+                "bank account {acct} is also the account of household B01 (row 2) and household B03 (row 4)"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_person_in_two_households_of_the_members_file_is_named_on_both_in_english_json() {
+    let w = members_workdir(true);
+    let r = audit(
+        &w,
+        &[
+            "--members",
+            "members.csv",
+            "--format",
+            "json",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found = json_findings_of(&r.json());
+    let ev = |hh: &str, code: &str| {
+        found
+            .iter()
+            .find(|f| f.1 == hh && f.0 == code)
+            .map(|f| f.2.clone())
+            .unwrap_or_else(|| panic!("no {code} on {hh}: {found:?}"))
+    };
+    let m01 = ev("M01", "duplicate_person");
+    assert!(
+        m01.starts_with("member 乙 (")
+            && m01.contains(&id(31))
+            && m01.contains("is also in household M02 (row 3, enrolled as dibao)"),
+        "{m01}"
+    );
+    let m02 = ev("M02", "duplicate_person");
+    assert!(
+        m02.contains("household M01 (row 2, enrolled as dibao)"),
+        "{m02}"
+    );
+    // 丁 heads the 特困 household M03 (named 户主M03 in the roster) and is a member of M04.
+    let m03 = ev("M03", "dibao_and_tekun");
+    assert!(
+        m03.starts_with("head 户主M03 (")
+            && m03.contains("household M04 (row 5, enrolled as dibao)")
+            && m03.ends_with("enrolment here tekun"),
+        "{m03}"
+    );
+    let m04 = ev("M04", "dibao_and_tekun");
+    assert!(
+        m04.starts_with("member 丁 (") && m04.contains("household M03 (row 4, enrolled as tekun)"),
+        "{m04}"
+    );
+}
+
+#[test]
+fn a_roster_from_stdin_names_every_household_of_a_duplicate() {
+    let roster = duplicates_roster(&[
+        ("S01", "dibao", 61, 61),
+        ("S02", "dibao", 61, 62),
+        ("S03", "dibao", 63, 62),
+    ]);
+    let w = workdir(&roster);
+    let r = w.run_with_stdin(
+        &[
+            "audit",
+            "-p",
+            "policy.toml",
+            "-",
+            "--month",
+            "2022-12",
+            "--format",
+            "csv",
+        ],
+        Some(roster.as_bytes()),
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found = findings_of(&r.csv());
+    let codes: Vec<(&str, &str)> = found
+        .iter()
+        .map(|(c, h, _)| (c.as_str(), h.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("duplicate_person", "S01"),
+            ("duplicate_person", "S02"),
+            ("shared_bank_account", "S02"),
+            ("shared_bank_account", "S03"),
+        ]
+    );
+    assert!(found[0].2.contains("第 3 行户 S02"), "{}", found[0].2);
+    assert!(found[1].2.contains("第 2 行户 S01"), "{}", found[1].2);
+    assert!(found[2].2.contains("第 4 行户 S03"), "{}", found[2].2);
+    assert!(found[3].2.contains("第 3 行户 S02"), "{}", found[3].2);
+    // the same findings as from the file
+    assert_eq!(audit(&w, &["--format", "csv"]).stdout, r.stdout);
 }
