@@ -382,6 +382,10 @@ pub struct Head {
     pub row: u64,
     /// 乡镇街道
     pub township: String,
+    /// 户主姓名, as written
+    pub head_name: String,
+    /// 户主身份证号, as written (whole in files, masked in terminal tables)
+    pub head_id: String,
     /// enrolment
     pub status: Status,
     /// the rules' decision
@@ -510,10 +514,6 @@ struct Audited {
     /// the head, then (with `--members`) every other person of the household, once each
     persons: Vec<Who>,
     account: Option<(u64, String)>,
-    /// 户主姓名 and 户主身份证号 as written, for the spill file (with `--members` only: without
-    /// it, the evidence names the other households only)
-    head_name: String,
-    head_id: String,
 }
 
 /// A person of a household, as the duplicate and list checks know them.
@@ -551,12 +551,13 @@ impl Ctx<'_> {
     }
 
     fn audit_row(&self, row: &Row) -> Audited {
-        let (mut h, ev) =
-            super::check::evaluate_row(self.policy, self.params, self.parser, row, false);
+        let (h, ev) = super::check::evaluate_row(self.policy, self.params, self.parser, row, false);
         let head = Head {
             household_id: h.id.clone(),
             row: h.row,
             township: h.township.clone(),
+            head_name: h.head_name.clone(),
+            head_id: h.head_id.clone(),
             status: h.status,
             decision: ev.decision,
             monthly_total: ev.decision.is_decided().then(|| ev.monthly_total()),
@@ -659,15 +660,6 @@ impl Ctx<'_> {
                 }
             }
         }
-        // only a members file makes the earlier household's person worth naming
-        let (head_name, head_id) = if self.parser.members().is_some() {
-            (
-                std::mem::take(&mut h.head_name),
-                std::mem::take(&mut h.head_id),
-            )
-        } else {
-            (String::new(), String::new())
-        };
         Audited {
             findings: found
                 .into_iter()
@@ -681,8 +673,6 @@ impl Ctx<'_> {
             head,
             persons,
             account: account_key(&h.bank_account).map(|k| (fingerprint(ACCOUNT, &k), k)),
-            head_name,
-            head_id,
         }
     }
 
@@ -1030,7 +1020,10 @@ impl Ctx<'_> {
     /// The person of key `key` as the household of a spilled row knows them: its head (by
     /// `head_id`) or, with `--members`, one of its person rows.
     fn who_in(&self, r: &RowRecord, key: &str) -> Option<Who> {
-        let is_head = person_key(&r.head_id, self.today).as_deref() == Some(key);
+        // only a members file makes the earlier household's person worth naming: without it,
+        // the evidence names the other households only
+        self.parser.members()?;
+        let is_head = person_key(&r.head.head_id, self.today).as_deref() == Some(key);
         let p = self
             .parser
             .members()
@@ -1043,8 +1036,8 @@ impl Ctx<'_> {
             return None;
         }
         let name = match p {
-            Some(p) if !is_head || r.head_name.is_empty() => p.name.clone(),
-            _ => r.head_name.clone(),
+            Some(p) if !is_head || r.head.head_name.is_empty() => p.name.clone(),
+            _ => r.head.head_name.clone(),
         };
         Some(Who {
             fp: fingerprint(PERSON, key),
@@ -1239,8 +1232,6 @@ struct Group {
 /// earlier household of a duplicate at the end.
 struct RowRecord {
     head: Head,
-    head_name: String,
-    head_id: String,
     /// whether the row had a finding while streaming
     had_findings: bool,
 }
@@ -1266,7 +1257,7 @@ impl RowRecord {
             }
             None => out.push(0),
         }
-        for s in [&h.household_id, &h.township, &a.head_name, &a.head_id] {
+        for s in [&h.household_id, &h.township, &h.head_name, &h.head_id] {
             let len = u32::try_from(s.len()).unwrap_or(u32::MAX);
             out.extend_from_slice(&len.to_le_bytes());
             out.extend_from_slice(&s.as_bytes()[..len as usize]);
@@ -1319,6 +1310,8 @@ impl RowRecord {
                 household_id,
                 row,
                 township,
+                head_name,
+                head_id,
                 status: unpack(u32::from(flags[0])).1,
                 decision: Decision::ALL
                     .get(usize::from(flags[1]))
@@ -1326,8 +1319,6 @@ impl RowRecord {
                     .unwrap_or(Decision::Invalid),
                 monthly_total,
             },
-            head_name,
-            head_id,
             had_findings: flags[2] == 1,
         })))
     }
@@ -1447,6 +1438,8 @@ impl Seen {
                         household_id: String::new(),
                         row: g.first.0,
                         township: String::new(),
+                        head_name: String::new(),
+                        head_id: String::new(),
                         status: g.first.1,
                         decision: Decision::Undetermined,
                         monthly_total: None,
@@ -1564,6 +1557,8 @@ impl Spill {
                 f.head.household_id.clone(),
                 f.head.row.to_string(),
                 f.head.township.clone(),
+                f.head.head_name.clone(),
+                output::id_cell(&f.head.head_id, Format::Table, true).into_owned(),
                 f.evidence.clone(),
                 f.kind.action(lang).to_string(),
             ]);
@@ -1571,13 +1566,15 @@ impl Spill {
         }
         let rank = f.kind.rank().to_string();
         let row = f.head.row.to_string();
-        let fields: [(&str, &str); 12] = [
+        let fields: [(&str, &str); 14] = [
             ("rank", &rank),
             ("code", f.kind.code()),
             ("severity", f.severity.name()),
             ("household_id", &f.head.household_id),
             ("row", &row),
             ("township", &f.head.township),
+            ("head_name", &f.head.head_name),
+            ("head_id", &f.head.head_id),
             ("status", f.head.status.name()),
             ("decision", f.head.decision.name()),
             ("monthly_total", &total),
@@ -1632,6 +1629,8 @@ pub const COLUMNS: &[&str] = &[
     "household_id",
     "row",
     "township",
+    "head_name",
+    "head_id",
     "status",
     "decision",
     "monthly_total",
@@ -1828,6 +1827,8 @@ pub fn run(args: AuditArgs) -> Result<i32> {
                     "户编号",
                     "行",
                     "乡镇街道",
+                    "户主姓名",
+                    "户主身份证号",
                     "证据",
                     "建议处理",
                 ],
@@ -1837,6 +1838,8 @@ pub fn run(args: AuditArgs) -> Result<i32> {
                     "household",
                     "row",
                     "township",
+                    "head",
+                    "head ID",
                     "evidence",
                     "action",
                 ],

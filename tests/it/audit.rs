@@ -398,6 +398,8 @@ fn every_kind_of_finding_is_found_on_its_household_ranked_with_evidence() {
             "household_id",
             "row",
             "township",
+            "head_name",
+            "head_id",
             "status",
             "decision",
             "monthly_total",
@@ -437,44 +439,47 @@ fn every_kind_of_finding_is_found_on_its_household_ranked_with_evidence() {
     let get = |code: &str| rows.iter().find(|r| r[1] == code).unwrap();
     let review = get("to_review");
     assert!(
-        review[9].contains("1000.00") && review[9].contains("914.00"),
+        review[11].contains("1000.00") && review[11].contains("914.00"),
         "{}",
-        review[9]
+        review[11]
     );
     assert_eq!(review[2], "high");
     let amount = get("amount_differs");
     assert!(
-        amount[9].contains("1800.00")
-            && amount[9].contains("1742.00")
-            && amount[9].contains("58.00"),
+        amount[11].contains("1800.00")
+            && amount[11].contains("1742.00")
+            && amount[11].contains("58.00"),
         "{}",
-        amount[9]
+        amount[11]
     );
     assert_eq!(amount[2], "high", "overpayment is high severity");
-    assert_eq!(amount[8], "1742.00");
+    assert_eq!(amount[10], "1742.00");
+    // every finding names its household's head, the ID whole in files
+    assert_eq!((review[3].as_str(), review[6].as_str()), ("R01", "户主R01"));
+    assert_eq!(review[7], id(1));
     assert!(
-        get("dibao_and_tekun")[9].contains("第 8 行户 R07"),
+        get("dibao_and_tekun")[11].contains("第 8 行户 R07"),
         "names the other household by id and row: {}",
-        get("dibao_and_tekun")[9]
+        get("dibao_and_tekun")[11]
     );
     assert!(
-        get("dibao_and_tekun")[9].contains(&id(6)),
+        get("dibao_and_tekun")[11].contains(&id(6)),
         "csv keeps the full ID"
     );
     let dead = get("against_list");
     assert!(
-        dead[9].contains("死亡名单") && dead[9].contains("2022-05-03"),
+        dead[11].contains("死亡名单") && dead[11].contains("2022-05-03"),
         "{}",
-        dead[9]
+        dead[11]
     );
     assert_eq!(get("malformed_id")[2], "error");
-    assert!(get("invalid_row")[9].contains("members"));
-    assert!(get("undetermined")[9].contains("monthly_income"));
+    assert!(get("invalid_row")[11].contains("members"));
+    assert!(get("undetermined")[11].contains("monthly_income"));
     assert!(
-        get("to_enrol")[10].contains("2022"),
+        get("to_enrol")[12].contains("2022"),
         "the rule cites the notice"
     );
-    assert!(!get("to_enrol")[11].is_empty(), "an action is suggested");
+    assert!(!get("to_enrol")[13].is_empty(), "an action is suggested");
     // Summary on stderr, by finding and by township.
     assert!(
         r.stderr.contains("核查 16 户，发现 16 项问题，涉及 16 户"),
@@ -552,7 +557,7 @@ fn a_label_column_names_each_entry_and_the_file_name_names_the_list() {
         .find(|r| r[1] == "against_list")
         .expect("listed");
     assert_eq!(hit[3], "R10");
-    assert!(hit[9].contains("工作人员亲属"), "{}", hit[9]);
+    assert!(hit[11].contains("工作人员亲属"), "{}", hit[11]);
 }
 
 #[test]
@@ -664,7 +669,7 @@ fn members_bring_every_person_into_the_duplicate_and_list_checks() {
     let evidence = |hh: &str, code: &str| {
         rows.iter()
             .find(|r| r[3] == hh && r[1] == code)
-            .map(|r| r[9].clone())
+            .map(|r| r[11].clone())
             .unwrap()
     };
     let dup = evidence("M02", "duplicate_person");
@@ -756,7 +761,7 @@ fn duplicates_roster(households: &[(&str, &str, u32, u32)]) -> String {
 fn findings_of(rows: &[Vec<String>]) -> Vec<(String, String, String)> {
     rows[1..]
         .iter()
-        .map(|r| (r[1].clone(), r[3].clone(), r[9].clone()))
+        .map(|r| (r[1].clone(), r[3].clone(), r[11].clone()))
         .collect()
 }
 
@@ -788,7 +793,11 @@ fn a_head_of_two_households_is_found_on_both_each_naming_the_other_by_id_and_row
     assert_eq!(r.code, 1, "{}", r.stderr);
     let rows = r.csv();
     // The earlier household's row carries its own columns, as any finding does.
-    let columns = |hh: &str| rows.iter().find(|r| r[3] == hh).unwrap()[4..9].to_vec();
+    // row, township, status, decision, monthly_total
+    let columns = |hh: &str| {
+        let r = rows.iter().find(|r| r[3] == hh).unwrap();
+        [4, 5, 8, 9, 10].map(|i| r[i].clone()).to_vec()
+    };
     assert_eq!(columns("D02")[0], "3");
     assert_eq!(columns("D02")[1..], columns("D04")[1..]);
     assert_eq!(columns("D03")[1..4], ["城关镇", "tekun", "tekun"]);
