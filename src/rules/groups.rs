@@ -5,7 +5,7 @@
 //! gradual exit keeps the 低保 group; an enrolled household the rules find ineligible and not
 //! in an exit (to review) loses it.
 //!
-//! With a members file (`--members`, issue 3 item 4) the groups are per person: each covered
+//! With a members file (`--members`) the groups are per person: each covered
 //! person is in the household's status group plus their own categories, and is paid once, at
 //! the highest amount of their groups (`dedupe = "highest"`); the household is paid the sum
 //! over its persons ([`person_groups`], [`highest_shares`]).
