@@ -353,6 +353,19 @@ fn a_ledger_on_a_full_disk_leaves_it_unchanged_and_commits_no_output() {
     let first = payouts_in(&w, "2022-11", &["--ledger", "paid.csv", "-o", "nov.csv"]);
     assert!(first.code <= 1, "{}", first.stderr);
     let ledger = w.read("paid.csv");
+    let (code, stderr) = december_with_fault(&w, "ledger-full");
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("No space left"), "{stderr}");
+    assert!(stderr.contains("台账未更新"), "{stderr}");
+    assert!(!stderr.contains("已写出"), "{stderr}");
+    assert_eq!(w.read("paid.csv"), ledger);
+    assert!(!w.file("dec.csv").exists());
+    assert_eq!(temporaries(&w), Vec::<String>::new());
+}
+
+/// `payouts` for 2022-12 with the ledger `paid.csv` and `-o dec.csv`, the fault point `fault`
+/// switched on: the exit code and stderr.
+fn december_with_fault(w: &Workdir, fault: &str) -> (Option<i32>, String) {
     let out = Command::new(BIN)
         .args([
             "payouts",
@@ -369,45 +382,32 @@ fn a_ledger_on_a_full_disk_leaves_it_unchanged_and_commits_no_output() {
             "dec.csv",
         ])
         .current_dir(w.path())
-        .env(jiuzhu::ledger::FAULT_ENV, "ledger-full")
+        .env(jiuzhu::ledger::FAULT_ENV, fault)
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("No space left"), "{stderr}");
-    assert!(stderr.contains("台账未更新"), "{stderr}");
-    assert!(!stderr.contains("已写出"), "{stderr}");
-    assert_eq!(w.read("paid.csv"), ledger);
-    assert!(!w.file("dec.csv").exists());
-    assert_eq!(temporaries(&w), Vec::<String>::new());
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
-// A release build has no fault points: the variable is ignored.
+// A release build has no fault points: the variable is ignored and the run pays and records.
 #[cfg(not(debug_assertions))]
 #[test]
 fn release_builds_ignore_the_fault_variable() {
-    let w = Workdir::bundled();
     for fault in ["ledger-full", "ledger-mid-write"] {
-        let out = Command::new(BIN)
-            .args([
-                "payouts",
-                "-p",
-                "policy.toml",
-                "roster.csv",
-                "--from",
-                "2022-12",
-                "--to",
-                "2022-12",
-                "--ledger",
-                "paid.csv",
-                "-o",
-                "dec.csv",
-            ])
-            .current_dir(w.path())
-            .env(jiuzhu::ledger::FAULT_ENV, fault)
-            .output()
-            .unwrap();
-        assert!(out.status.code().is_some_and(|c| c <= 1), "{fault}");
+        let w = Workdir::bundled();
+        let (code, stderr) = december_with_fault(&w, fault);
+        assert!(code.is_some_and(|c| c <= 1), "{fault}: {stderr}");
+        assert!(
+            w.read("dec.csv").contains("P"),
+            "{fault}: the list is written"
+        );
+        assert!(
+            w.read("paid.csv").lines().count() > 1,
+            "{fault}: the ledger records the payments"
+        );
+        assert_eq!(temporaries(&w), Vec::<String>::new(), "{fault}");
     }
 }
 
