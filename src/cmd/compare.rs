@@ -7,7 +7,8 @@
 //!
 //! With `--index`, each side also pays its price subsidy (价格临时补贴) in the months compared:
 //! a [`SubsidyTable`] per policy over the index months those months pay for, and
-//! [`SubsidyTable::household_in`] per household, exactly as `subsidy` computes it.
+//! [`price_subsidy::paid_in`](crate::rules::price_subsidy::paid_in) per household, exactly as
+//! `subsidy` computes it.
 //!
 //! Rows stream through [`pipeline::stream`]; what is kept is the totals (a fixed number of
 //! tallies per month, area, decision pair and household size) and, for `--chart`, a count per
@@ -351,31 +352,25 @@ struct SideSubsidy {
     table: SubsidyTable,
     /// the parameters of every triggered index month (a household's groups depend on them)
     params: BTreeMap<Month, MonthParams>,
-    index_lag: i32,
 }
 
 impl SideSubsidy {
     /// Builds the table for the index months paid in `months` (each month − `index_lag`);
     /// `None` when the policy has no `[price_subsidy]` table (it pays no subsidy).
     fn build(policy: &Policy, index: &IndexSeries, months: &[Month]) -> Result<Option<Self>> {
-        let Some(ps) = policy.file.price_subsidy.as_ref() else {
-            return Ok(None);
-        };
         let (Some(first), Some(last)) = (months.first(), months.last()) else {
             return Ok(None);
         };
-        let lag = ps.index_lag;
-        let (from, to) = (first.plus(-lag), last.plus(-lag));
+        let Some((from, to)) = crate::rules::price_subsidy::index_range(policy, *first, *last)
+        else {
+            return Ok(None);
+        };
         let table = SubsidyTable::build(policy, index, from, to)
             .with_context(|| format!("price subsidy for index months {from}..{to}"))?;
         let params = table
             .triggered_params(policy)
             .with_context(|| format!("price subsidy for index months {from}..{to}"))?;
-        Ok(Some(SideSubsidy {
-            table,
-            params,
-            index_lag: lag,
-        }))
+        Ok(Some(SideSubsidy { table, params }))
     }
 }
 
@@ -383,8 +378,8 @@ impl SideSubsidy {
 /// policy without a price subsidy: nothing is paid, and that is decided).
 fn side_subsidy(side: &Side, h: &Household, month: Month) -> Option<HouseholdSubsidy> {
     side.subsidy.map(|s| {
-        s.table
-            .household_in(side.policy, &s.params, h, month.plus(-s.index_lag))
+        let rules = crate::rules::price_subsidy::evaluated_in(side.policy, &s.params, h);
+        crate::rules::price_subsidy::paid_in(&s.table, side.policy, h, rules, month, false)
     })
 }
 

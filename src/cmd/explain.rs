@@ -466,7 +466,7 @@ fn render_steps(policy: &Policy, steps: &[Step], lang: Lang) -> String {
 
 /// The price subsidy paid in `month` for the household: its index month is `month` −
 /// `index_lag`, and the trigger, formula, standard and the household's groups are those of
-/// the index month.
+/// the index month. A triggered index month with no rules in force is an error.
 fn price_subsidy(
     policy: &Policy,
     file: &str,
@@ -478,30 +478,24 @@ fn price_subsidy(
             path: policy.path.clone()
         });
     };
-    let index = IndexSeries::load(file)?;
-    ps_rules::check_index_areas(policy, &index)?;
-    let index_month = month.plus(-ps.index_lag);
     let lag = ps.index_lag;
-    let Some(area) = h.area else {
-        return Ok(HouseholdSubsidy::empty(
-            index_month,
-            month,
-            HouseholdState::Invalid,
-        ));
+    let index = IndexSeries::load(file)?;
+    let table = ps_rules::SubsidyTable::for_household(policy, &index, h, month)?;
+    let mut failed = None;
+    let rules = |index_month: Month| match policy.month_params(index_month) {
+        Ok(params) => Some(rules::evaluate(policy, &params, h, false)),
+        Err(e) => {
+            failed = Some((index_month, e));
+            None
+        }
     };
-    let am = ps_rules::area_month(policy, &index, area, index_month)?;
-    if let Some(mut s) = ps_rules::without_rules(&am, h) {
-        s.steps = am.status.steps.clone();
-        return Ok(s);
+    let s = ps_rules::paid_in(&table, policy, h, rules, month, true);
+    if let Some((index_month, e)) = failed {
+        return Err(anyhow::Error::new(e).context(format!(
+            "price subsidy for index month {index_month} (paid {lag} months later)"
+        )));
     }
-    let params = policy.month_params(index_month).with_context(|| {
-        format!(
-            "price subsidy for index month {index_month} (paid {} months later)",
-            lag
-        )
-    })?;
-    let ev = rules::evaluate(policy, &params, h, false);
-    Ok(ps_rules::household_subsidy(policy, &am, h, &ev, true))
+    Ok(s)
 }
 
 fn subsidy_json(policy: &Policy, s: &HouseholdSubsidy, lang: Lang) -> serde_json::Value {

@@ -324,10 +324,7 @@ impl<'p> Config<'p> {
             return Ok(self);
         };
         let (first, last) = (first.month, last.month);
-        let (Some(from), Some(to)) = (
-            SubsidyTable::index_month_for(policy, first),
-            SubsidyTable::index_month_for(policy, last),
-        ) else {
+        let Some((from, to)) = ps_rules::index_range(policy, first, last) else {
             bail!(ps_rules::SubsidyError::NoPriceSubsidy {
                 path: policy.path.clone()
             });
@@ -612,12 +609,10 @@ fn price_subsidy(
 ) -> SubsidyLine {
     let policy = cfg.policy;
     let lang = cfg.lang;
-    let (Some(ps), Some(im)) = (
-        policy.file.price_subsidy.as_ref(),
-        SubsidyTable::index_month_for(policy, pay),
-    ) else {
+    let Some(ps) = policy.file.price_subsidy.as_ref() else {
         return SubsidyLine::Nothing;
     };
+    let im = run.table.index_month(pay);
     // A row whose region is in no area is already listed invalid by the regular items.
     let Some(am) = h.area.and_then(|a| run.table.get(a, im)) else {
         return SubsidyLine::Nothing;
@@ -636,7 +631,7 @@ fn price_subsidy(
     // `with_index` resolves the parameters of every triggered index month before the range,
     // and `evs` covers the range (the lag is never negative), so a triggered month always
     // finds its evaluation.
-    let s = run.table.household_with(policy, h, im, || ev);
+    let s = ps_rules::paid_in(&run.table, policy, h, |_| ev, pay, false);
     let label = Item::PriceSubsidy.name(policy);
     match s.state {
         HouseholdState::Paid => {

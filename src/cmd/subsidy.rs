@@ -1153,7 +1153,9 @@ impl Ctx<'_> {
     /// The household's subsidy for one index month: the household's rules are evaluated only
     /// for a triggered month, with the parameters of that index month.
     fn subsidy(&self, h: &Household, month: Month) -> HouseholdSubsidy {
-        self.table.household_in(self.policy, self.params, h, month)
+        let rules = ps_rules::evaluated_in(self.policy, self.params, h);
+        let pay = self.table.pay_month(month);
+        ps_rules::paid_in(self.table, self.policy, h, rules, pay, false)
     }
 
     fn fields(&self, h: &Household, s: &HouseholdSubsidy) -> Vec<(&'static str, String)> {
@@ -1483,15 +1485,7 @@ fn household_table(ctx: &Ctx, mut pivot: Vec<Vec<String>>, summary: &Summary) ->
     let pay: Vec<String> = ctx
         .months
         .iter()
-        .map(|m| {
-            let lag = ctx
-                .policy
-                .file
-                .price_subsidy
-                .as_ref()
-                .map_or(1, |p| p.index_lag);
-            format!("{}{}", lang.pick("发放 ", "paid "), m.plus(lag))
-        })
+        .map(|m| format!("{}{}", lang.pick("发放 ", "paid "), ctx.table.pay_month(*m)))
         .collect();
     let mut headers: Vec<&str> = vec![
         lang.pick("户编号", "household"),
@@ -1507,15 +1501,9 @@ fn household_table(ctx: &Ctx, mut pivot: Vec<Vec<String>>, summary: &Summary) ->
     let mut total_row = vec![String::new(); headers.len()];
     total_row[0] = lang.pick("合计", "total").into();
     for (i, m) in ctx.months.iter().enumerate() {
-        let lag = ctx
-            .policy
-            .file
-            .price_subsidy
-            .as_ref()
-            .map_or(1, |p| p.index_lag);
         let t = summary
             .totals
-            .get(&(m.plus(lag), "all".to_string()))
+            .get(&(ctx.table.pay_month(*m), "all".to_string()))
             .map(|t| t.2)
             .unwrap_or_default();
         total_row[TABLE_LEAD + i] = fmt_money(t);

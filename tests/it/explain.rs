@@ -109,8 +109,8 @@ fn explain_output_is_unchanged_byte_for_byte() {
             std::fs::write(&path, &got).expect("write the stored output");
             continue;
         }
-        let want = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let want =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         if got != want {
             differ.push(format!("{name}:\n--- stored\n{want}\n--- now\n{got}"));
         }

@@ -10,6 +10,8 @@ use crate::policy::{Param, Policy};
 use crate::rules::{Step, Trace};
 use rust_decimal::Decimal;
 
+/// The per-person amount for residents whose amount is based on `basis` (their own residence,
+/// or urban for the groups based on the urban standard), in one triggered index month.
 #[derive(Debug, Clone)]
 pub struct PersonAmount {
     /// the residence whose standard or amount was used

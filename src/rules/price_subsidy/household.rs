@@ -3,13 +3,47 @@
 use super::*;
 use crate::household::columns::Column;
 use crate::household::{Household, Residence, Status};
-use crate::index::IndexSeries;
 use crate::money::fmt_money;
 use crate::month::Month;
 use crate::policy::Policy;
 use crate::rules::groups::{Share, highest_shares, household_groups, person_groups};
 use crate::rules::{Decision, Evaluation, Step, Trace};
 use rust_decimal::Decimal;
+use std::borrow::Borrow;
+
+/// What household `h` is paid in `pay_month`: the one way to ask for a household's price
+/// subsidy.
+///
+/// The index month is `pay_month − index_lag` (the table's); the trigger, the formula, the 低保
+/// standard and the household's groups are those of the index month. `evaluation` gives the
+/// household's evaluation under the index month's rules: it is called with the index month, and
+/// only when the outcome depends on it (a triggered month in the household's area); `None`
+/// there leaves the household [`HouseholdState::Undetermined`]. A household whose region is in
+/// no area of the table (or a month outside it) is [`HouseholdState::Invalid`]. With `trace`
+/// the outcome carries the computation's steps, for `explain`.
+pub fn paid_in<E: Borrow<Evaluation>>(
+    table: &SubsidyTable,
+    policy: &Policy,
+    h: &Household,
+    evaluation: impl FnOnce(Month) -> Option<E>,
+    pay_month: Month,
+    trace: bool,
+) -> HouseholdSubsidy {
+    let index_month = table.index_month(pay_month);
+    let Some(am) = h.area.and_then(|a| table.get(a, index_month)) else {
+        return HouseholdSubsidy::empty(index_month, pay_month, HouseholdState::Invalid);
+    };
+    if let Some(mut s) = without_rules(am, h) {
+        if trace {
+            s.steps = am.status.steps.clone();
+        }
+        return s;
+    }
+    match evaluation(index_month) {
+        Some(ev) => household_subsidy(policy, am, h, ev.borrow(), trace),
+        None => HouseholdSubsidy::empty(index_month, pay_month, HouseholdState::Undetermined),
+    }
+}
 
 /// What a household gets for an index month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -125,7 +159,7 @@ impl HouseholdSubsidy {
 }
 
 /// One household's subsidy for the index month of `am`, which must be the household's area
-/// ([`SubsidyTable::household`] finds it). `ev` is [`rules::evaluate`](super::evaluate) for the
+/// ([`paid_in`] finds it). `ev` is [`rules::evaluate`](super::evaluate) for the
 /// *index* month, so an enrolled household the rules find ineligible (to review) loses the 低保
 /// group and one in its gradual exit keeps it.
 ///
@@ -134,7 +168,7 @@ impl HouseholdSubsidy {
 /// highest amount (`dedupe = "highest"`); the household is paid that × persons. With a members
 /// file each person is in the status group plus their own categories
 /// ([`person_groups`]) and is paid at their own highest; the household is paid the sum.
-pub fn household_subsidy(
+pub(super) fn household_subsidy(
     policy: &Policy,
     am: &AreaMonth,
     h: &Household,
@@ -377,7 +411,7 @@ fn per_person_outcome(mut out: HouseholdSubsidy, pay: Month, tr: &mut Trace) -> 
 /// (or one outside the area of `am`) is invalid, an undetermined month leaves it undetermined, a
 /// month not triggered pays nothing. `None`: the month is triggered and the household's groups
 /// decide ([`household_subsidy`]), so commands evaluate the household only for such months.
-pub fn without_rules(am: &AreaMonth, h: &Household) -> Option<HouseholdSubsidy> {
+pub(super) fn without_rules(am: &AreaMonth, h: &Household) -> Option<HouseholdSubsidy> {
     let status = &am.status;
     let state = if !h.is_valid() || h.area != Some(status.area) {
         HouseholdState::Invalid
@@ -393,29 +427,6 @@ pub fn without_rules(am: &AreaMonth, h: &Household) -> Option<HouseholdSubsidy> 
         status.pay_month,
         state,
     ))
-}
-
-/// One household's subsidy for `index_month`, computed from scratch (the trigger test, the
-/// formula, the household): for a single household; a command going through a roster builds a
-/// [`SubsidyTable`] once instead.
-pub fn household_subsidy_at(
-    policy: &Policy,
-    index: &IndexSeries,
-    h: &Household,
-    ev: &Evaluation,
-    index_month: Month,
-    trace: bool,
-) -> Result<HouseholdSubsidy, SubsidyError> {
-    let lag = table(policy)?.index_lag;
-    let Some(area) = h.area else {
-        return Ok(HouseholdSubsidy::empty(
-            index_month,
-            index_month.plus(lag),
-            HouseholdState::Invalid,
-        ));
-    };
-    let am = area_month(policy, index, area, index_month)?;
-    Ok(household_subsidy(policy, &am, h, ev, trace))
 }
 
 #[cfg(test)]

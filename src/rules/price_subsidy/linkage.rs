@@ -7,9 +7,8 @@ use crate::index::IndexSeries;
 use crate::month::Month;
 use crate::policy::model::PriceSubsidy;
 use crate::policy::{AreaIndex, MonthParams, Policy, PolicyError};
-use crate::rules::{Decision, Evaluation};
+use crate::rules::Evaluation;
 use rust_decimal::Decimal;
-use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 /// One index month in one area, computed once: the trigger test and, in a triggered month,
@@ -84,7 +83,8 @@ pub fn area_month_of(policy: &Policy, status: MonthStatus) -> Result<AreaMonth, 
     })
 }
 
-/// Every area and index month of a range, computed once.
+/// Every area and index month of a range, computed once, with the policy's `index_lag`: what
+/// [`paid_in`] reads.
 #[derive(Debug, Clone)]
 pub struct SubsidyTable {
     /// (index month, area) → its computation, in month order
@@ -93,6 +93,15 @@ pub struct SubsidyTable {
     pub from: Month,
     /// last index month
     pub to: Month,
+    /// the months from an index month to its pay month (`index_lag`)
+    lag: i32,
+}
+
+/// The index months paid in the pay months `first..=last` (each pay month − `index_lag`);
+/// `None` when the policy has no `[price_subsidy]` table.
+pub fn index_range(policy: &Policy, first: Month, last: Month) -> Option<(Month, Month)> {
+    let lag = policy.file.price_subsidy.as_ref()?.index_lag;
+    Some((first.plus(-lag), last.plus(-lag)))
 }
 
 impl SubsidyTable {
@@ -103,7 +112,7 @@ impl SubsidyTable {
         from: Month,
         to: Month,
     ) -> Result<SubsidyTable, SubsidyError> {
-        table(policy)?;
+        let lag = table(policy)?.index_lag;
         check_index_areas(policy, index)?;
         let mut months = BTreeMap::new();
         for area in 0..policy.area_ids.len() {
@@ -111,7 +120,52 @@ impl SubsidyTable {
                 months.insert((m, area), area_month(policy, index, area, m)?);
             }
         }
-        Ok(SubsidyTable { months, from, to })
+        Ok(SubsidyTable {
+            months,
+            from,
+            to,
+            lag,
+        })
+    }
+
+    /// [`SubsidyTable::build`] for the index months paid in the pay months `first..=last`.
+    pub fn paying(
+        policy: &Policy,
+        index: &IndexSeries,
+        first: Month,
+        last: Month,
+    ) -> Result<SubsidyTable, SubsidyError> {
+        let (from, to) =
+            index_range(policy, first, last).ok_or_else(|| SubsidyError::NoPriceSubsidy {
+                path: policy.path.clone(),
+            })?;
+        SubsidyTable::build(policy, index, from, to)
+    }
+
+    /// The table one household needs for one pay month: its own area and the index month paid
+    /// then, nothing else (a household in no area gets an empty table: it is invalid).
+    pub fn for_household(
+        policy: &Policy,
+        index: &IndexSeries,
+        h: &Household,
+        pay_month: Month,
+    ) -> Result<SubsidyTable, SubsidyError> {
+        let lag = table(policy)?.index_lag;
+        check_index_areas(policy, index)?;
+        let index_month = pay_month.plus(-lag);
+        let mut months = BTreeMap::new();
+        if let Some(area) = h.area {
+            months.insert(
+                (index_month, area),
+                area_month(policy, index, area, index_month)?,
+            );
+        }
+        Ok(SubsidyTable {
+            months,
+            from: index_month,
+            to: index_month,
+            lag,
+        })
     }
 
     /// The computation of an area and index month.
@@ -122,6 +176,16 @@ impl SubsidyTable {
     /// The index months of the range, in order.
     pub fn index_months(&self) -> impl Iterator<Item = Month> {
         self.from.through(self.to)
+    }
+
+    /// The index month whose subsidy is paid in `pay_month` (`pay_month − index_lag`).
+    pub fn index_month(&self, pay_month: Month) -> Month {
+        pay_month.plus(-self.lag)
+    }
+
+    /// The month the subsidy of `index_month` is paid (`index_month + index_lag`).
+    pub fn pay_month(&self, index_month: Month) -> Month {
+        index_month.plus(self.lag)
     }
 
     /// The parameters in force in every index month of the table that is triggered in some
@@ -141,99 +205,20 @@ impl SubsidyTable {
         }
         Ok(params)
     }
+}
 
-    /// One household's subsidy for `index_month`, for commands going through a roster: the
-    /// outcomes that do not depend on the household ([`without_rules`]) need no evaluation;
-    /// in a triggered month the household's rules are evaluated with the index month's
-    /// parameters from `params` ([`SubsidyTable::triggered_params`]) and
-    /// [`SubsidyTable::household`] decides.
-    pub fn household_in(
-        &self,
-        policy: &Policy,
-        params: &BTreeMap<Month, MonthParams>,
-        h: &Household,
-        index_month: Month,
-    ) -> HouseholdSubsidy {
-        // `triggered_params` holds every triggered month; without them nothing is known.
-        self.household_with(policy, h, index_month, || {
-            params
-                .get(&index_month)
-                .map(|p| crate::rules::evaluate(policy, p, h, false))
-        })
-    }
-
-    /// [`SubsidyTable::household_in`] for a command that holds the household's evaluations
-    /// itself: `evaluation` gives the household's evaluation under the index month's rules and
-    /// is called only in a triggered month, where the outcome depends on it. `None` there (the
-    /// month's rules are not known) leaves the household [`HouseholdState::Undetermined`].
-    pub fn household_with<E: Borrow<Evaluation>>(
-        &self,
-        policy: &Policy,
-        h: &Household,
-        index_month: Month,
-        evaluation: impl FnOnce() -> Option<E>,
-    ) -> HouseholdSubsidy {
-        let lag = policy
-            .file
-            .price_subsidy
-            .as_ref()
-            .map_or(1, |ps| ps.index_lag);
-        let Some(am) = h.area.and_then(|a| self.get(a, index_month)) else {
-            return HouseholdSubsidy::empty(
-                index_month,
-                index_month.plus(lag),
-                HouseholdState::Invalid,
-            );
-        };
-        if let Some(s) = without_rules(am, h) {
-            return s;
-        }
-        match evaluation() {
-            Some(ev) => self.household(policy, h, ev.borrow(), index_month, false),
-            None => HouseholdSubsidy::empty(
-                index_month,
-                index_month.plus(lag),
-                HouseholdState::Undetermined,
-            ),
-        }
-    }
-
-    /// The index month whose subsidy is paid in `pay_month`.
-    pub fn index_month_for(policy: &Policy, pay_month: Month) -> Option<Month> {
-        policy
-            .file
-            .price_subsidy
-            .as_ref()
-            .map(|ps| pay_month.plus(-ps.index_lag))
-    }
-
-    /// One household's subsidy for `index_month`; a household whose region is in no area,
-    /// or a month outside the table, is [`HouseholdState::Invalid`] /
-    /// [`HouseholdState::MissingIndex`].
-    pub fn household(
-        &self,
-        policy: &Policy,
-        h: &Household,
-        ev: &Evaluation,
-        index_month: Month,
-        trace: bool,
-    ) -> HouseholdSubsidy {
-        let lag = policy
-            .file
-            .price_subsidy
-            .as_ref()
-            .map_or(1, |ps| ps.index_lag);
-        match h.area.and_then(|a| self.get(a, index_month)) {
-            Some(am) => household_subsidy(policy, am, h, ev, trace),
-            None => {
-                let state = if h.area.is_none() || ev.decision == Decision::Invalid {
-                    HouseholdState::Invalid
-                } else {
-                    HouseholdState::MissingIndex
-                };
-                HouseholdSubsidy::empty(index_month, index_month.plus(lag), state)
-            }
-        }
+/// The `evaluation` argument of [`paid_in`] for a command holding the parameters of the index
+/// months whose rules are known (such as [`SubsidyTable::triggered_params`]): the household is
+/// evaluated under the index month's parameters, and is undetermined where they are not held.
+pub fn evaluated_in<'a>(
+    policy: &'a Policy,
+    params: &'a BTreeMap<Month, MonthParams>,
+    h: &'a Household,
+) -> impl FnOnce(Month) -> Option<Evaluation> + 'a {
+    move |index_month| {
+        params
+            .get(&index_month)
+            .map(|p| crate::rules::evaluate(policy, p, h, false))
     }
 }
 
@@ -249,16 +234,22 @@ mod tests {
         let idx = series("2022-07,2.7,6.3,\n2022-08,2.5,6.1,\n2022-09,2.8,8.8,\n");
         let t = SubsidyTable::build(&p, &idx, m("2022-07"), m("2022-09")).unwrap();
         let h = household(Status::Dibao, "", 4, 100);
-        for mo in ["2022-07", "2022-08", "2022-09"] {
-            let params = p.month_params(m(mo)).unwrap();
+        for pay in ["2022-08", "2022-09", "2022-10"] {
+            let params = p.month_params(m(pay).plus(-1)).unwrap();
             let ev = crate::rules::evaluate(&p, &params, &h, false);
-            let a = t.household(&p, &h, &ev, m(mo), false);
-            let b = household_subsidy_at(&p, &idx, &h, &ev, m(mo), false).unwrap();
+            let a = paid_in(&t, &p, &h, |_| Some(&ev), m(pay), false);
+            let one = SubsidyTable::for_household(&p, &idx, &h, m(pay)).unwrap();
+            assert_eq!(one.months.len(), 1);
+            let b = paid_in(&one, &p, &h, |_| Some(&ev), m(pay), false);
             assert_eq!((a.state, a.amount), (b.state, b.amount));
         }
+        assert_eq!(t.index_month(m("2022-10")), m("2022-09"));
+        assert_eq!(t.pay_month(m("2022-09")), m("2022-10"));
         assert_eq!(
-            SubsidyTable::index_month_for(&p, m("2022-10")),
-            Some(m("2022-09"))
+            index_range(&p, m("2022-08"), m("2022-10")),
+            Some((m("2022-07"), m("2022-09")))
         );
+        let paying = SubsidyTable::paying(&p, &idx, m("2022-08"), m("2022-10")).unwrap();
+        assert_eq!((paying.from, paying.to), (t.from, t.to));
     }
 }

@@ -15,12 +15,14 @@
 //!   stated to the fen;
 //! - [`covers`]: which groups a triggered month covers (`[price_subsidy.groups]` and the
 //!   `extra_groups` of temporary windows);
-//! - [`household_subsidy`]: one household's amount: the groups it is in, the highest per-person
-//!   amount among them (`dedupe = "highest"`), times its persons.
+//! - [`paid_in`]: what one household is paid in a pay month, the one way to ask: the groups it
+//!   is in, the highest per-person amount among them (`dedupe = "highest"`), times its persons.
 //!
 //! The trigger, the formula and the 低保 standard used are those in force in the *index* month;
 //! the money is paid in the pay month (index month + `index_lag`). [`SubsidyTable`] computes every
 
+#[cfg(test)]
+mod agreement;
 mod coverage;
 mod formula;
 mod household;
@@ -31,10 +33,8 @@ mod trigger;
 
 pub use coverage::{basis_of, covers, group_zh};
 pub use formula::{PersonAmount, person_amount};
-pub use household::{
-    HouseholdState, HouseholdSubsidy, household_subsidy, household_subsidy_at, without_rules,
-};
-pub use linkage::{AreaMonth, SubsidyTable, area_month, area_month_of};
+pub use household::{HouseholdState, HouseholdSubsidy, paid_in};
+pub use linkage::{AreaMonth, SubsidyTable, area_month, area_month_of, evaluated_in, index_range};
 pub use trigger::{
     Fired, MonthState, MonthStatus, check_index_areas, month_status, month_status_of,
 };

@@ -126,7 +126,8 @@ pub(super) fn subsidy(
 ) -> HouseholdSubsidy {
     let params = p.month_params(m(month)).unwrap();
     let ev = crate::rules::evaluate(p, &params, h, false);
-    household_subsidy_at(p, idx, h, &ev, m(month), true).unwrap()
+    let t = SubsidyTable::build(p, idx, m(month), m(month)).unwrap();
+    paid_in(&t, p, h, |_| Some(ev), t.pay_month(m(month)), true)
 }
 
 pub(super) fn tenth(n: i64) -> Decimal {

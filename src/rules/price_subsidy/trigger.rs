@@ -376,9 +376,6 @@ pub fn month_status_of(
     Ok(status)
 }
 
-/// The per-person amount for residents whose amount is based on `basis` (their own residence,
-/// or urban for the groups based on the urban standard), in one triggered index month.
-
 #[cfg(test)]
 mod tests {
     use super::super::testkit::*;
