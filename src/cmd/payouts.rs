@@ -324,12 +324,7 @@ impl<'p> Config<'p> {
             return Ok(self);
         };
         let (first, last) = (first.month, last.month);
-        let Some((from, to)) = ps_rules::index_range(policy, first, last) else {
-            bail!(ps_rules::SubsidyError::NoPriceSubsidy {
-                path: policy.path.clone()
-            });
-        };
-        let table = SubsidyTable::build(policy, index, from, to)?;
+        let table = SubsidyTable::paying(policy, index, first, last)?;
         let mut early = BTreeMap::new();
         for im in table.index_months().take_while(|m| *m < first) {
             let states: Vec<&MonthState> = table
@@ -343,7 +338,7 @@ impl<'p> Config<'p> {
                 let params = policy.month_params(im).with_context(|| {
                     format!(
                         "price subsidy for index month {im} (paid in {})",
-                        im.plus(first.since(from))
+                        table.pay_month(im)
                     )
                 })?;
                 early.insert(im, params);
