@@ -117,3 +117,57 @@ fn explain_output_is_unchanged_byte_for_byte() {
     }
     assert!(differ.is_empty(), "{}", differ.join("\n"));
 }
+
+/// A triggered index month whose rules are not in force (the 低保 standard starts later) stops
+/// `explain --index` with an error naming the index month and the lag; a month not triggered
+/// needs no rules and is explained.
+#[test]
+fn explain_index_month_without_rules_in_force_is_an_error_naming_it() {
+    let w = Workdir::new();
+    w.write(
+        "p.toml",
+        "[policy]\nname = \"t\"\n[[dibao.standard]]\nfrom = \"2022-01\"\nurban = 900\nrural = 600\n\
+         [price_subsidy]\nindex_lag = 1\n[[price_subsidy.trigger]]\nfrom = \"2016-01\"\ncpi = 3.5\n\
+         [[price_subsidy.formula]]\nfrom = \"2016-01\"\nmode = \"fixed\"\namounts = { urban = 50, rural = 40 }\n\
+         [price_subsidy.groups]\ndibao = \"own\"\n",
+    );
+    w.write(
+        "r.csv",
+        "household_id,region,residence,members,monthly_income,status\nH1,x,urban,2,100,dibao\n",
+    );
+    w.write(
+        "i.csv",
+        "month,cpi,food\n2021-12,5.0,1.0\n2022-01,1.0,1.0\n",
+    );
+    let run = |month: &str| {
+        w.run(&[
+            "explain",
+            "-p",
+            "p.toml",
+            "r.csv",
+            "--household",
+            "H1",
+            "--month",
+            month,
+            "--index",
+            "i.csv",
+        ])
+    };
+    let r = run("2022-01");
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("price subsidy for index month 2021-12 (paid 1 months later)")
+            && r.stderr.contains("dibao.standard"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    let r = run("2022-02");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("价格临时补贴: 未启动 0.00"),
+        "{}",
+        r.stdout
+    );
+}
