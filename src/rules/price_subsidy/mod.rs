@@ -20,6 +20,12 @@
 //!
 //! The trigger, the formula and the 低保 standard used are those in force in the *index* month;
 //! the money is paid in the pay month (index month + `index_lag`). [`SubsidyTable`] computes every
+//! area and index month of a range once, for commands that go through a whole roster, and
+//! [`paid_in`] reads it for one household and one pay month.
+//!
+//! The module is split by concern: `trigger` (the trigger test), `formula` (the per-person
+//! amount), `coverage` (which groups a month covers), `linkage` (index month ↔ pay month, the
+//! table) and `household` (one household's amount).
 
 #[cfg(test)]
 mod agreement;
