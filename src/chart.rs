@@ -619,17 +619,31 @@ pub fn bar_chart(
             .y_label_area_size(label_area)
             .build_cartesian_2d(0.0..top, (0..last).into_segmented())
             .map_err(draw_err)?;
+        // the first category on top: segment k (from the bottom) holds category n - 1 - k
+        let at = |i: usize| i32::try_from(n.saturating_sub(i + 1)).unwrap_or(0);
         let label = |y: &SegmentValue<i32>| match y {
-            SegmentValue::CenterOf(i) => usize::try_from(*i)
+            SegmentValue::CenterOf(k) => usize::try_from(*k)
                 .ok()
+                .and_then(|k| n.checked_sub(k + 1))
                 .and_then(|i| categories.get(i))
                 .cloned()
                 .unwrap_or_default(),
             _ => String::new(),
         };
+        // whole numbers on the value axis when the values are whole (households)
+        let whole_values = series
+            .iter()
+            .all(|s| s.values.iter().all(|v| v.fract().is_zero()));
+        let ticks = if whole_values {
+            (top.floor() as usize + 1).clamp(2, 11)
+        } else {
+            11
+        };
         let whole = |v: &f64| {
             if v.fract().abs() < 1e-9 {
                 format!("{v:.0}")
+            } else if whole_values {
+                String::new()
             } else {
                 format!("{v:.1}")
             }
@@ -637,6 +651,8 @@ pub fn bar_chart(
         chart
             .configure_mesh()
             .disable_y_mesh()
+            .light_line_style(WHITE)
+            .x_labels(ticks)
             .y_labels(n.max(1))
             .y_label_formatter(&label)
             .x_label_formatter(&whole)
@@ -655,7 +671,7 @@ pub fn bar_chart(
                 if v <= 0.0 {
                     continue;
                 }
-                let Ok(y) = i32::try_from(i) else { continue };
+                let y = at(i);
                 bars.push(Rectangle::new(
                     [
                         (base[i], SegmentValue::Exact(y)),
@@ -667,6 +683,15 @@ pub fn bar_chart(
             }
             chart.draw_series(bars).map_err(draw_err)?;
         }
+        // a white gap between neighbouring bars
+        chart
+            .draw_series((0..=last).map(|k| {
+                PathElement::new(
+                    vec![(0.0, SegmentValue::Exact(k)), (top, SegmentValue::Exact(k))],
+                    WHITE.stroke_width(8),
+                )
+            }))
+            .map_err(draw_err)?;
         if n == 0 || stacked.iter().all(|v| *v <= 0.0) {
             plot.draw(&Text::new(
                 lang.pick("没有数据", "no data").to_string(),

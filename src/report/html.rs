@@ -95,8 +95,11 @@ impl Page {
         self.out.push_str("</tr></thead><tbody>");
         for r in rows {
             let total = r.first().is_some_and(|c| c.starts_with('\u{1}'));
-            self.out
-                .push_str(if total { "<tr class=\"total\">" } else { "<tr>" });
+            self.out.push_str(if total {
+                "<tr class=\"total\">"
+            } else {
+                "<tr>"
+            });
             for (i, c) in r.iter().enumerate() {
                 let c = c.trim_start_matches('\u{1}');
                 if numeric.get(i).copied().unwrap_or(false) {
@@ -180,6 +183,16 @@ fn item_label(i: usize, lang: Lang) -> &'static str {
     }
 }
 
+/// A figure the tests (and anyone reconciling the page) can find by name:
+/// `<span data-figure="NAME">VALUE</span>`.
+fn fig(name: &str, value: &str) -> String {
+    format!(
+        "<span data-figure=\"{}\">{}</span>",
+        escape(name),
+        escape(value)
+    )
+}
+
 fn yuan(v: Decimal) -> String {
     fmt_money(v)
 }
@@ -218,10 +231,7 @@ pub fn render(r: &Report, lang: Lang) -> Result<String> {
     let month = month_text(r.meta.month);
     let title = match lang {
         Lang::Zh => format!("{} 社会救助月度报告（{month}）", r.meta.policy_name),
-        Lang::En => format!(
-            "Social assistance report, {month} — {}",
-            r.meta.policy_name
-        ),
+        Lang::En => format!("Social assistance report, {month} — {}", r.meta.policy_name),
     };
     let _ = write!(
         p.out,
@@ -233,11 +243,7 @@ pub fn render(r: &Report, lang: Lang) -> Result<String> {
         escape(&title)
     );
     let _ = write!(p.out, "<header><h1>{}</h1>", escape(&title));
-    let range = format!(
-        "{}~{}",
-        month_text(r.meta.from),
-        month_text(r.meta.to)
-    );
+    let range = format!("{}~{}", month_text(r.meta.from), month_text(r.meta.to));
     let meta_rows = vec![
         vec![
             escape(p.t("政策", "policy")),
@@ -249,17 +255,24 @@ pub fn render(r: &Report, lang: Lang) -> Result<String> {
         ],
         vec![escape(p.t("花名册", "roster")), escape(&r.meta.roster)],
         vec![escape(p.t("报告月份", "month reported")), escape(&month)],
-        vec![
-            escape(p.t("发放区间", "payment range")),
-            escape(&range),
-        ],
+        vec![escape(p.t("发放区间", "payment range")), escape(&range)],
         vec![
             escape(p.t("物价指数", "price index")),
-            escape(r.meta.index.as_deref().unwrap_or(p.t("未提供", "not given"))),
+            escape(
+                r.meta
+                    .index
+                    .as_deref()
+                    .unwrap_or(p.t("未提供", "not given")),
+            ),
         ],
         vec![
             escape(p.t("发放台账", "ledger")),
-            escape(r.meta.ledger.as_deref().unwrap_or(p.t("未提供", "not given"))),
+            escape(
+                r.meta
+                    .ledger
+                    .as_deref()
+                    .unwrap_or(p.t("未提供", "not given")),
+            ),
         ],
     ];
     p.table(&[p.t("项目", "item"), p.t("内容", "value")], &meta_rows);
@@ -300,7 +313,10 @@ fn headline(p: &mut Page, r: &Report) -> Result<()> {
         (p.t("户数", "households"), c.all_households().to_string()),
         (p.t("人数", "persons"), c.all_persons().to_string()),
         (
-            p.t("在保户（低保、特困、渐退）", "paid households (dibao, tekun, exit)"),
+            p.t(
+                "在保户（低保、特困、渐退）",
+                "paid households (dibao, tekun, exit)",
+            ),
             (c.of(Decision::Dibao) + c.of(Decision::Tekun) + c.of(Decision::GradualExit))
                 .to_string(),
         ),
@@ -324,11 +340,18 @@ fn headline(p: &mut Page, r: &Report) -> Result<()> {
     let _ = write!(
         p.out,
         "<h3>{}</h3>",
-        escape(p.t("按认定结果的户数和人数", "Households and persons by decision"))
+        escape(p.t(
+            "按认定结果的户数和人数",
+            "Households and persons by decision"
+        ))
     );
     let mut headers: Vec<String> = vec![p.t("认定结果", "decision").into()];
     if let Some(pm) = prev {
-        headers.push(format!("#{} {}", month_text(pm.month), p.t("户", "households")));
+        headers.push(format!(
+            "#{} {}",
+            month_text(pm.month),
+            p.t("户", "households")
+        ));
     }
     headers.push(format!("#{month} {}", p.t("户", "households")));
     if prev.is_some() {
@@ -341,18 +364,24 @@ fn headline(p: &mut Page, r: &Report) -> Result<()> {
         if let Some(pm) = prev {
             row.push(pm.households[i].to_string());
         }
-        row.push(c.households[i].to_string());
+        row.push(fig(
+            &format!("check.households.{}", d.name()),
+            &c.households[i].to_string(),
+        ));
         if let Some(pm) = prev {
             row.push(change_count(c.households[i], pm.households[i]));
         }
-        row.push(c.persons[i].to_string());
+        row.push(fig(
+            &format!("check.persons.{}", d.name()),
+            &c.persons[i].to_string(),
+        ));
         rows.push(row);
     }
     let mut total = vec![format!("\u{1}{}", escape(p.t("合计", "total")))];
     if let Some(pm) = prev {
         total.push(pm.all_households().to_string());
     }
-    total.push(c.all_households().to_string());
+    total.push(fig("check.households", &c.all_households().to_string()));
     if let Some(pm) = prev {
         total.push(change_count(c.all_households(), pm.all_households()));
     }
@@ -383,9 +412,9 @@ fn headline(p: &mut Page, r: &Report) -> Result<()> {
             label
         }];
         if let Some(pm) = prev {
-            row.push(yuan(pm.totals[i]));
+            row.push(fig(&format!("previous.{}", ITEMS[i]), &yuan(pm.totals[i])));
         }
-        row.push(yuan(c.totals[i]));
+        row.push(fig(&format!("check.{}", ITEMS[i]), &yuan(c.totals[i])));
         if let Some(pm) = prev {
             row.push(change_money(c.totals[i], pm.totals[i]));
         }
@@ -439,7 +468,10 @@ fn coverage(p: &mut Page, r: &Report) -> Result<()> {
         money = money.checked_add(t.monthly_total).unwrap_or(money);
         let mut row = vec![escape(&name(&t.township))];
         row.extend(v.iter().map(u64::to_string));
-        row.push(yuan(t.monthly_total));
+        row.push(fig(
+            &format!("coverage.{}.monthly_total", t.township),
+            &yuan(t.monthly_total),
+        ));
         rows.push(row);
     }
     let mut total = vec![format!("\u{1}{}", escape(p.t("合计", "total")))];
@@ -490,7 +522,10 @@ fn coverage(p: &mut Page, r: &Report) -> Result<()> {
         },
     ];
     let svg = chart::bar_chart(
-        p.t("各乡镇街道覆盖情况（户）", "Coverage by township (households)"),
+        p.t(
+            "各乡镇街道覆盖情况（户）",
+            "Coverage by township (households)",
+        ),
         &categories,
         &series,
         p.t("乡镇街道", "township"),
@@ -513,10 +548,7 @@ fn amounts(p: &mut Page, r: &Report) -> Result<()> {
     let _ = write!(
         p.out,
         "<section id=\"amounts\"><h2>{}</h2>",
-        escape(p.t(
-            "三、每户月发放金额分布",
-            "3. Monthly amounts per household"
-        ))
+        escape(p.t("三、每户月发放金额分布", "3. Monthly amounts per household"))
     );
     let a = &r.amounts;
     let mut rows = Vec::new();
@@ -531,7 +563,13 @@ fn amounts(p: &mut Page, r: &Report) -> Result<()> {
         ]);
     }
     let headers = match lang {
-        Lang::Zh => ["认定结果", "#发放户数", "#合计（元）", "#最低（元）", "#最高（元）"],
+        Lang::Zh => [
+            "认定结果",
+            "#发放户数",
+            "#合计（元）",
+            "#最低（元）",
+            "#最高（元）",
+        ],
         Lang::En => [
             "decision",
             "#households paid",
@@ -601,10 +639,7 @@ fn price(p: &mut Page, r: &Report) {
     let _ = write!(
         p.out,
         "<section id=\"price\"><h2>{}</h2>",
-        escape(p.t(
-            "四、价格临时补贴",
-            "4. Price subsidy"
-        ))
+        escape(p.t("四、价格临时补贴", "4. Price subsidy"))
     );
     let Some(ps) = &r.price else {
         let _ = write!(
@@ -665,7 +700,6 @@ fn price(p: &mut Page, r: &Report) {
             escape(state_label(&row.state, lang)),
             row.per_person[0].map(yuan).unwrap_or_else(|| "—".into()),
             row.per_person[1].map(yuan).unwrap_or_else(|| "—".into()),
-            escape(&row.groups.join(p.t("、", ", "))),
         ]);
     }
     let headers = match lang {
@@ -680,7 +714,6 @@ fn price(p: &mut Page, r: &Report) {
             "结果",
             "#城市每人（元）",
             "#农村每人（元）",
-            "发放对象",
         ],
         Lang::En => [
             "index month",
@@ -693,10 +726,33 @@ fn price(p: &mut Page, r: &Report) {
             "result",
             "#urban per person (yuan)",
             "#rural per person (yuan)",
-            "groups",
         ],
     };
     p.table(&headers, &rows);
+    // the groups covered, once per index month and area list
+    let mut groups: Vec<(String, Vec<String>, String)> = Vec::new();
+    for row in ps.rows.iter().filter(|r| !r.groups.is_empty()) {
+        let m = month_text(row.index_month);
+        let g = row.groups.join(p.t("、", ", "));
+        match groups.iter_mut().find(|(mm, _, gg)| *mm == m && *gg == g) {
+            Some(e) => e.1.push(row.area.clone()),
+            None => groups.push((m, vec![row.area.clone()], g)),
+        }
+    }
+    if !groups.is_empty() {
+        p.push("<p class=\"note\">");
+        for (m, areas, g) in &groups {
+            let _ = write!(
+                p.out,
+                "{} {}（{}）：{}<br>",
+                escape(p.t("发放对象", "groups paid")),
+                escape(m),
+                escape(&areas.join(p.t("、", ", "))),
+                escape(g)
+            );
+        }
+        p.push("</p>");
+    }
     let _ = write!(
         p.out,
         "<h3>{}</h3>",
@@ -708,7 +764,13 @@ fn price(p: &mut Page, r: &Report) {
     let rows: Vec<Vec<String>> = ps
         .paid
         .iter()
-        .map(|(m, n, a)| vec![escape(&m.to_string()), n.to_string(), yuan(*a)])
+        .map(|(m, n, a)| {
+            vec![
+                escape(&m.to_string()),
+                n.to_string(),
+                fig(&format!("price.paid.{m}"), &yuan(*a)),
+            ]
+        })
         .collect();
     p.table(
         &match lang {
@@ -737,6 +799,13 @@ fn sum_cells(s: &Sum) -> [String; 2] {
     [s.lines.to_string(), yuan(s.amount)]
 }
 
+fn sum_figs(name: &str, s: &Sum) -> [String; 2] {
+    [
+        fig(&format!("{name}.lines"), &s.lines.to_string()),
+        fig(&format!("{name}.amount"), &yuan(s.amount)),
+    ]
+}
+
 fn payouts(p: &mut Page, r: &Report) {
     let lang = p.lang;
     let s = &r.payouts;
@@ -753,18 +822,18 @@ fn payouts(p: &mut Page, r: &Report) {
     let mut rows = vec![
         {
             let mut v = vec![escape(p.t("应发（本次）", "to pay (this run)"))];
-            v.extend(sum_cells(&s.to_pay));
+            v.extend(sum_figs("payouts.pay", &s.to_pay));
             v
         },
         {
             let mut v = vec![escape(p.t("暂缓", "held"))];
-            v.extend(sum_cells(&held_total));
+            v.extend(sum_figs("payouts.held", &held_total));
             v
         },
     ];
     if r.meta.ledger.is_some() {
         let mut v = vec![escape(p.t("台账中已发", "already paid (ledger)"))];
-        v.extend(sum_cells(&s.recorded));
+        v.extend(sum_figs("payouts.recorded", &s.recorded));
         rows.push(v);
     }
     let headers = match lang {
@@ -807,7 +876,7 @@ fn payouts(p: &mut Page, r: &Report) {
                 (other, _) => other,
             };
             let mut v = vec![escape(label)];
-            v.extend(sum_cells(x));
+            v.extend(sum_figs(&format!("payouts.approval.{a}"), x));
             v
         })
         .collect();
@@ -828,7 +897,7 @@ fn payouts(p: &mut Page, r: &Report) {
         .iter()
         .map(|(m, x)| {
             let mut v = vec![escape(&m.to_string())];
-            v.extend(sum_cells(x));
+            v.extend(sum_figs(&format!("payouts.month.{m}"), x));
             v
         })
         .collect();
@@ -837,7 +906,7 @@ fn payouts(p: &mut Page, r: &Report) {
             Lang::Zh => zh,
             Lang::En => name,
         })];
-        v.extend(sum_cells(x));
+        v.extend(sum_figs(&format!("payouts.item.{name}"), x));
         v
     }));
     p.table(
@@ -897,12 +966,18 @@ fn audit(p: &mut Page, r: &Report) {
     let mut rows: Vec<Vec<String>> = a
         .by_kind
         .iter()
-        .map(|(code, title, n)| vec![escape(title), escape(code), n.to_string()])
+        .map(|(code, title, n)| {
+            vec![
+                escape(title),
+                escape(code),
+                fig(&format!("audit.{code}"), &n.to_string()),
+            ]
+        })
         .collect();
     rows.push(vec![
         format!("\u{1}{}", escape(p.t("合计", "total"))),
         String::new(),
-        a.findings.to_string(),
+        fig("audit.findings", &a.findings.to_string()),
     ]);
     p.table(
         &match lang {
@@ -930,10 +1005,7 @@ fn audit(p: &mut Page, r: &Report) {
                 };
                 let mut v = vec![escape(&name)];
                 for (code, _, _) in &codes {
-                    let n = kinds
-                        .iter()
-                        .find(|(c, _)| c == code)
-                        .map_or(0, |(_, n)| *n);
+                    let n = kinds.iter().find(|(c, _)| c == code).map_or(0, |(_, n)| *n);
                     v.push(n.to_string());
                 }
                 v.push(kinds.iter().map(|(_, n)| n).sum::<u64>().to_string());
@@ -970,7 +1042,14 @@ fn audit(p: &mut Page, r: &Report) {
         p.table(
             &match lang {
                 Lang::Zh => ["问题", "户编号", "乡镇街道", "户主", "证据", "建议处理"],
-                Lang::En => ["finding", "household", "township", "head", "evidence", "action"],
+                Lang::En => [
+                    "finding",
+                    "household",
+                    "township",
+                    "head",
+                    "evidence",
+                    "action",
+                ],
             },
             &rows,
         );
@@ -1059,7 +1138,10 @@ fn policy(p: &mut Page, r: &Report) {
         "<p>{} <b>{}</b>；{} <b>{}</b></p>",
         escape(p.t("政策：", "policy:")),
         escape(&r.meta.policy_name),
-        escape(p.t("参数最后核对（last_verified）：", "parameters last verified (last_verified):")),
+        escape(p.t(
+            "参数最后核对（last_verified）：",
+            "parameters last verified (last_verified):"
+        )),
         escape(
             &s.last_verified
                 .map(|m| m.to_string())
@@ -1084,7 +1166,15 @@ fn policy(p: &mut Page, r: &Report) {
     p.table(
         &match lang {
             Lang::Zh => ["参数", "地区", "#取值", "起始月份", "依据", "文件", "说明"],
-            Lang::En => ["parameter", "area", "#value", "from", "source", "document", "note"],
+            Lang::En => [
+                "parameter",
+                "area",
+                "#value",
+                "from",
+                "source",
+                "document",
+                "note",
+            ],
         },
         &rows,
     );

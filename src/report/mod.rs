@@ -267,12 +267,8 @@ impl MonthAcc {
             d.min = Some(d.min.map_or(*v, |m| m.min(*v)));
             d.max = Some(d.max.map_or(*v, |m| m.max(*v)));
         }
-        let yuan = |v: Decimal| -> i64 {
-            v.floor()
-                .to_string()
-                .parse::<i64>()
-                .unwrap_or(i64::MAX / 4)
-        };
+        let yuan =
+            |v: Decimal| -> i64 { v.floor().to_string().parse::<i64>().unwrap_or(i64::MAX / 4) };
         let hi = self.paid.iter().map(|(_, v)| yuan(*v)).max().unwrap_or(0);
         let mut width = 100i64;
         'outer: for magnitude in 2..16u32 {

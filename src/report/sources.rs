@@ -335,7 +335,10 @@ pub fn payouts(
             LineStatus::Held(why) => add(held.entry(why.to_string()).or_default(), l.amount)?,
             LineStatus::Pay => {
                 add(&mut section.to_pay, l.amount)?;
-                add(approval.entry(l.approval.to_string()).or_default(), l.amount)?;
+                add(
+                    approval.entry(l.approval.to_string()).or_default(),
+                    l.amount,
+                )?;
                 if l.item == Item::PriceSubsidy {
                     let e = price.entry(l.pay_month).or_default();
                     e.0 += 1;
@@ -352,9 +355,7 @@ pub fn payouts(
         };
         match (t.month, t.item) {
             (Some(m), None) => section.by_month.push((m, sum)),
-            (None, Some(i)) => section
-                .by_item
-                .push((i.name(policy), i.zh(policy), sum)),
+            (None, Some(i)) => section.by_item.push((i.name(policy), i.zh(policy), sum)),
             _ => {}
         }
     }
@@ -447,7 +448,12 @@ pub fn audit(cfg: &Config) -> Result<AuditSection> {
             .push((s(&e["code"]), n(&e["findings"])));
     }
     section.by_township = by_township.into_iter().collect();
-    for f in json["findings"].as_array().into_iter().flatten().take(TOP_CASES) {
+    for f in json["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .take(TOP_CASES)
+    {
         let code = s(&f["code"]);
         section.top.push(Case {
             title: title(&code),
