@@ -822,4 +822,42 @@ mod tests {
         let long = "某某省某某市某某县城乡最低生活保障价格临时补贴联动机制：价格指数与启动条件（指数月份 2021-01..2023-06）";
         assert!(title_size(long, 920) < 24);
     }
+
+    #[test]
+    fn a_bar_chart_labels_its_axes_units_and_legend_and_escapes_its_text() {
+        let categories = vec!["城关镇".to_string(), "<b>x</b>".to_string()];
+        let series = vec![
+            BarSeries {
+                name: "在保".into(),
+                values: vec![Decimal::from(3), Decimal::from(1)],
+            },
+            BarSeries {
+                name: "待复核".into(),
+                values: vec![Decimal::from(1), Decimal::ZERO],
+            },
+        ];
+        let svg = bar_chart(
+            "覆盖",
+            &categories,
+            &series,
+            "乡镇街道",
+            "户数（户）",
+            Lang::Zh,
+        )
+        .expect("chart");
+        for text in ["覆盖", "城关镇", "乡镇街道", "户数（户）", "在保", "待复核"]
+        {
+            assert!(svg.contains(text), "{text}");
+        }
+        assert!(svg.contains("&lt;b&gt;x&lt;/b&gt;") && !svg.contains("<b>"));
+        // one value per category, or an error (never a panic)
+        let short = vec![BarSeries {
+            name: "x".into(),
+            values: vec![Decimal::ONE],
+        }];
+        assert!(bar_chart("t", &categories, &short, "a", "b", Lang::En).is_err());
+        // no category at all draws an empty chart
+        let empty = bar_chart("t", &[], &[], "a", "b", Lang::En).expect("empty chart");
+        assert!(empty.contains("no data"));
+    }
 }

@@ -404,7 +404,7 @@ fn headline(p: &mut Page, r: &Report) -> Result<()> {
         headers.push(format!("#{}", p.t("变化", "change")));
     }
     let mut rows = Vec::new();
-    for i in 0..ITEMS.len() {
+    for (i, item) in ITEMS.iter().enumerate() {
         let label = escape(item_label(i, lang));
         let mut row = vec![if i == ITEMS.len() - 1 {
             format!("\u{1}{label}")
@@ -412,9 +412,9 @@ fn headline(p: &mut Page, r: &Report) -> Result<()> {
             label
         }];
         if let Some(pm) = prev {
-            row.push(fig(&format!("previous.{}", ITEMS[i]), &yuan(pm.totals[i])));
+            row.push(fig(&format!("previous.{item}"), &yuan(pm.totals[i])));
         }
-        row.push(fig(&format!("check.{}", ITEMS[i]), &yuan(c.totals[i])));
+        row.push(fig(&format!("check.{item}"), &yuan(c.totals[i])));
         if let Some(pm) = prev {
             row.push(change_money(c.totals[i], pm.totals[i]));
         }
@@ -644,7 +644,7 @@ fn price(p: &mut Page, r: &Report) {
     let Some(ps) = &r.price else {
         let _ = write!(
             p.out,
-            "<p>{}</p></section>\n",
+            "<p>{}</p></section>",
             escape(p.t(
                 "未提供物价指数（--index），本报告不含价格临时补贴。",
                 "no price index given (--index): this report has no price subsidy."
@@ -781,7 +781,7 @@ fn price(p: &mut Page, r: &Report) {
     );
     let _ = write!(
         p.out,
-        "<p class=\"note\">{}</p></section>\n",
+        "<p class=\"note\">{}</p></section>",
         escape(&match lang {
             Lang::Zh => format!(
                 "指数月份的补贴于其后第 {} 个月发放（政策 index_lag）；通知要求次月发放，滞后者标为“滞后”。",
@@ -1193,4 +1193,37 @@ fn policy(p: &mut Page, r: &Report) {
         );
     }
     p.push("</section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_makes_every_markup_character_text() {
+        assert_eq!(
+            escape("<a href='x'>\"&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;"
+        );
+        // control characters (a bell, an escape) are dropped; tabs and line breaks kept
+        assert_eq!(escape("a\u{7}b\u{1b}[31mc\td\n"), "ab[31mc\td\n");
+        assert_eq!(escape("张秀兰"), "张秀兰");
+    }
+
+    #[test]
+    fn a_chart_gets_a_view_box_so_that_it_scales_to_the_page() {
+        let svg = "<svg width=\"960\" height=\"300\" xmlns=\"http://www.w3.org/2000/svg\"></svg>";
+        assert!(responsive(svg).starts_with("<svg viewBox=\"0 0 960 300\" width=\"960\""));
+        let with = "<svg viewBox=\"0 0 1 1\"></svg>";
+        assert_eq!(responsive(with), with);
+    }
+
+    #[test]
+    fn an_empty_report_renders_every_section_without_failing() {
+        for lang in [Lang::Zh, Lang::En] {
+            let html = render(&Report::default(), lang).expect("render");
+            assert_eq!(html.matches("<section").count(), 8);
+            assert!(html.contains("data-figure=\"check.monthly_total\">0.00<"));
+        }
+    }
 }

@@ -86,17 +86,19 @@ pub fn make(cfg: &Config) -> Result<Made> {
         Some(p) => Some(sources::load_index(p)?),
         None => None,
     };
-    let mut report = Report::default();
-    report.meta = model::Meta {
-        policy_name: policy.name().to_string(),
-        policy_sha256: policy.sha256.clone(),
-        roster: cfg.roster.clone(),
-        month: Some(cfg.month),
-        from: Some(cfg.from),
-        to: Some(cfg.to),
-        index: cfg.index.clone(),
-        ledger: cfg.ledger.clone(),
-        version: cfg.version.clone(),
+    let mut report = Report {
+        meta: model::Meta {
+            policy_name: policy.name().to_string(),
+            policy_sha256: policy.sha256.clone(),
+            roster: cfg.roster.clone(),
+            month: Some(cfg.month),
+            from: Some(cfg.from),
+            to: Some(cfg.to),
+            index: cfg.index.clone(),
+            ledger: cfg.ledger.clone(),
+            version: cfg.version.clone(),
+        },
+        ..Report::default()
     };
 
     // The month: headline, coverage, amounts, data quality, parameters used.

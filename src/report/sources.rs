@@ -284,6 +284,9 @@ pub fn group_zh(group: &str) -> String {
     rules::price_subsidy::group_zh(group).to_string()
 }
 
+/// The price-subsidy lines of a schedule per pay month: (pay month, lines, amount).
+pub type PricePaid = Vec<(Month, u64, Decimal)>;
+
 /// The payment schedule of `cfg.from..=cfg.to` as `payouts` makes it (with the price subsidy
 /// when an index is given; lines the ledger records left out and counted; shared payees held),
 /// summed by status, approval level, month and item; and the price-subsidy lines per pay month.
@@ -291,7 +294,7 @@ pub fn payouts(
     cfg: &Config,
     policy: &Policy,
     index: Option<&IndexSeries>,
-) -> Result<(PayoutSection, Vec<(Month, u64, Decimal)>)> {
+) -> Result<(PayoutSection, PricePaid)> {
     let mut pcfg = payouts_cmd::Config::new(policy, cfg.from, cfg.to, cfg.lang)?;
     if let Some(index) = index {
         pcfg = pcfg.with_index(index).with_context(|| {
