@@ -851,7 +851,16 @@ fn payouts(p: &mut Page, r: &Report) {
             .held
             .iter()
             .map(|(why, x)| {
-                let mut v = vec![escape(why)];
+                let label = match (why.as_str(), lang) {
+                    ("malformed_head_id", Lang::Zh) => "户主身份证号有误",
+                    ("no_bank_account", Lang::Zh) => "无银行账号",
+                    ("shared_payee", Lang::Zh) => "与他户共用身份证号或账号",
+                    ("malformed_head_id", Lang::En) => "malformed head_id",
+                    ("no_bank_account", Lang::En) => "no bank account",
+                    ("shared_payee", Lang::En) => "shared head_id or account",
+                    (other, _) => other,
+                };
+                let mut v = vec![escape(label)];
                 v.extend(sum_cells(x));
                 v
             })

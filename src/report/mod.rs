@@ -15,11 +15,11 @@ use crate::month::Month;
 use crate::rules::Decision;
 use anyhow::{Result, bail};
 use model::{
-    Amounts, Band, DecisionAmounts, MonthFigures, ParamUse, PolicySection, Problem, Quality,
-    Report, TownshipCoverage,
+    Amounts, Band, DecisionAmounts, MonthFigures, PolicySection, Problem, Quality, Report,
+    TownshipCoverage,
 };
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// What the report is made from.
 #[derive(Debug, Clone)]
@@ -103,17 +103,16 @@ pub fn make(cfg: &Config) -> Result<Made> {
 
     // The month: headline, coverage, amounts, data quality, parameters used.
     let mut month = MonthAcc::default();
-    sources::each_household(cfg, &policy, &params, true, |f| month.add(&policy, f))?;
+    let mut params_used = sources::each_household(cfg, &policy, &params, true, |f| month.add(f))?;
     report.headline.current = month.figures(cfg.month)?;
     // The month before, when the range includes it.
     let prev = cfg.month.plus(-1);
     if prev >= cfg.from {
         let prev_params = sources::month_params(&policy, prev)?;
         let mut acc = MonthAcc::default();
-        sources::each_household(cfg, &policy, &prev_params, false, |f| acc.add(&policy, f))?;
+        sources::each_household(cfg, &policy, &prev_params, false, |f| acc.add(f))?;
         report.headline.previous = Some(acc.figures(prev)?);
     }
-    let mut params_used = std::mem::take(&mut month.params);
     if let Some(index) = &index {
         let (mut section, used) = sources::price_table(&policy, index, cfg.from, cfg.to)?;
         params_used.extend(used.iter().map(|p| sources::param_use(&policy, p)));
@@ -170,11 +169,10 @@ struct MonthAcc {
     /// (decision, monthly total) of every paid household, for the bands
     paid: Vec<(usize, Decimal)>,
     quality: Quality,
-    params: BTreeSet<ParamUse>,
 }
 
 impl MonthAcc {
-    fn add(&mut self, policy: &crate::policy::Policy, f: sources::HouseholdFacts) -> Result<()> {
+    fn add(&mut self, f: sources::HouseholdFacts) -> Result<()> {
         let i = decision_index(f.decision);
         self.households[i] += 1;
         self.persons[i] += u64::from(f.persons.unwrap_or(0));
@@ -236,9 +234,6 @@ impl MonthAcc {
                     reason: reason.clone(),
                 });
             }
-        }
-        for p in &f.params {
-            self.params.insert(sources::param_use(policy, p));
         }
         Ok(())
     }

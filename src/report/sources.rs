@@ -61,8 +61,6 @@ pub struct HouseholdFacts {
     pub problems: Vec<String>,
     /// the row's warnings (ID defects): (code, sentence)
     pub warnings: Vec<(String, String)>,
-    /// the parameters the computation used (when traced)
-    pub params: Vec<Param>,
 }
 
 fn facts(policy: &Policy, h: &Household, ev: &Evaluation, lang: Lang) -> HouseholdFacts {
@@ -108,20 +106,20 @@ fn facts(policy: &Policy, h: &Household, ev: &Evaluation, lang: Lang) -> Househo
             .iter()
             .map(|w| (w.code.to_string(), w.describe(lang)))
             .collect(),
-        params: ev.steps.iter().flat_map(|s| s.params.clone()).collect(),
     }
 }
 
 /// Streams the roster through `check`'s evaluation for `params.month` (on every core, in
-/// roster order) and hands each household's facts to `each`. With `trace`, the parameters the
-/// rules used are kept too.
+/// roster order) and hands each household's facts to `each`. With `trace`, returns every
+/// parameter the rules used (each once); without, nothing.
 pub fn each_household(
     cfg: &Config,
     policy: &Policy,
     params: &MonthParams,
     trace: bool,
     mut each: impl FnMut(HouseholdFacts) -> Result<()>,
-) -> Result<()> {
+) -> Result<BTreeSet<ParamUse>> {
+    let mut used = BTreeSet::new();
     let (mut source, parser) = cmd::open_roster(&cfg.roster, &cfg.input, policy)?;
     let parser = cmd::attach_members(parser, &cfg.input, policy, params)?;
     let id_field = parser
@@ -132,22 +130,30 @@ pub fn each_household(
         source.as_mut(),
         id_field,
         |rows: &[Row]| {
-            rows.iter()
+            // the parameters of a chunk, each once, before they are merged in order
+            let mut chunk_params = BTreeSet::new();
+            let facts = rows
+                .iter()
                 .map(|row| {
                     let (h, ev) = cmd::check::evaluate_row(policy, params, &parser, row, trace);
+                    for p in ev.steps.iter().flat_map(|s| &s.params) {
+                        chunk_params.insert(param_use(policy, p));
+                    }
                     facts(policy, &h, &ev, lang)
                 })
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>();
+            (facts, chunk_params)
         },
-        |chunk| {
+        |(chunk, chunk_params)| {
             for f in chunk {
                 each(f)?;
             }
+            used.extend(chunk_params);
             Ok(())
         },
     )
     .with_context(|| format!("roster {}", cfg.roster))?;
-    Ok(())
+    Ok(used)
 }
 
 /// A parameter as the report lists it, with its document.
