@@ -66,7 +66,11 @@ const KEEP_ROWS: usize = 100;
 /// roster, a parameter not in force) comes before anything is written.
 pub fn make(cfg: &Config) -> Result<Made> {
     if cfg.from > cfg.to {
-        bail!("--from {} is after --to {}", cfg.from, cfg.to);
+        bail!(
+            "--from {} is after --to {} (--from 不能晚于 --to)",
+            cfg.from,
+            cfg.to
+        );
     }
     if cfg.month < cfg.from || cfg.month > cfg.to {
         bail!(

@@ -518,6 +518,17 @@ fn the_report_renders_in_headless_chromium_with_no_console_errors() {
         return;
     };
     let w = example();
+    // the check can fail: a page with a script error and a blocked request is caught
+    w.write(
+        "broken.html",
+        "<!DOCTYPE html><html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'\"></head><body><img src=\"x.png\"><script>undefinedFunction();</script></body></html>",
+    );
+    let broken = format!("file://{}", w.file("broken.html").display());
+    let (_, log) = headless(&browser, w.path(), &["--dump-dom", &broken]);
+    assert!(
+        log.lines().filter(|l| l.contains(":CONSOLE")).count() >= 2,
+        "console messages of a broken page are not seen: {log}"
+    );
     let r = report(
         &w,
         &["--from", "2022-11", "--to", "2022-12", "--index", "cpi.csv"],
