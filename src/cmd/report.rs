@@ -63,7 +63,16 @@ pub fn run(args: ReportArgs) -> Result<i32> {
             .into_iter()
             .filter_map(|(w, p)| p.as_deref().map(|p| (w, p))),
     );
-    inputs.extend(args.against.iter().map(|a| ("--against", a.as_str())));
+    // `FILE:LABEL` names FILE, unless the whole argument is a file (as `audit` reads it)
+    let lists: Vec<&str> = args
+        .against
+        .iter()
+        .map(|a| match a.rsplit_once(':') {
+            Some((file, _)) if !std::path::Path::new(a).exists() && !file.is_empty() => file,
+            _ => a.as_str(),
+        })
+        .collect();
+    inputs.extend(lists.iter().map(|a| ("--against", *a)));
     output::refuse_same_files(&inputs, &[("-o", args.output.as_str())], lang)?;
     let cfg = report::Config {
         policy: args.policy.clone(),

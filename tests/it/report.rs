@@ -471,6 +471,21 @@ fn a_bad_policy_exits_2_and_writes_no_file() {
         "roster.csv",
     ]);
     assert_eq!(r.code, 2, "{}", r.stderr);
+    w.write("deaths.csv", "id_number\n620102198507150017\n");
+    let r = w.run(&[
+        "report",
+        "-p",
+        "policy.toml",
+        "roster.csv",
+        "--month",
+        "2022-12",
+        "--against",
+        "deaths.csv:死亡名单",
+        "-o",
+        "deaths.csv",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(w.read("deaths.csv"), "id_number\n620102198507150017\n");
     assert!(!w.file("report.html").exists());
 }
 
