@@ -75,9 +75,16 @@ pub fn run(args: ReportArgs) -> Result<i32> {
     inputs.extend(lists.iter().map(|a| ("--against", *a)));
     output::refuse_same_files(&inputs, &[("-o", args.output.as_str())], lang)?;
     let cfg = report::Config {
-        policy: args.policy.clone(),
+        policy: args.policy.policy.clone(),
+        strict: args.policy.strict,
         roster: args.roster.clone(),
-        input: args.input.clone(),
+        input: report::RosterInput {
+            region: args.input.region.clone(),
+            alias: args.input.alias.clone(),
+            encoding: args.input.encoding,
+            sheet: args.input.sheet.clone(),
+            members: args.input.members.clone(),
+        },
         month: args.month,
         from: args.from.unwrap_or(args.month),
         to: args.to.unwrap_or(args.month),

@@ -9,7 +9,7 @@ pub mod html;
 pub mod model;
 pub mod sources;
 
-use crate::cli::{InputArgs, PolicyArgs};
+use crate::household::reader::InputEncoding;
 use crate::lang::Lang;
 use crate::month::Month;
 use crate::rules::Decision;
@@ -21,15 +21,32 @@ use model::{
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
+/// How the roster is read (as every command reads it).
+#[derive(Debug, Clone, Default)]
+pub struct RosterInput {
+    /// region code for a county roster without a region column
+    pub region: Option<String>,
+    /// local header names: `HEADER=COLUMN`
+    pub alias: Vec<String>,
+    /// the CSV roster's encoding (default: detected)
+    pub encoding: Option<InputEncoding>,
+    /// the sheet of a workbook roster
+    pub sheet: Option<String>,
+    /// a members file, one row per person
+    pub members: Option<String>,
+}
+
 /// What the report is made from.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// the policy file and `--strict`
-    pub policy: PolicyArgs,
+    /// the policy file
+    pub policy: String,
+    /// refuse months after the policy's `last_verified`
+    pub strict: bool,
     /// the roster (a file: it is read once per section)
     pub roster: String,
     /// how the roster is read
-    pub input: InputArgs,
+    pub input: RosterInput,
     /// the month reported
     pub month: Month,
     /// first month of the payment schedule (and of the headline comparison)

@@ -22,10 +22,30 @@ use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+/// The policy arguments as the command helpers take them.
+fn policy_args(cfg: &Config) -> crate::cli::PolicyArgs {
+    crate::cli::PolicyArgs {
+        policy: cfg.policy.clone(),
+        strict: cfg.strict,
+    }
+}
+
+/// The roster-reading arguments as the command helpers take them.
+fn input_args(cfg: &Config) -> crate::cli::InputArgs {
+    let i = &cfg.input;
+    crate::cli::InputArgs {
+        region: i.region.clone(),
+        alias: i.alias.clone(),
+        encoding: i.encoding,
+        sheet: i.sheet.clone(),
+        members: i.members.clone(),
+    }
+}
+
 /// Loads the policy as every command does (a bad policy, a stale one with `--strict`, or a
 /// month with a parameter not in force is an error) and resolves the month's parameters.
 pub fn load_policy(cfg: &Config) -> Result<(Policy, MonthParams)> {
-    cmd::load_policy(&cfg.policy, cfg.month)
+    cmd::load_policy(&policy_args(cfg), cfg.month)
 }
 
 /// The parameters of another month (the month before the reported one).
@@ -120,8 +140,8 @@ pub fn each_household(
     mut each: impl FnMut(HouseholdFacts) -> Result<()>,
 ) -> Result<BTreeSet<ParamUse>> {
     let mut used = BTreeSet::new();
-    let (mut source, parser) = cmd::open_roster(&cfg.roster, &cfg.input, policy)?;
-    let parser = cmd::attach_members(parser, &cfg.input, policy, params)?;
+    let (mut source, parser) = cmd::open_roster(&cfg.roster, &input_args(cfg), policy)?;
+    let parser = cmd::attach_members(parser, &input_args(cfg), policy, params)?;
     let id_field = parser
         .header_map()
         .get(crate::household::columns::Column::HouseholdId);
@@ -310,9 +330,9 @@ pub fn payouts(
             )
         })?;
     }
-    let (mut source, parser) = cmd::open_roster(&cfg.roster, &cfg.input, policy)?;
+    let (mut source, parser) = cmd::open_roster(&cfg.roster, &input_args(cfg), policy)?;
     let parser = match pcfg.months.first() {
-        Some(first) => cmd::attach_members(parser, &cfg.input, policy, first)?,
+        Some(first) => cmd::attach_members(parser, &input_args(cfg), policy, first)?,
         None => parser,
     };
     let mut schedule = payouts_cmd::read_schedule(&pcfg, source.as_mut(), &parser)
@@ -408,12 +428,12 @@ pub fn audit(cfg: &Config) -> Result<AuditSection> {
     let dir = tempfile::tempdir().context("cannot make a temporary folder for the findings")?;
     let path = dir.path().join("audit.json");
     let args = cmd::audit::AuditArgs {
-        policy: cfg.policy.clone(),
+        policy: policy_args(cfg),
         roster: cfg.roster.clone(),
         month: cfg.month,
         amount_column: None,
         against: cfg.against.clone(),
-        input: cfg.input.clone(),
+        input: input_args(cfg),
         out: crate::cli::OutputArgs {
             format: Some(crate::output::Format::Json),
             output: Some(path.to_string_lossy().into_owned()),
