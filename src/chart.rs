@@ -531,6 +531,180 @@ fn runs(values: &[Option<Decimal>]) -> Vec<Vec<(i32, f64)>> {
     out
 }
 
+/// One stacked series of a [`bar_chart`]: its legend name and one value per category.
+#[derive(Debug, Clone)]
+pub struct BarSeries {
+    /// the name shown in the legend
+    pub name: String,
+    /// one value per category (households, yuan …), never negative
+    pub values: Vec<Decimal>,
+}
+
+/// Colours of the stacked series of a [`bar_chart`], in order.
+const STACK: [RGBColor; 6] = [
+    RGBColor(0x1f, 0x5f, 0xa8),
+    RGBColor(0xe6, 0x8a, 0x00),
+    RGBColor(0xc0, 0x39, 0x2b),
+    RGBColor(0x27, 0x8f, 0x4e),
+    RGBColor(0x6a, 0x3d, 0x9a),
+    RGBColor(0x00, 0x80, 0x80),
+];
+
+/// A horizontal stacked bar chart as an SVG document, for printed reports: one bar per
+/// category (a township, an amount band), each series stacked in its own colour, the value
+/// axis labelled `value_desc` (with its unit, e.g. `户数（户）`), the categories labelled
+/// `category_desc`, and a legend above the plot in type that reads at print size. Every
+/// series has one value per category.
+pub fn bar_chart(
+    title: &str,
+    categories: &[String],
+    series: &[BarSeries],
+    category_desc: &str,
+    value_desc: &str,
+    lang: Lang,
+) -> Result<String> {
+    let n = categories.len();
+    if series.iter().any(|s| s.values.len() != n) {
+        bail!("bar chart: every series needs one value per category");
+    }
+    let stacked: Vec<f64> = (0..n)
+        .map(|i| series.iter().map(|s| to_f64(s.values[i])).sum())
+        .collect();
+    let top = stacked.iter().copied().fold(0.0f64, f64::max).max(1.0) * 1.08;
+    let width = SIZE.0;
+    let rows = u32::try_from(n.max(1)).unwrap_or(1);
+    let height = (150 + rows.saturating_mul(34)).clamp(260, 1400);
+    // the widest category label, roughly: a Chinese character is one em, others half
+    let label_ems = categories
+        .iter()
+        .map(|c| {
+            c.chars()
+                .map(|ch| if ch.is_ascii() { 0.55 } else { 1.0 })
+                .sum::<f64>()
+        })
+        .fold(4.0f64, f64::max)
+        .min(16.0);
+    let label_area = (label_ems * 15.0) as u32 + 20;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_err)?;
+        let root = root
+            .margin(10, 10, 16, 24)
+            .titled(title, (FONT, title_size(title, width - 40)))
+            .map_err(draw_err)?;
+        let (legend_area, plot) = root.split_vertically(40);
+        // the legend: a swatch and the name of each series, in one row
+        let font = (FONT, 16).into_font();
+        let mut x = 8i32;
+        for (k, s) in series.iter().enumerate() {
+            let color = STACK[k % STACK.len()];
+            legend_area
+                .draw(&Rectangle::new([(x, 8), (x + 22, 26)], color.filled()))
+                .map_err(draw_err)?;
+            legend_area
+                .draw(&Text::new(s.name.clone(), (x + 28, 9), font.clone()))
+                .map_err(draw_err)?;
+            let ems: f64 = s
+                .name
+                .chars()
+                .map(|c| if c.is_ascii() { 0.55 } else { 1.0 })
+                .sum();
+            x += 28 + (ems * 16.0) as i32 + 26;
+        }
+        let last = i32::try_from(n.saturating_sub(1).max(1)).unwrap_or(1);
+        let mut chart = ChartBuilder::on(&plot)
+            .margin(8)
+            .x_label_area_size(48)
+            .y_label_area_size(label_area)
+            .build_cartesian_2d(0.0..top, (0..last).into_segmented())
+            .map_err(draw_err)?;
+        // the first category on top: segment k (from the bottom) holds category n - 1 - k
+        let at = |i: usize| i32::try_from(n.saturating_sub(i + 1)).unwrap_or(0);
+        let label = |y: &SegmentValue<i32>| match y {
+            SegmentValue::CenterOf(k) => usize::try_from(*k)
+                .ok()
+                .and_then(|k| n.checked_sub(k + 1))
+                .and_then(|i| categories.get(i))
+                .cloned()
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        // whole numbers on the value axis when the values are whole (households)
+        let whole_values = series
+            .iter()
+            .all(|s| s.values.iter().all(|v| v.fract().is_zero()));
+        let ticks = if whole_values {
+            (top.floor() as usize + 1).clamp(2, 11)
+        } else {
+            11
+        };
+        let whole = |v: &f64| {
+            if v.fract().abs() < 1e-9 {
+                format!("{v:.0}")
+            } else if whole_values {
+                String::new()
+            } else {
+                format!("{v:.1}")
+            }
+        };
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(WHITE)
+            .x_labels(ticks)
+            .y_labels(n.max(1))
+            .y_label_formatter(&label)
+            .x_label_formatter(&whole)
+            .x_desc(value_desc)
+            .y_desc(category_desc)
+            .label_style((FONT, 15))
+            .axis_desc_style((FONT, 16))
+            .draw()
+            .map_err(draw_err)?;
+        let mut base = vec![0.0f64; n];
+        for (k, s) in series.iter().enumerate() {
+            let color = STACK[k % STACK.len()];
+            let mut bars = Vec::new();
+            for (i, v) in s.values.iter().enumerate() {
+                let v = to_f64(*v);
+                if v <= 0.0 {
+                    continue;
+                }
+                let y = at(i);
+                bars.push(Rectangle::new(
+                    [
+                        (base[i], SegmentValue::Exact(y)),
+                        (base[i] + v, SegmentValue::Exact(y + 1)),
+                    ],
+                    color.filled(),
+                ));
+                base[i] += v;
+            }
+            chart.draw_series(bars).map_err(draw_err)?;
+        }
+        // a white gap between neighbouring bars
+        chart
+            .draw_series((0..=last).map(|k| {
+                PathElement::new(
+                    vec![(0.0, SegmentValue::Exact(k)), (top, SegmentValue::Exact(k))],
+                    WHITE.stroke_width(8),
+                )
+            }))
+            .map_err(draw_err)?;
+        if n == 0 || stacked.iter().all(|v| *v <= 0.0) {
+            plot.draw(&Text::new(
+                lang.pick("没有数据", "no data").to_string(),
+                (width as i32 / 2 - 40, (height as i32 - 60) / 2),
+                (FONT, 22).into_font(),
+            ))
+            .map_err(draw_err)?;
+        }
+        root.present().map_err(draw_err)?;
+    }
+    Ok(svg)
+}
+
 /// Refuses a `--chart` path that is not `.svg`, before anything is written: only SVG is drawn,
 /// since a bitmap would need system font libraries to draw its text.
 pub fn check_svg_path(path: &str) -> Result<()> {
@@ -647,5 +821,43 @@ mod tests {
         assert_eq!(title_size("CPI", 920), 24);
         let long = "某某省某某市某某县城乡最低生活保障价格临时补贴联动机制：价格指数与启动条件（指数月份 2021-01..2023-06）";
         assert!(title_size(long, 920) < 24);
+    }
+
+    #[test]
+    fn a_bar_chart_labels_its_axes_units_and_legend_and_escapes_its_text() {
+        let categories = vec!["城关镇".to_string(), "<b>x</b>".to_string()];
+        let series = vec![
+            BarSeries {
+                name: "在保".into(),
+                values: vec![Decimal::from(3), Decimal::from(1)],
+            },
+            BarSeries {
+                name: "待复核".into(),
+                values: vec![Decimal::from(1), Decimal::ZERO],
+            },
+        ];
+        let svg = bar_chart(
+            "覆盖",
+            &categories,
+            &series,
+            "乡镇街道",
+            "户数（户）",
+            Lang::Zh,
+        )
+        .expect("chart");
+        for text in ["覆盖", "城关镇", "乡镇街道", "户数（户）", "在保", "待复核"]
+        {
+            assert!(svg.contains(text), "{text}");
+        }
+        assert!(svg.contains("&lt;b&gt;x&lt;/b&gt;") && !svg.contains("<b>"));
+        // one value per category, or an error (never a panic)
+        let short = vec![BarSeries {
+            name: "x".into(),
+            values: vec![Decimal::ONE],
+        }];
+        assert!(bar_chart("t", &categories, &short, "a", "b", Lang::En).is_err());
+        // no category at all draws an empty chart
+        let empty = bar_chart("t", &[], &[], "a", "b", Lang::En).expect("empty chart");
+        assert!(empty.contains("no data"));
     }
 }

@@ -57,6 +57,8 @@ pub enum Command {
     Init(cmd::init::InitArgs),
     /// The payment schedule of a month range: lines, totals, approvals, ledger, bank file
     Payouts(cmd::payouts::PayoutsArgs),
+    /// The month's report as one HTML page to print and file: coverage, amounts, payouts, findings
+    Report(cmd::report::ReportArgs),
     /// The price-subsidy linkage (价格临时补贴): per index month, triggered or not, and the amounts
     Subsidy(cmd::subsidy::SubsidyArgs),
     /// Run policy test files: hand-worked cases a policy must reproduce, reported like `cargo test`

@@ -20,6 +20,7 @@ pub mod output;
 pub mod pipeline;
 pub mod policy;
 pub mod policytest;
+pub mod report;
 pub mod rules;
 
 use clap::Parser;

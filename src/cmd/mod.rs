@@ -7,6 +7,7 @@ pub mod compare;
 pub mod explain;
 pub mod init;
 pub mod payouts;
+pub mod report;
 pub mod subsidy;
 pub mod test;
 pub mod validate;
@@ -29,6 +30,7 @@ pub fn dispatch(command: Command) -> Result<i32> {
         Command::Explain(a) => explain::run(a),
         Command::Init(a) => init::run(a),
         Command::Payouts(a) => payouts::run(a),
+        Command::Report(a) => report::run(a),
         Command::Subsidy(a) => subsidy::run(a),
         Command::Test(a) => test::run(a),
         Command::Validate(a) => validate::run(a),

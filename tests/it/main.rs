@@ -9,6 +9,7 @@ mod hostile;
 mod numbers;
 mod payouts;
 mod policytest;
+mod report;
 mod rosters;
 mod safety;
 mod source;

@@ -1,0 +1,325 @@
+//! The month's assistance report: one self-contained HTML page a county office can open,
+//! print on A4 and file (the evaluation and reporting of section 7 of the 2022 notice).
+//!
+//! [`sources`] gathers every figure from the commands' own library calls into the plain
+//! [`model`]; [`html`] draws the page from the model alone. Here the figures are only added
+//! up and grouped (exact decimal sums), never computed by a rule.
+
+pub mod html;
+pub mod model;
+pub mod sources;
+
+use crate::household::reader::InputEncoding;
+use crate::lang::Lang;
+use crate::month::Month;
+use crate::rules::Decision;
+use anyhow::{Result, bail};
+use model::{
+    Amounts, Band, DecisionAmounts, MonthFigures, PolicySection, Problem, Quality, Report,
+    TownshipCoverage,
+};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// How the roster is read (as every command reads it).
+#[derive(Debug, Clone, Default)]
+pub struct RosterInput {
+    /// region code for a county roster without a region column
+    pub region: Option<String>,
+    /// local header names: `HEADER=COLUMN`
+    pub alias: Vec<String>,
+    /// the CSV roster's encoding (default: detected)
+    pub encoding: Option<InputEncoding>,
+    /// the sheet of a workbook roster
+    pub sheet: Option<String>,
+    /// a members file, one row per person
+    pub members: Option<String>,
+}
+
+/// What the report is made from.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// the policy file
+    pub policy: String,
+    /// refuse months after the policy's `last_verified`
+    pub strict: bool,
+    /// the roster (a file: it is read once per section)
+    pub roster: String,
+    /// how the roster is read
+    pub input: RosterInput,
+    /// the month reported
+    pub month: Month,
+    /// first month of the payment schedule (and of the headline comparison)
+    pub from: Month,
+    /// last month of the payment schedule
+    pub to: Month,
+    /// the price-index series
+    pub index: Option<String>,
+    /// the payment ledger (read only)
+    pub ledger: Option<String>,
+    /// `--against` lists for the supervision findings
+    pub against: Vec<String>,
+    /// language of the page
+    pub lang: Lang,
+    /// the tool's version, printed in the footer
+    pub version: String,
+}
+
+/// A made report.
+#[derive(Debug, Clone)]
+pub struct Made {
+    /// the figures
+    pub report: Report,
+    /// the page
+    pub html: String,
+    /// every row of the month was decided (no invalid or undetermined row)
+    pub all_decided: bool,
+}
+
+/// How many problem rows the data-quality section lists.
+const KEEP_ROWS: usize = 100;
+
+/// Makes the report: every section's figures, then the page. An error (bad policy, unreadable
+/// roster, a parameter not in force) comes before anything is written.
+pub fn make(cfg: &Config) -> Result<Made> {
+    if cfg.from > cfg.to {
+        bail!(
+            "--from {} is after --to {} (--from 不能晚于 --to)",
+            cfg.from,
+            cfg.to
+        );
+    }
+    if cfg.month < cfg.from || cfg.month > cfg.to {
+        bail!(
+            "--month {} is outside --from {} --to {} (报告月份须在 --from 与 --to 之间)",
+            cfg.month,
+            cfg.from,
+            cfg.to
+        );
+    }
+    if cfg.roster == "-" {
+        bail!(
+            "the report reads the roster once per section: give it as a file, not - (报告需多次读取花名册，请给出文件而非标准输入)"
+        );
+    }
+    let (policy, params) = sources::load_policy(cfg)?;
+    let index = match &cfg.index {
+        Some(p) => Some(sources::load_index(p)?),
+        None => None,
+    };
+    let mut report = Report {
+        meta: model::Meta {
+            policy_name: policy.name().to_string(),
+            policy_sha256: policy.sha256.clone(),
+            roster: cfg.roster.clone(),
+            month: Some(cfg.month),
+            from: Some(cfg.from),
+            to: Some(cfg.to),
+            index: cfg.index.clone(),
+            ledger: cfg.ledger.clone(),
+            version: cfg.version.clone(),
+        },
+        ..Report::default()
+    };
+
+    // The month: headline, coverage, amounts, data quality, parameters used.
+    let mut month = MonthAcc::default();
+    let mut params_used = sources::each_household(cfg, &policy, &params, true, |f| month.add(f))?;
+    report.headline.current = month.figures(cfg.month)?;
+    // The month before, when the range includes it.
+    let prev = cfg.month.plus(-1);
+    if prev >= cfg.from {
+        let prev_params = sources::month_params(&policy, prev)?;
+        let mut acc = MonthAcc::default();
+        sources::each_household(cfg, &policy, &prev_params, false, |f| acc.add(f))?;
+        report.headline.previous = Some(acc.figures(prev)?);
+    }
+    if let Some(index) = &index {
+        let (mut section, used) = sources::price_table(&policy, index, cfg.from, cfg.to)?;
+        params_used.extend(used.iter().map(|p| sources::param_use(&policy, p)));
+        for r in &mut section.rows {
+            if cfg.lang == Lang::Zh {
+                r.groups = r.groups.iter().map(|g| sources::group_zh(g)).collect();
+            }
+        }
+        report.price = Some(section);
+    }
+    let (payouts, price_paid) = sources::payouts(cfg, &policy, index.as_ref())?;
+    report.payouts = payouts;
+    if let Some(p) = &mut report.price {
+        p.paid = price_paid;
+    }
+    report.audit = sources::audit(cfg)?;
+    let all_decided = month.quality.invalid == 0 && month.quality.undetermined == 0;
+    report.amounts = month.amounts()?;
+    report.coverage = month.townships.into_values().collect();
+    report.quality = month.quality;
+    let (documents, last_verified) = sources::policy_documents(&policy);
+    report.policy = PolicySection {
+        last_verified,
+        params: params_used.into_iter().collect(),
+        sources: documents,
+    };
+    let html = html::render(&report, cfg.lang)?;
+    Ok(Made {
+        report,
+        html,
+        all_decided,
+    })
+}
+
+fn sum(a: Decimal, b: Decimal) -> Result<Decimal> {
+    a.checked_add(b)
+        .ok_or_else(|| anyhow::anyhow!("the report's sums are too large to add up exactly"))
+}
+
+fn decision_index(d: Decision) -> usize {
+    Decision::ALL.iter().position(|x| *x == d).unwrap_or(0)
+}
+
+/// The decisions that pay, in the amounts section's order.
+const PAYING: [Decision; 3] = [Decision::Dibao, Decision::Tekun, Decision::GradualExit];
+
+/// The running figures of one month's pass over the roster.
+#[derive(Default)]
+struct MonthAcc {
+    households: [u64; 7],
+    persons: [u64; 7],
+    totals: [Decimal; 6],
+    townships: BTreeMap<String, TownshipCoverage>,
+    /// (decision, monthly total) of every paid household, for the bands
+    paid: Vec<(usize, Decimal)>,
+    quality: Quality,
+}
+
+impl MonthAcc {
+    fn add(&mut self, f: sources::HouseholdFacts) -> Result<()> {
+        let i = decision_index(f.decision);
+        self.households[i] += 1;
+        self.persons[i] += u64::from(f.persons.unwrap_or(0));
+        for (t, v) in self.totals.iter_mut().zip(f.amounts) {
+            *t = sum(*t, v)?;
+        }
+        let total = f.amounts[5];
+        let t = self
+            .townships
+            .entry(f.township.clone())
+            .or_insert_with(|| TownshipCoverage {
+                township: f.township.clone(),
+                ..TownshipCoverage::default()
+            });
+        t.households += 1;
+        t.monthly_total = sum(t.monthly_total, total)?;
+        if f.not_enrolled {
+            t.eligible_not_enrolled += 1;
+        } else if PAYING.contains(&f.decision) {
+            t.enrolled += 1;
+        }
+        if f.to_review {
+            t.to_review += 1;
+        }
+        if f.decision == Decision::Edge {
+            t.edge += 1;
+        }
+        if let Some(k) = PAYING.iter().position(|d| *d == f.decision)
+            && total > Decimal::ZERO
+        {
+            self.paid.push((k, total));
+        }
+        match f.decision {
+            Decision::Invalid => self.quality.invalid += 1,
+            Decision::Undetermined => self.quality.undetermined += 1,
+            _ => {}
+        }
+        for reason in &f.problems {
+            if self.quality.rows.len() < KEEP_ROWS {
+                self.quality.rows.push(Problem {
+                    row: f.row,
+                    household_id: f.id.clone(),
+                    township: f.township.clone(),
+                    code: f.decision.name().to_string(),
+                    reason: reason.clone(),
+                });
+            }
+        }
+        if !f.warnings.is_empty() {
+            self.quality.id_defects += 1;
+        }
+        for (code, reason) in &f.warnings {
+            if self.quality.ids.len() < KEEP_ROWS {
+                self.quality.ids.push(Problem {
+                    row: f.row,
+                    household_id: f.id.clone(),
+                    township: f.township.clone(),
+                    code: code.clone(),
+                    reason: reason.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn figures(&self, month: Month) -> Result<MonthFigures> {
+        Ok(MonthFigures {
+            month: Some(month),
+            households: self.households,
+            persons: self.persons,
+            totals: self.totals,
+        })
+    }
+
+    /// Monthly totals of paid households in bands of a round width (100, 200, 500, 1000 …
+    /// yuan) so that there are at most 12.
+    fn amounts(&self) -> Result<Amounts> {
+        let mut decisions: Vec<DecisionAmounts> = PAYING
+            .iter()
+            .map(|d| DecisionAmounts {
+                decision: Some(*d),
+                ..DecisionAmounts::default()
+            })
+            .collect();
+        for (k, v) in &self.paid {
+            let d = &mut decisions[*k];
+            d.households += 1;
+            d.total = sum(d.total, *v)?;
+            d.min = Some(d.min.map_or(*v, |m| m.min(*v)));
+            d.max = Some(d.max.map_or(*v, |m| m.max(*v)));
+        }
+        let yuan =
+            |v: Decimal| -> i64 { v.floor().to_string().parse::<i64>().unwrap_or(i64::MAX / 4) };
+        let hi = self.paid.iter().map(|(_, v)| yuan(*v)).max().unwrap_or(0);
+        let mut width = 100i64;
+        'outer: for magnitude in 2..16u32 {
+            for step in [1i64, 2, 5] {
+                width = step.saturating_mul(10i64.saturating_pow(magnitude));
+                if hi / width < 12 {
+                    break 'outer;
+                }
+            }
+        }
+        let mut bands: BTreeMap<i64, Vec<u64>> = BTreeMap::new();
+        for (k, v) in &self.paid {
+            let from = yuan(*v) / width * width;
+            bands.entry(from).or_insert_with(|| vec![0; PAYING.len()])[*k] += 1;
+        }
+        if let (Some((&lo, _)), Some((&top, _))) = (bands.first_key_value(), bands.last_key_value())
+        {
+            let mut b = lo;
+            while b < top {
+                bands.entry(b).or_insert_with(|| vec![0; PAYING.len()]);
+                b += width;
+            }
+        }
+        Ok(Amounts {
+            decisions,
+            bands: bands
+                .into_iter()
+                .map(|(from, households)| Band {
+                    from,
+                    to: from.saturating_add(width),
+                    households,
+                })
+                .collect(),
+        })
+    }
+}

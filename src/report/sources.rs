@@ -1,0 +1,499 @@
+//! Every call the report makes into the commands' domain code, in one place: the evaluation of
+//! the roster as `check` makes it, the schedule as `payouts` makes it, the price-subsidy table
+//! as `subsidy` makes it, and the findings as `audit` makes them. Each function returns plain
+//! data ([`super::model`] or the small structs here); nothing else in the report reaches
+//! outside `report/`, so that when these domains move only this file changes.
+
+use super::Config;
+use super::model::{AuditSection, Case, ParamUse, PayoutSection, PriceRow, PriceSection, Sum};
+use crate::cmd;
+use crate::cmd::payouts::{self as payouts_cmd, Item, LineStatus};
+use crate::household::{Household, Residence};
+use crate::index::IndexSeries;
+use crate::lang::Lang;
+use crate::ledger::Ledger;
+use crate::month::Month;
+use crate::pipeline::{self, Row};
+use crate::policy::{MonthParams, Param, Policy};
+use crate::rules::price_subsidy::{MonthState, SubsidyTable};
+use crate::rules::{self, Decision, Evaluation};
+use anyhow::{Context, Result};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// The policy arguments as the command helpers take them.
+fn policy_args(cfg: &Config) -> crate::cli::PolicyArgs {
+    crate::cli::PolicyArgs {
+        policy: cfg.policy.clone(),
+        strict: cfg.strict,
+    }
+}
+
+/// The roster-reading arguments as the command helpers take them.
+fn input_args(cfg: &Config) -> crate::cli::InputArgs {
+    let i = &cfg.input;
+    crate::cli::InputArgs {
+        region: i.region.clone(),
+        alias: i.alias.clone(),
+        encoding: i.encoding,
+        sheet: i.sheet.clone(),
+        members: i.members.clone(),
+    }
+}
+
+/// Loads the policy as every command does (a bad policy, a stale one with `--strict`, or a
+/// month with a parameter not in force is an error) and resolves the month's parameters.
+pub fn load_policy(cfg: &Config) -> Result<(Policy, MonthParams)> {
+    cmd::load_policy(&policy_args(cfg), cfg.month)
+}
+
+/// The parameters of another month (the month before the reported one).
+pub fn month_params(policy: &Policy, month: Month) -> Result<MonthParams> {
+    Ok(policy.month_params(month)?)
+}
+
+/// Loads the index series of `--index`.
+pub fn load_index(path: &str) -> Result<IndexSeries> {
+    Ok(IndexSeries::load(path)?)
+}
+
+/// What the report keeps of one household's evaluation (as `check` evaluates it).
+#[derive(Debug, Clone)]
+pub struct HouseholdFacts {
+    /// line of the roster
+    pub row: u64,
+    /// 户编号
+    pub id: String,
+    /// 乡镇街道
+    pub township: String,
+    /// the decision
+    pub decision: Decision,
+    /// persons (`members`), when known
+    pub persons: Option<u32>,
+    /// 低保, 分类施保, 特困 basic, 特困 care, 渐退, monthly total: `check`'s money columns
+    pub amounts: [Decimal; 6],
+    /// reason `not_enrolled`: eligible, to enrol
+    pub not_enrolled: bool,
+    /// reason `to_review`
+    pub to_review: bool,
+    /// why the row is invalid or undetermined, as `check` says it on stderr
+    pub problems: Vec<String>,
+    /// the row's warnings (ID defects): (code, sentence)
+    pub warnings: Vec<(String, String)>,
+}
+
+fn facts(policy: &Policy, h: &Household, ev: &Evaluation, lang: Lang) -> HouseholdFacts {
+    // The problem sentences of `check`'s summary, for the same rows.
+    let problems: Vec<String> = match ev.decision {
+        Decision::Invalid => h.errors.iter().map(|e| e.describe(lang)).collect(),
+        Decision::Undetermined if ev.missing.is_empty() => vec![format!(
+            "{}{}",
+            match lang {
+                Lang::Zh => format!("第 {} 行（户 {}）：", h.row, h.id),
+                Lang::En => format!("row {} (household {}): ", h.row, h.id),
+            },
+            rules::message(policy, h, ev, lang)
+        )],
+        Decision::Undetermined => vec![crate::output::missing_problem(
+            h.row,
+            &h.id,
+            None,
+            &ev.missing,
+            lang,
+        )],
+        _ => Vec::new(),
+    };
+    HouseholdFacts {
+        row: h.row,
+        id: h.id.clone(),
+        township: h.township.clone(),
+        decision: ev.decision,
+        persons: h.members,
+        amounts: [
+            ev.dibao_amount,
+            ev.uplift_amount,
+            ev.tekun_basic,
+            ev.tekun_care,
+            ev.gradual_exit_amount,
+            ev.monthly_total(),
+        ],
+        not_enrolled: ev.reasons.contains(&"not_enrolled"),
+        to_review: ev.reasons.contains(&"to_review"),
+        problems,
+        warnings: h
+            .warnings
+            .iter()
+            .map(|w| (w.code.to_string(), w.describe(lang)))
+            .collect(),
+    }
+}
+
+/// Streams the roster through `check`'s evaluation for `params.month` (on every core, in
+/// roster order) and hands each household's facts to `each`. With `trace`, returns every
+/// parameter the rules used (each once); without, nothing.
+pub fn each_household(
+    cfg: &Config,
+    policy: &Policy,
+    params: &MonthParams,
+    trace: bool,
+    mut each: impl FnMut(HouseholdFacts) -> Result<()>,
+) -> Result<BTreeSet<ParamUse>> {
+    let mut used = BTreeSet::new();
+    let (mut source, parser) = cmd::open_roster(&cfg.roster, &input_args(cfg), policy)?;
+    let parser = cmd::attach_members(parser, &input_args(cfg), policy, params)?;
+    let id_field = parser
+        .header_map()
+        .get(crate::household::columns::Column::HouseholdId);
+    let lang = cfg.lang;
+    pipeline::stream(
+        source.as_mut(),
+        id_field,
+        |rows: &[Row]| {
+            // the parameters of a chunk, each once, before they are merged in order
+            let mut chunk_params = BTreeSet::new();
+            let facts = rows
+                .iter()
+                .map(|row| {
+                    let (h, ev) = cmd::check::evaluate_row(policy, params, &parser, row, trace);
+                    for p in ev.steps.iter().flat_map(|s| &s.params) {
+                        chunk_params.insert(param_use(policy, p));
+                    }
+                    facts(policy, &h, &ev, lang)
+                })
+                .collect::<Vec<_>>();
+            (facts, chunk_params)
+        },
+        |(chunk, chunk_params)| {
+            for f in chunk {
+                each(f)?;
+            }
+            used.extend(chunk_params);
+            Ok(())
+        },
+    )
+    .with_context(|| format!("roster {}", cfg.roster))?;
+    Ok(used)
+}
+
+/// A parameter as the report lists it, with its document.
+pub fn param_use(policy: &Policy, p: &Param) -> ParamUse {
+    let source = policy.source_or_default(&p.source).unwrap_or_default();
+    ParamUse {
+        key: p.key.to_string(),
+        area: p
+            .area
+            .as_deref()
+            .map(|a| {
+                policy
+                    .file
+                    .areas
+                    .get(a)
+                    .map_or(a.to_string(), |x| x.name.clone())
+            })
+            .unwrap_or_default(),
+        value: p.value,
+        from: p.from,
+        source_title: policy.source_title(&source).unwrap_or("").to_string(),
+        source,
+        note: p.note.clone().unwrap_or_default(),
+    }
+}
+
+/// The policy's documents: (id, title, issued), and its `last_verified`.
+pub fn policy_documents(policy: &Policy) -> (Vec<(String, String, String)>, Option<Month>) {
+    (
+        policy
+            .file
+            .sources
+            .iter()
+            .map(|s| {
+                (
+                    s.id.clone(),
+                    s.title.clone(),
+                    s.issued.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
+        policy.file.policy.last_verified,
+    )
+}
+
+/// The price-subsidy table of the index months whose subsidy is paid from `from` to `to`, as
+/// `subsidy` builds it, with the parameters it used (thresholds, standards).
+pub fn price_table(
+    policy: &Policy,
+    index: &IndexSeries,
+    from: Month,
+    to: Month,
+) -> Result<(PriceSection, Vec<Param>)> {
+    let (Some(first), Some(last)) = (
+        SubsidyTable::index_month_for(policy, from),
+        SubsidyTable::index_month_for(policy, to),
+    ) else {
+        anyhow::bail!(rules::price_subsidy::SubsidyError::NoPriceSubsidy {
+            path: policy.path.clone()
+        });
+    };
+    let table = SubsidyTable::build(policy, index, first, last)?;
+    let ps = policy.file.price_subsidy.as_ref();
+    let mut section = PriceSection {
+        lag: ps.map_or(1, |p| p.index_lag),
+        ..PriceSection::default()
+    };
+    let mut used = Vec::new();
+    let mut triggered = BTreeSet::new();
+    let mut open = BTreeSet::new();
+    for ((im, area), am) in &table.months {
+        let st = &am.status;
+        let v = st.values.unwrap_or_default();
+        let threshold = |p: &Option<Param>| p.as_ref().map(|p| p.value);
+        for p in [&st.cpi_threshold, &st.food_threshold, &st.scpi_threshold]
+            .into_iter()
+            .flatten()
+        {
+            used.push(p.clone());
+        }
+        used.extend(st.steps.iter().flat_map(|s| s.params.clone()));
+        for pa in [&am.urban, &am.rural].into_iter().flatten() {
+            used.extend(pa.standard.clone());
+            used.extend(pa.steps.iter().flat_map(|s| s.params.clone()));
+        }
+        match st.state {
+            MonthState::Triggered => {
+                triggered.insert(*im);
+            }
+            MonthState::NotTriggered => {}
+            _ => {
+                open.insert(*im);
+            }
+        }
+        let groups = match ps {
+            Some(ps) if st.state == MonthState::Triggered => ps
+                .groups
+                .keys()
+                .filter(|g| rules::price_subsidy::covers(ps, &st.trigger, g).is_some())
+                .map(|g| g.to_string())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let area_name = policy
+            .area_key(*area)
+            .and_then(|k| policy.file.areas.get(k).map(|a| a.name.clone()))
+            .unwrap_or_default();
+        section.rows.push(PriceRow {
+            index_month: Some(*im),
+            pay_month: Some(st.pay_month),
+            area: area_name,
+            values: [v.cpi, v.food, v.scpi],
+            thresholds: [
+                threshold(&st.cpi_threshold),
+                threshold(&st.food_threshold),
+                threshold(&st.scpi_threshold),
+            ],
+            state: st.state.name().to_string(),
+            fired: st.fired.name().to_string(),
+            per_person: [
+                am.on(Residence::Urban).map(|p| p.amount),
+                am.on(Residence::Rural).map(|p| p.amount),
+            ],
+            groups,
+        });
+    }
+    section.triggered = triggered.into_iter().collect();
+    section.undetermined = open.into_iter().collect();
+    Ok((section, used))
+}
+
+/// A group's name in Chinese, as `subsidy` shows it.
+pub fn group_zh(group: &str) -> String {
+    rules::price_subsidy::group_zh(group).to_string()
+}
+
+/// The price-subsidy lines of a schedule per pay month: (pay month, lines, amount).
+pub type PricePaid = Vec<(Month, u64, Decimal)>;
+
+/// The payment schedule of `cfg.from..=cfg.to` as `payouts` makes it (with the price subsidy
+/// when an index is given; lines the ledger records left out and counted; shared payees held),
+/// summed by status, approval level, month and item; and the price-subsidy lines per pay month.
+pub fn payouts(
+    cfg: &Config,
+    policy: &Policy,
+    index: Option<&IndexSeries>,
+) -> Result<(PayoutSection, PricePaid)> {
+    let mut pcfg = payouts_cmd::Config::new(policy, cfg.from, cfg.to, cfg.lang)?;
+    if let Some(index) = index {
+        pcfg = pcfg.with_index(index).with_context(|| {
+            format!(
+                "price subsidy from the index file {}",
+                cfg.index.as_deref().unwrap_or("")
+            )
+        })?;
+    }
+    let (mut source, parser) = cmd::open_roster(&cfg.roster, &input_args(cfg), policy)?;
+    let parser = match pcfg.months.first() {
+        Some(first) => cmd::attach_members(parser, &input_args(cfg), policy, first)?,
+        None => parser,
+    };
+    let mut schedule = payouts_cmd::read_schedule(&pcfg, source.as_mut(), &parser)
+        .with_context(|| format!("roster {}", cfg.roster))?;
+    let mut section = PayoutSection::default();
+    if let Some(path) = &cfg.ledger {
+        // read only: no lock taken, nothing written
+        let ledger = Ledger::open(Path::new(path), false, cfg.lang, || {})?;
+        for l in &schedule.lines {
+            if ledger.is_paid(
+                &l.payment_id,
+                &schedule.payees[l.payee].id,
+                l.pay_month,
+                &l.item.name(policy),
+            ) {
+                section.recorded.lines += 1;
+                section.recorded.amount = checked(section.recorded.amount, l.amount)?;
+            }
+        }
+        schedule.skip_paid(&ledger, policy);
+    }
+    schedule.hold_shared_payees(cfg.lang);
+    schedule.sort();
+    let mut held: BTreeMap<String, Sum> = BTreeMap::new();
+    let mut approval: BTreeMap<String, Sum> = BTreeMap::new();
+    let mut price: BTreeMap<Month, (u64, Decimal)> = BTreeMap::new();
+    for l in &schedule.lines {
+        match l.status {
+            LineStatus::Held(why) => add(held.entry(why.to_string()).or_default(), l.amount)?,
+            LineStatus::Pay => {
+                add(&mut section.to_pay, l.amount)?;
+                add(
+                    approval.entry(l.approval.to_string()).or_default(),
+                    l.amount,
+                )?;
+                if l.item == Item::PriceSubsidy {
+                    let e = price.entry(l.pay_month).or_default();
+                    e.0 += 1;
+                    e.1 = checked(e.1, l.amount)?;
+                }
+            }
+        }
+    }
+    let months: Vec<Month> = cfg.from.through(cfg.to).collect();
+    for t in payouts_cmd::totals(&schedule, &months, false)? {
+        let sum = Sum {
+            lines: t.lines,
+            amount: t.amount,
+        };
+        match (t.month, t.item) {
+            (Some(m), None) => section.by_month.push((m, sum)),
+            (None, Some(i)) => section.by_item.push((i.name(policy), i.zh(policy), sum)),
+            _ => {}
+        }
+    }
+    let mut notices: BTreeMap<(String, String), BTreeSet<usize>> = BTreeMap::new();
+    for n in &schedule.notices {
+        notices
+            .entry((n.kind.name().to_string(), n.kind.zh().to_string()))
+            .or_default()
+            .insert(n.payee);
+    }
+    section.notices = notices
+        .into_iter()
+        .map(|((a, b), s)| (a, b, s.len() as u64))
+        .collect();
+    section.held = held.into_iter().collect();
+    section.by_approval = approval.into_iter().collect();
+    Ok((
+        section,
+        price.into_iter().map(|(m, (n, a))| (m, n, a)).collect(),
+    ))
+}
+
+fn checked(a: Decimal, b: Decimal) -> Result<Decimal> {
+    a.checked_add(b)
+        .ok_or_else(|| anyhow::anyhow!("the report's sums are too large to add up exactly"))
+}
+
+fn add(s: &mut Sum, v: Decimal) -> Result<()> {
+    s.lines += 1;
+    s.amount = checked(s.amount, v)?;
+    Ok(())
+}
+
+/// How many findings the report shows in full.
+const TOP_CASES: usize = 15;
+
+/// The findings of `audit` for `cfg.month`: the command is run into a temporary JSON file
+/// (its summary goes to stderr as the command's does) and the figures are read back, so that
+/// they are exactly the command's.
+pub fn audit(cfg: &Config) -> Result<AuditSection> {
+    let dir = tempfile::tempdir().context("cannot make a temporary folder for the findings")?;
+    let path = dir.path().join("audit.json");
+    let args = cmd::audit::AuditArgs {
+        policy: policy_args(cfg),
+        roster: cfg.roster.clone(),
+        month: cfg.month,
+        amount_column: None,
+        against: cfg.against.clone(),
+        input: input_args(cfg),
+        out: crate::cli::OutputArgs {
+            format: Some(crate::output::Format::Json),
+            output: Some(path.to_string_lossy().into_owned()),
+            lang: cfg.lang,
+            csv_encoding: None,
+        },
+    };
+    cmd::audit::run(args)?;
+    let text = std::fs::read_to_string(&path).context("cannot read the findings back")?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).context("cannot read the findings back")?;
+    let s = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
+    let n = |v: &serde_json::Value| v.as_str().and_then(|x| x.parse().ok()).unwrap_or(0u64);
+    let summary = &json["summary"];
+    let kinds = cmd::audit::Kind::ALL;
+    let title = |code: &str| {
+        kinds
+            .iter()
+            .find(|k| k.code() == code)
+            .map_or(code.to_string(), |k| k.title(cfg.lang).to_string())
+    };
+    let mut section = AuditSection {
+        households: n(&summary["households"]),
+        households_with_findings: n(&summary["households_with_findings"]),
+        findings: n(&summary["findings"]),
+        ..AuditSection::default()
+    };
+    for k in kinds {
+        let c = n(&summary["by_code"][k.code()]);
+        if c > 0 {
+            section
+                .by_kind
+                .push((k.code().to_string(), k.title(cfg.lang).to_string(), c));
+        }
+    }
+    let mut by_township: BTreeMap<String, Vec<(String, u64)>> = BTreeMap::new();
+    for e in summary["by_township"].as_array().into_iter().flatten() {
+        by_township
+            .entry(s(&e["township"]))
+            .or_default()
+            .push((s(&e["code"]), n(&e["findings"])));
+    }
+    section.by_township = by_township.into_iter().collect();
+    for f in json["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .take(TOP_CASES)
+    {
+        let code = s(&f["code"]);
+        section.top.push(Case {
+            title: title(&code),
+            code,
+            severity: s(&f["severity"]),
+            household_id: s(&f["household_id"]),
+            township: s(&f["township"]),
+            head_name: s(&f["head_name"]),
+            evidence: s(&f["evidence"]),
+            action: s(&f["action"]),
+        });
+    }
+    Ok(section)
+}
