@@ -227,15 +227,7 @@ pub fn price_table(
     from: Month,
     to: Month,
 ) -> Result<(PriceSection, Vec<Param>)> {
-    let (Some(first), Some(last)) = (
-        SubsidyTable::index_month_for(policy, from),
-        SubsidyTable::index_month_for(policy, to),
-    ) else {
-        anyhow::bail!(rules::price_subsidy::SubsidyError::NoPriceSubsidy {
-            path: policy.path.clone()
-        });
-    };
-    let table = SubsidyTable::build(policy, index, first, last)?;
+    let table = SubsidyTable::paying(policy, index, from, to)?;
     let ps = policy.file.price_subsidy.as_ref();
     let mut section = PriceSection {
         lag: ps.map_or(1, |p| p.index_lag),
