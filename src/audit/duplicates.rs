@@ -8,15 +8,14 @@
 //! groups' first rows.
 
 use super::findings::{Finding, Head, Kind, status_zh};
-use super::ids::{pack, unpack};
+use super::ids::pack;
 use super::row::{Audited, Who};
 use super::run::Config;
 use super::spill;
 use crate::household::Status;
 use crate::lang::Lang;
-use crate::rules::Decision;
-use anyhow::Result;
-use std::collections::HashMap;
+use anyhow::{Context, Result};
+use std::collections::{HashMap, HashSet};
 use std::io::{BufWriter, Read, Write};
 
 impl Config<'_> {
@@ -94,124 +93,95 @@ impl Config<'_> {
     }
 }
 
-/// The keys seen so far (fingerprints), each with the packed word of the row it was first
-/// seen on, in 12 bytes: the fingerprint's halves and the word, with no hash-table slack.
-///
-/// Entries are kept sorted in buckets by the fingerprint's leading bits (fingerprints are
-/// uniform, so the buckets fill evenly); a bucket grows by an eighth at a time, and when they
-/// average [`Self::SPLIT_AT`] entries every bucket is cut in two on the next bit. A lookup is
-/// a binary search in one short bucket, an insert moves a few hundred bytes. About 13.5 bytes
-/// a key, where a hash map of the same 12-byte entries takes 15 to 30 plus the old table
-/// while it grows.
-struct FirstSeen {
-    /// `1 << bits` buckets, each sorted by fingerprint
-    buckets: Vec<Vec<[u32; 3]>>,
-    bits: u32,
-    len: usize,
+/// How many files the keys are spread over, by their fingerprint's leading bits: at the end
+/// each file is read and sorted alone, so the memory it takes is a sixty-fourth of the keys.
+const PARTS: usize = 64;
+
+/// One key of one row as written to the key files: its fingerprint, the row, the row's
+/// enrolment, the key's place among the row's keys (persons first, the account last) and
+/// whether it is an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Entry {
+    account: bool,
+    fp: u64,
+    row: u64,
+    pos: u8,
+    status: u8,
 }
 
-impl Default for FirstSeen {
-    fn default() -> FirstSeen {
-        FirstSeen {
-            buckets: vec![Vec::new(); 1 << Self::MIN_BITS],
-            bits: Self::MIN_BITS,
-            len: 0,
+impl Entry {
+    const LEN: usize = 19;
+
+    fn write(&self, out: &mut impl Write) -> std::io::Result<()> {
+        let mut b = [0u8; Self::LEN];
+        b[..8].copy_from_slice(&self.fp.to_le_bytes());
+        b[8..16].copy_from_slice(&self.row.to_le_bytes());
+        b[16] = self.pos;
+        b[17] = self.status;
+        b[18] = u8::from(self.account);
+        out.write_all(&b)
+    }
+
+    fn read(b: &[u8; Self::LEN]) -> Entry {
+        let mut fp = [0u8; 8];
+        fp.copy_from_slice(&b[..8]);
+        let mut row = [0u8; 8];
+        row.copy_from_slice(&b[8..16]);
+        Entry {
+            fp: u64::from_le_bytes(fp),
+            row: u64::from_le_bytes(row),
+            pos: b[16],
+            status: b[17],
+            account: b[18] == 1,
         }
     }
 }
 
-impl FirstSeen {
-    const MIN_BITS: u32 = 6;
-    /// At most 2^24 buckets: beyond that buckets just grow longer.
-    const MAX_BITS: u32 = 24;
-    /// The average bucket length at which the buckets double.
-    const SPLIT_AT: usize = 64;
-
-    /// The word recorded for `fp`; when `fp` is new, records `word` and returns it (as
-    /// `*map.entry(fp).or_insert(word)` would).
-    fn first_or_insert(&mut self, fp: u64, word: u32) -> u32 {
-        // Splitting a u64 into its halves: the casts keep exactly the bits asked for.
-        let key = [(fp >> 32) as u32, fp as u32];
-        let bucket = &mut self.buckets[Self::bucket(key[0], self.bits)];
-        match bucket.binary_search_by(|e| [e[0], e[1]].cmp(&key)) {
-            Ok(at) => bucket[at][2],
-            Err(at) => {
-                if bucket.len() == bucket.capacity() {
-                    bucket.reserve_exact((bucket.len() / 8).max(4));
-                }
-                bucket.insert(at, [key[0], key[1], word]);
-                self.len += 1;
-                if self.len > Self::SPLIT_AT << self.bits && self.bits < Self::MAX_BITS {
-                    self.split();
-                }
-                word
-            }
-        }
-    }
-
-    /// The bucket of a fingerprint whose upper half is `hi`: its leading `bits` bits.
-    fn bucket(hi: u32, bits: u32) -> usize {
-        (hi >> (32 - bits)) as usize
-    }
-
-    /// Doubles the buckets: each is cut where the next bit of its (sorted) fingerprints turns 1.
-    fn split(&mut self) {
-        let bits = self.bits + 1;
-        let old = std::mem::take(&mut self.buckets);
-        let mut buckets = Vec::with_capacity(old.len() * 2);
-        for mut lower in old {
-            let at = lower.partition_point(|e| Self::bucket(e[0], bits) & 1 == 0);
-            let upper = lower.split_off(at);
-            lower.shrink_to_fit();
-            buckets.push(lower);
-            buckets.push(upper);
-        }
-        self.buckets = buckets;
-        self.bits = bits;
-    }
-}
-
-/// The per-roster state of the duplicate checks: one packed word per key seen, every row's
-/// household spilled to a temporary file (read once at the end), and the duplicate groups
-/// found, which are few: proportional to the duplicates, not to the households.
+/// The per-roster state of the duplicate checks, none of it growing with the households in
+/// memory: every key of every row is written to one of [`PARTS`] temporary files (19 bytes a
+/// key on disk), every row's household to another, and at the end each key file is sorted
+/// alone to find the keys of more than one row.
 pub(super) struct Seen {
-    persons: FirstSeen,
-    accounts: FirstSeen,
+    parts: Vec<Option<BufWriter<std::fs::File>>>,
     /// every row's household, in row order (see [`RowRecord`])
     rows: BufWriter<std::fs::File>,
     record: Vec<u8>,
-    /// (account?, fingerprint) → index in `groups`
-    index: HashMap<(bool, u64), usize>,
-    groups: Vec<Group>,
     /// findings of the duplicate kinds met while streaming (a person listed twice in one
     /// household), held so that their kinds come out in row order with the groups' findings
     pub(super) held: Vec<Finding>,
 }
 
-/// The households that share one key (a person's ID number or a bank account).
+/// The rows that share one key (a person's ID number or a bank account), as the sort finds
+/// them.
 struct Group {
     account: bool,
-    /// the normalised key (ID number or account)
-    key: String,
-    /// the row the key was first seen on, and its enrolment
-    first: (u64, Status),
-    /// the later households, in row order, with the person as each knows them
-    later: Vec<(Head, Option<Who>)>,
+    fp: u64,
+    /// the row the key was first seen on
+    first: u64,
+    /// the later rows, in row order, each with the key's place among its keys
+    later: Vec<(u64, u8)>,
 }
 
 /// The fields of a row's household kept in the spill file, to write the findings of the
-/// earlier household of a duplicate at the end.
+/// households of a duplicate at the end.
 pub(super) struct RowRecord {
     pub(super) head: Head,
     /// whether the row had a finding while streaming
     had_findings: bool,
+    /// whether the row's persons include its members-file rows (not for a row repeating an
+    /// earlier household id)
+    joined: bool,
+    /// the row's bank account, normalised
+    account: String,
 }
 
 impl RowRecord {
-    fn write(out: &mut Vec<u8>, a: &Audited, had_findings: bool) {
+    fn write(out: &mut Vec<u8>, a: &Audited, had_findings: bool, joined: bool) {
         spill::begin(out);
         spill::put_head(out, &a.head);
         out.push(u8::from(had_findings));
+        out.push(u8::from(joined));
+        spill::put_text(out, a.account.as_ref().map_or("", |(_, k)| k.as_str()));
         spill::end(out);
     }
 
@@ -235,6 +205,8 @@ impl RowRecord {
         Ok(Some(Some(RowRecord {
             head,
             had_findings: fields.u8()? == 1,
+            joined: fields.u8()? == 1,
+            account: fields.text()?,
         })))
     }
 }
@@ -253,12 +225,9 @@ fn household_named(h: &Head, lang: Lang) -> String {
 impl Seen {
     pub(super) fn new() -> Result<Seen> {
         Ok(Seen {
-            persons: FirstSeen::default(),
-            accounts: FirstSeen::default(),
+            parts: (0..PARTS).map(|_| None).collect(),
             rows: spill::temp()?,
             record: Vec::with_capacity(128),
-            index: HashMap::new(),
-            groups: Vec::new(),
             held: Vec::new(),
         })
     }
@@ -271,51 +240,86 @@ impl Seen {
         )
     }
 
-    /// Records the row's keys (a key seen before puts the row into that key's group) and
-    /// the row's household in the spill file; returns whether the row is in a group.
-    pub(super) fn check(&mut self, a: &Audited, has_findings: bool) -> Result<bool> {
-        let word = pack(a.head.row, a.head.status);
-        let mut dup = false;
-        let mut hits: Vec<(bool, u64, u32, String, Option<Who>)> = Vec::new();
-        for who in &a.persons {
-            let first = self.persons.first_or_insert(who.fp, word);
-            if first != word {
-                hits.push((false, who.fp, first, who.key.clone(), Some(who.clone())));
+    /// Writes the row's keys to the key files and the row's household to the spill file.
+    /// `joined`: the row's persons include its members-file rows.
+    pub(super) fn check(&mut self, a: &Audited, has_findings: bool, joined: bool) -> Result<()> {
+        let status = (pack(0, a.head.status) & 7) as u8;
+        let keys = a.persons.iter().enumerate().map(|(i, w)| (false, w.fp, i));
+        let account = a
+            .account
+            .iter()
+            .map(|(fp, _)| (true, *fp, usize::from(u8::MAX)));
+        for (account, fp, pos) in keys.chain(account) {
+            let part = (fp >> 58) as usize % PARTS;
+            if self.parts[part].is_none() {
+                let f = tempfile::tempfile().context("cannot create a temporary file")?;
+                self.parts[part] = Some(BufWriter::with_capacity(1 << 13, f));
             }
-        }
-        if let Some((fp, key)) = &a.account {
-            let first = self.accounts.first_or_insert(*fp, word);
-            if first != word {
-                hits.push((true, *fp, first, key.clone(), None));
-            }
-        }
-        for (account, fp, first, key, who) in hits {
-            dup = true;
-            let (line, status) = unpack(first);
-            let at = *self.index.entry((account, fp)).or_insert_with(|| {
-                self.groups.push(Group {
+            if let Some(w) = self.parts[part].as_mut() {
+                Entry {
                     account,
-                    key,
-                    first: (line, status),
-                    later: Vec::new(),
-                });
-                self.groups.len() - 1
-            });
-            self.groups[at].later.push((a.head.clone(), who));
+                    fp,
+                    row: a.head.row,
+                    pos: u8::try_from(pos).unwrap_or(u8::MAX - 1),
+                    status,
+                }
+                .write(w)?;
+            }
         }
-        RowRecord::write(&mut self.record, a, has_findings || dup);
+        RowRecord::write(&mut self.record, a, has_findings, joined);
         self.rows.write_all(&self.record)?;
-        Ok(dup)
+        Ok(())
+    }
+
+    /// The keys of more than one row, each file of keys sorted alone, in the order the rows
+    /// met them: by the row of the key's second household, then the key's place in that row.
+    fn groups(parts: Vec<Option<BufWriter<std::fs::File>>>) -> Result<Vec<Group>> {
+        let mut groups = Vec::new();
+        let mut entries: Vec<Entry> = Vec::new();
+        for w in parts.into_iter().flatten() {
+            let mut r = spill::reopen(w)?;
+            entries.clear();
+            let mut b = [0u8; Entry::LEN];
+            loop {
+                match r.read_exact(&mut b) {
+                    Ok(()) => entries.push(Entry::read(&b)),
+                    Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            entries.sort_unstable();
+            for same in entries.chunk_by(|a, b| (a.account, a.fp) == (b.account, b.fp)) {
+                let first = same[0].row;
+                let later: Vec<(u64, u8)> = same
+                    .iter()
+                    .filter(|e| e.row != first)
+                    .map(|e| (e.row, e.pos))
+                    .collect();
+                if !later.is_empty() {
+                    groups.push(Group {
+                        account: same[0].account,
+                        fp: same[0].fp,
+                        first,
+                        later,
+                    });
+                }
+            }
+        }
+        groups.sort_by_key(|g| g.later[0]);
+        Ok(groups)
     }
 
     /// The findings of the duplicate kinds, in rank order and row order within a kind: for
     /// every group, one finding per household in it naming every other household by id and
     /// row; and the findings held while streaming. Also returns how many households had no
-    /// finding while streaming and have one now (the groups' first rows).
+    /// finding while streaming and have one now.
     pub(super) fn finish(self, ctx: &Config) -> Result<(Vec<Finding>, u64)> {
-        let wanted: std::collections::HashSet<u64> =
-            self.groups.iter().map(|g| g.first.0).collect();
-        let mut firsts: HashMap<u64, RowRecord> = HashMap::new();
+        let groups = Self::groups(self.parts)?;
+        let wanted: HashSet<u64> = groups
+            .iter()
+            .flat_map(|g| std::iter::once(g.first).chain(g.later.iter().map(|(r, _)| *r)))
+            .collect();
+        let mut records: HashMap<u64, RowRecord> = HashMap::new();
         if !wanted.is_empty() {
             let mut r = spill::reopen(self.rows)?;
             let mut scratch = Vec::with_capacity(256);
@@ -323,7 +327,7 @@ impl Seen {
                 RowRecord::read(&mut r, &mut scratch, |row| wanted.contains(&row))?
             {
                 if let Some(rec) = rec {
-                    firsts.insert(rec.head.row, rec);
+                    records.insert(rec.head.row, rec);
                 }
             }
         }
@@ -332,38 +336,43 @@ impl Seen {
             .into_iter()
             .map(|f| (f.kind.rank(), f.head.row, 0, f))
             .collect();
-        let mut newly = std::collections::HashSet::new();
-        for (seq, g) in self.groups.into_iter().enumerate() {
-            // The first row is always in the spill file; were it not (a line number beyond
-            // what the packed word holds), the later households still get their findings,
-            // naming the first one by its row.
-            let (mut all, skip) = match firsts.get(&g.first.0) {
-                Some(first) => {
-                    if !first.had_findings {
-                        newly.insert(first.head.row);
-                    }
-                    let who = (!g.account).then(|| ctx.who_in(first, &g.key)).flatten();
-                    (vec![(first.head.clone(), who)], None)
-                }
-                None => {
-                    let head = Head {
-                        household_id: String::new(),
-                        row: g.first.0,
-                        township: String::new(),
-                        head_name: String::new(),
-                        head_id: String::new(),
-                        status: g.first.1,
-                        decision: Decision::Undetermined,
-                        monthly_total: None,
-                    };
-                    (vec![(head, None)], Some(0))
-                }
+        let newly = wanted
+            .iter()
+            .filter(|row| records.get(row).is_some_and(|r| !r.had_findings))
+            .count() as u64;
+        for (seq, g) in groups.into_iter().enumerate() {
+            let record = |row: u64| {
+                records
+                    .get(&row)
+                    .context("the temporary file of rows is damaged")
             };
-            all.extend(g.later);
+            // The person as each later household knows them; the key, as the second one
+            // (the row that met it again) has it.
+            let mut later: Vec<(Head, Option<Who>)> = Vec::with_capacity(g.later.len());
+            let mut key = None;
+            for (row, _) in &g.later {
+                let r = record(*row)?;
+                let who = if g.account {
+                    key.get_or_insert_with(|| r.account.clone());
+                    None
+                } else {
+                    let who = ctx
+                        .persons(&r.head, !r.joined, &mut Vec::new())
+                        .into_iter()
+                        .find(|w| w.fp == g.fp);
+                    if let Some(w) = &who {
+                        key.get_or_insert_with(|| w.key.clone());
+                    }
+                    who
+                };
+                later.push((r.head.clone(), who));
+            }
+            let key = key.unwrap_or_default();
+            let first = record(g.first)?;
+            let who = (!g.account).then(|| ctx.who_in(first, &key)).flatten();
+            let mut all = vec![(first.head.clone(), who)];
+            all.extend(later);
             for (i, (head, who)) in all.iter().enumerate() {
-                if skip == Some(i) {
-                    continue;
-                }
                 let others: Vec<&Head> = all
                     .iter()
                     .enumerate()
@@ -371,10 +380,7 @@ impl Seen {
                     .map(|(_, (h, _))| h)
                     .collect();
                 let (kind, evidence) = if g.account {
-                    (
-                        Kind::SharedBankAccount,
-                        ctx.account_evidence(&g.key, &others),
-                    )
+                    (Kind::SharedBankAccount, ctx.account_evidence(&key, &others))
                 } else {
                     let pair = |s: Status| {
                         matches!(
@@ -387,10 +393,7 @@ impl Seen {
                     } else {
                         Kind::DuplicatePerson
                     };
-                    (
-                        kind,
-                        ctx.person_evidence(&g.key, head, who.as_ref(), &others),
-                    )
+                    (kind, ctx.person_evidence(&key, head, who.as_ref(), &others))
                 };
                 out.push((
                     kind.rank(),
@@ -406,10 +409,7 @@ impl Seen {
             }
         }
         out.sort_by_key(|(rank, row, seq, _)| (*rank, *row, *seq));
-        Ok((
-            out.into_iter().map(|(_, _, _, f)| f).collect(),
-            newly.len() as u64,
-        ))
+        Ok((out.into_iter().map(|(_, _, _, f)| f).collect(), newly))
     }
 }
 
@@ -418,66 +418,77 @@ mod tests {
     use super::*;
 
     #[test]
-    fn first_seen_answers_as_a_map_would_across_splits() {
-        // 200,000 keys (many buckets split on the way), every tenth seen again later, and
-        // fingerprints that differ only in the last bit or share the upper half.
-        let mut seen = FirstSeen::default();
-        let mut map: HashMap<u64, u32> = HashMap::new();
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut keys = Vec::new();
-        for i in 0..200_000u32 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let fp = match i % 1000 {
-                1 => keys[keys.len() - 1] ^ 1,
-                2 => (keys[keys.len() - 1] & !0xffff_ffff) | u64::from(i),
-                _ if i % 10 == 3 => keys[(x % keys.len() as u64) as usize],
-                _ => x,
-            };
-            keys.push(fp);
-            let word = i + 1;
-            assert_eq!(
-                seen.first_or_insert(fp, word),
-                *map.entry(fp).or_insert(word),
-                "key {i}"
-            );
-        }
-        assert_eq!(seen.len, map.len());
-        assert!(seen.bits > FirstSeen::MIN_BITS);
-        for b in &seen.buckets {
-            assert!(
-                b.windows(2)
-                    .all(|w| [w[0][0], w[0][1]] < [w[1][0], w[1][1]])
-            );
-        }
-        for (&fp, &word) in &map {
-            assert_eq!(seen.first_or_insert(fp, 0), word);
-        }
-        assert_eq!(seen.len, map.len());
+    fn entries_read_back_as_written() {
+        let e = Entry {
+            account: true,
+            fp: 0x0123_4567_89ab_cdef,
+            row: 1 << 40,
+            pos: 3,
+            status: 2,
+        };
+        let mut b = Vec::new();
+        e.write(&mut b).unwrap();
+        assert_eq!(b.len(), Entry::LEN);
+        assert_eq!(Entry::read(&b[..].try_into().unwrap()), e);
     }
 
     #[test]
-    fn first_seen_takes_about_13_bytes_a_key() {
-        let mut seen = FirstSeen::default();
-        let mut x: u64 = 1;
-        for i in 0..500_000u32 {
-            x = x
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            seen.first_or_insert(x ^ (x >> 29), i);
+    fn sorted_key_files_find_the_groups_a_map_would_in_the_order_rows_met_them() {
+        // 100,000 keys over 60,000 rows, every seventh key seen again on a later row, some
+        // fingerprints differing only in their last bit; persons and accounts kept apart.
+        let mut parts: Vec<Option<BufWriter<std::fs::File>>> = (0..PARTS).map(|_| None).collect();
+        let mut first: HashMap<(bool, u64), u64> = HashMap::new();
+        // (account, fp) → (index of creation, first row, later rows)
+        let mut expected: HashMap<(bool, u64), (usize, u64, Vec<u64>)> = HashMap::new();
+        let mut created = 0;
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut fps: Vec<u64> = Vec::new();
+        for row in 1..=60_000u64 {
+            for pos in 0..2u8 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let fp = match x % 7 {
+                    0 if !fps.is_empty() => fps[(x >> 8) as usize % fps.len()],
+                    1 if !fps.is_empty() => fps[fps.len() - 1] ^ 1,
+                    _ => x,
+                };
+                fps.push(fp);
+                let account = pos == 1;
+                let key = (account, fp);
+                let f = *first.entry(key).or_insert(row);
+                if f != row {
+                    let g = expected.entry(key).or_insert_with(|| {
+                        created += 1;
+                        (created, f, Vec::new())
+                    });
+                    if g.2.last() != Some(&row) {
+                        g.2.push(row);
+                    }
+                }
+                let part = (fp >> 58) as usize % PARTS;
+                if parts[part].is_none() {
+                    parts[part] = Some(BufWriter::new(tempfile::tempfile().unwrap()));
+                }
+                let e = Entry {
+                    account,
+                    fp,
+                    row,
+                    pos: if account { u8::MAX } else { pos },
+                    status: 1,
+                };
+                e.write(parts[part].as_mut().unwrap()).unwrap();
+            }
         }
-        let bytes: usize = seen.buckets.len() * std::mem::size_of::<Vec<[u32; 3]>>()
-            + seen
-                .buckets
-                .iter()
-                .map(|b| b.capacity() * 12)
-                .sum::<usize>();
-        // at most 14.5 bytes a key (the entry is 12)
-        assert!(
-            bytes * 2 < seen.len * 29,
-            "{bytes} bytes for {} keys",
-            seen.len
-        );
+        let groups = Seen::groups(parts).unwrap();
+        assert_eq!(groups.len(), expected.len());
+        assert!(groups.len() > 1000, "{}", groups.len());
+        for (i, g) in groups.iter().enumerate() {
+            let (order, first, later) = &expected[&(g.account, g.fp)];
+            assert_eq!(*order, i + 1);
+            assert_eq!(g.first, *first);
+            let rows: Vec<u64> = g.later.iter().map(|(r, _)| *r).collect();
+            assert_eq!(&rows, later);
+        }
     }
 }

@@ -26,6 +26,9 @@ pub(super) struct Audited {
     /// the head, then (with `--members`) every other person of the household, once each
     pub(super) persons: Vec<Who>,
     pub(super) account: Option<(u64, String)>,
+    /// whether `persons` include the household's members-file rows (not for a row that
+    /// repeats an earlier household id)
+    pub(super) joined: bool,
 }
 
 /// A person of a household, as the duplicate and list checks know them.
@@ -160,7 +163,7 @@ impl Config<'_> {
                 },
             );
         }
-        let persons = self.persons(&h, row.duplicate_of.is_some(), &mut found);
+        let persons = self.persons(&head, row.duplicate_of.is_some(), &mut found);
         if h.status != Status::None {
             for who in &persons {
                 for hit in self.lists.entries.get(&who.fp).into_iter().flatten() {
@@ -173,6 +176,7 @@ impl Config<'_> {
             }
         }
         Audited {
+            joined: row.duplicate_of.is_none(),
             findings: found
                 .into_iter()
                 .map(|(kind, severity, evidence)| Finding {
@@ -196,7 +200,7 @@ impl Config<'_> {
     /// they are the earlier household's, and each would otherwise count as a duplicate.
     pub(super) fn persons(
         &self,
-        h: &Household,
+        h: &Head,
         repeated_id: bool,
         found: &mut Vec<(Kind, Severity, String)>,
     ) -> Vec<Who> {
@@ -214,8 +218,8 @@ impl Config<'_> {
         let rows = self
             .parser
             .members()
-            .filter(|_| !repeated_id && !h.id.is_empty())
-            .and_then(|j| j.members().household(&h.id))
+            .filter(|_| !repeated_id && !h.household_id.is_empty())
+            .and_then(|j| j.members().household(&h.household_id))
             .unwrap_or(&[]);
         for p in rows {
             let Some(key) = person_key(&p.id_number, self.today) else {

@@ -93,9 +93,9 @@ pub fn run(config: &Config, source: &mut dyn RecordSource, name: &str) -> Result
         |rows| config.work(rows),
         |chunk: Vec<Audited>| {
             for a in chunk {
-                let dup = seen.check(&a, !a.findings.is_empty())?;
+                seen.check(&a, !a.findings.is_empty(), a.joined)?;
                 summary.households += 1;
-                if dup || !a.findings.is_empty() {
+                if !a.findings.is_empty() {
                     summary.households_with_findings += 1;
                 }
                 for f in a.findings {
