@@ -1014,3 +1014,99 @@ fn check_xlsx_cells_are_pinned() {
         "135f3541b8c82f4c4bae4a8ba3d53efdd6dda3803ee5bd489c72291ab287453a"
     );
 }
+
+#[test]
+fn columns_choose_and_order_the_output_by_english_or_chinese_name() {
+    let w = Workdir::bundled();
+    let cols = [
+        "--columns",
+        "household_id,认定,per_capita_income,月合计,备注",
+    ];
+    let r = w.check(
+        "policy.toml",
+        "roster.csv",
+        "2022-12",
+        &[&["--format", "csv"][..], &cols].concat(),
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let rows = r.csv();
+    assert_eq!(
+        rows[0],
+        [
+            "household_id",
+            "decision",
+            "per_capita_income",
+            "monthly_total",
+            "备注"
+        ]
+    );
+    assert_eq!(rows[1], ["H001", "dibao", "333.33", "1833.00", ""]);
+    assert_eq!(rows.len(), 13);
+    let j = w.check(
+        "policy.toml",
+        "roster.csv",
+        "2022-12",
+        &[&["--format", "json"][..], &cols].concat(),
+    );
+    let first = j.stdout.lines().find(|l| l.contains("H001")).unwrap();
+    assert_eq!(
+        first,
+        r#"{"household_id":"H001","decision":"dibao","per_capita_income":"333.33","monthly_total":"1833.00","备注":""}"#
+    );
+    let t = w.check(
+        "policy.toml",
+        "roster.csv",
+        "2022-12",
+        &[
+            "--format",
+            "table",
+            "--columns",
+            "head_id,decision,monthly_total",
+        ],
+    );
+    let header = t.stdout.lines().nth(1).unwrap();
+    assert!(
+        header.contains("户主身份证号") && header.contains("认定"),
+        "{}",
+        t.stdout
+    );
+    assert!(
+        t.stdout.contains("110105********002X"),
+        "IDs masked in tables: {}",
+        t.stdout
+    );
+    assert!(
+        t.stdout.contains("低保"),
+        "decisions in words: {}",
+        t.stdout
+    );
+    assert!(!t.stdout.contains("11010519491231002X"), "{}", t.stdout);
+}
+
+#[test]
+fn an_unknown_column_is_a_usage_error_listing_the_columns() {
+    let w = Workdir::bundled();
+    for (lang, want) in [("zh", "没有“totl”这一列"), ("en", "has no column \"totl\"")] {
+        let r = w.check(
+            "policy.toml",
+            "roster.csv",
+            "2022-12",
+            &[
+                "--format",
+                "csv",
+                "--columns",
+                "household_id,totl",
+                "--lang",
+                lang,
+            ],
+        );
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains(want), "{}", r.stderr);
+        assert!(
+            r.stderr.contains("monthly_total") && r.stderr.contains("月合计"),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stdout.is_empty(), "nothing written: {}", r.stdout);
+    }
+}
