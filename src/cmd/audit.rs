@@ -2,11 +2,11 @@
 //! written as csv, json or a table, with the summary on stderr.
 
 use crate::audit::{self, Finding, ListSpec, Lists, Summary};
-use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
+use crate::cli::{ColumnsArgs, InputArgs, OutputArgs, PolicyArgs};
 use crate::lang::Lang;
-use crate::money::fmt_money;
 use crate::month::Month;
-use crate::output::{self, Format, Output, json_str, table, text_cell};
+use crate::output::schema::{Column, Heading, Kind, Record, Schema, Value};
+use crate::output::{self, CsvBuf, Format, Output, json_str, table};
 use crate::pipeline::Row;
 use crate::{EXIT_OK, EXIT_ROWS};
 use anyhow::{Context, Result, bail};
@@ -40,51 +40,111 @@ pub struct AuditArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub out: OutputArgs,
+    #[command(flatten)]
+    pub columns: ColumnsArgs,
 }
 
-/// The CSV/JSON columns of a finding.
-pub const COLUMNS: &[&str] = &[
-    "rank",
-    "code",
-    "severity",
-    "household_id",
-    "row",
-    "township",
-    "head_name",
-    "head_id",
-    "status",
-    "decision",
-    "monthly_total",
-    "evidence",
-    "rule",
-    "action",
-];
+/// A column of a finding ([`FINDING`]).
+#[derive(Debug, Clone, Copy)]
+pub enum FindingColumn {
+    Rank,
+    Code,
+    Severity,
+    HouseholdId,
+    Row,
+    Township,
+    HeadName,
+    HeadId,
+    Status,
+    Decision,
+    MonthlyTotal,
+    Evidence,
+    Rule,
+    Action,
+}
 
-/// The terminal table's columns, in Chinese and in English.
-const TABLE_HEADERS: [[&str; 9]; 2] = [
-    [
-        "问题",
-        "严重程度",
-        "户编号",
-        "行",
-        "乡镇街道",
-        "户主姓名",
-        "户主身份证号",
-        "证据",
-        "建议处理",
-    ],
-    [
-        "finding",
-        "severity",
-        "household",
-        "row",
-        "township",
-        "head",
-        "head ID",
-        "evidence",
-        "action",
-    ],
-];
+const fn col(
+    en: &'static str,
+    zh: &'static str,
+    kind: Kind,
+    key: FindingColumn,
+) -> Column<FindingColumn> {
+    Column { en, zh, kind, key }
+}
+
+const fn head(column: &'static str, zh: &'static str, en: &'static str) -> Heading {
+    Heading { column, zh, en }
+}
+
+/// The columns of a finding: all of them in files, in this order; the usual few in a table.
+pub static FINDING: Schema<FindingColumn> = {
+    use FindingColumn as C;
+    Schema {
+        record: ("核查发现", "finding"),
+        columns: &[
+            col("rank", "排序", Kind::Count, C::Rank),
+            col("code", "问题代码", Kind::Code, C::Code),
+            col("severity", "严重程度", Kind::Code, C::Severity),
+            col("household_id", "户编号", Kind::Text, C::HouseholdId),
+            col("row", "行", Kind::Count, C::Row),
+            col("township", "乡镇街道", Kind::Text, C::Township),
+            col("head_name", "户主姓名", Kind::Text, C::HeadName),
+            col("head_id", "户主身份证号", Kind::Id, C::HeadId),
+            col("status", "保障类别", Kind::Code, C::Status),
+            col("decision", "认定", Kind::Code, C::Decision),
+            col("monthly_total", "月合计", Kind::Money, C::MonthlyTotal),
+            col("evidence", "证据", Kind::Text, C::Evidence),
+            col("rule", "依据", Kind::Text, C::Rule),
+            col("action", "建议处理", Kind::Text, C::Action),
+        ],
+        default_len: 14,
+        json: None,
+        table: &[
+            head("code", "问题", "finding"),
+            head("severity", "严重程度", "severity"),
+            head("household_id", "户编号", "household"),
+            head("row", "行", "row"),
+            head("township", "乡镇街道", "township"),
+            head("head_name", "户主姓名", "head"),
+            head("head_id", "户主身份证号", "head ID"),
+            head("evidence", "证据", "evidence"),
+            head("action", "建议处理", "action"),
+        ],
+    }
+};
+
+/// A finding with the language its rule and action are written in.
+struct FindingRecord<'a>(&'a Finding, Lang);
+
+impl Record for FindingRecord<'_> {
+    type Key = FindingColumn;
+
+    fn cell<'a>(&'a self, key: FindingColumn, _buf: &'a mut String) -> Value<'a> {
+        use FindingColumn as C;
+        let (f, lang) = (self.0, self.1);
+        match key {
+            C::Rank => Value::Count(f.kind.rank() as u64),
+            C::Code => Value::Text(f.kind.code()),
+            C::Severity => label(f.severity.name(), f.severity.zh()),
+            C::HouseholdId => Value::Text(&f.head.household_id),
+            C::Row => Value::Count(f.head.row),
+            C::Township => Value::Text(&f.head.township),
+            C::HeadName => Value::Text(&f.head.head_name),
+            C::HeadId => Value::Text(&f.head.head_id),
+            C::Status => label(f.head.status.name(), audit::status_zh(f.head.status)),
+            C::Decision => label(f.head.decision.name(), f.head.decision.zh()),
+            C::MonthlyTotal => f.head.monthly_total.map_or(Value::Empty, Value::Money),
+            C::Evidence => Value::Text(&f.evidence),
+            C::Rule => Value::Text(f.kind.rule(lang)),
+            C::Action => Value::Text(f.kind.action(lang)),
+        }
+    }
+}
+
+/// A code named in Chinese in Chinese tables, by itself in English ones.
+fn label<'a>(code: &'a str, zh: &'a str) -> Value<'a> {
+    Value::Label { code, zh, en: code }
+}
 
 /// Runs `audit`.
 pub fn run(args: AuditArgs) -> Result<i32> {
@@ -100,6 +160,7 @@ pub fn run(args: AuditArgs) -> Result<i32> {
     if format == Format::Xlsx {
         bail!("audit writes table, csv or json");
     }
+    let columns = FINDING.select(args.columns.columns.as_deref(), format, &[], args.out.lang)?;
     let amount = audit::amount_column(source.headers(), args.amount_column.as_deref())?;
     let today = chrono::Local::now().date_naive();
     let lists = Lists::load(&lists, today)?;
@@ -119,21 +180,16 @@ pub fn run(args: AuditArgs) -> Result<i32> {
     let mut out = Output::create(&args.out, format).context("cannot create the output file")?;
     let found = audit::run(&config, source.as_mut(), &args.roster)?;
     let summary = found.summary;
-    let mut line = Vec::with_capacity(512);
+    let mut buf = String::new();
     match format {
         Format::Csv => {
             let mut w = output::csv_writer(Vec::new());
-            w.write_record(COLUMNS)?;
+            w.write_record(columns.csv_header())?;
             out.write_all(&w.into_inner().unwrap_or_default())?;
             found.findings.for_each(|f| {
-                line.clear();
-                with_fields(&f, lang, |fields| -> Result<()> {
-                    let mut w = output::csv_writer(&mut line);
-                    w.write_record(fields.iter().map(|(_, v)| text_cell(v).into_owned()))?;
-                    w.flush()?;
-                    Ok(())
-                })?;
-                Ok(output::ignore_broken_pipe(out.write_all(&line))?)
+                let mut w = CsvBuf::with_capacity(512);
+                columns.write_csv(&mut w, &FindingRecord(&f, lang), &mut buf);
+                Ok(output::ignore_broken_pipe(out.write_all(&w.into_bytes()))?)
             })?;
         }
         Format::Json => {
@@ -146,12 +202,12 @@ pub fn run(args: AuditArgs) -> Result<i32> {
             out.write_all(b",\"month\":")?;
             out.write_all(&m)?;
             out.write_all(b",\"findings\":[")?;
-            let mut first = true;
+            let (mut line, mut first) = (Vec::with_capacity(512), true);
             found.findings.for_each(|f| {
                 line.clear();
                 line.extend_from_slice(if first { b"\n" } else { b",\n" });
                 first = false;
-                with_fields(&f, lang, |fields| output::json_object(&mut line, fields));
+                columns.write_json(&mut line, &FindingRecord(&f, lang), &mut buf);
                 Ok(output::ignore_broken_pipe(out.write_all(&line))?)
             })?;
             out.write_all(b"\n],\"summary\":")?;
@@ -161,13 +217,14 @@ pub fn run(args: AuditArgs) -> Result<i32> {
         _ => {
             let mut rows = Vec::new();
             found.findings.for_each(|f| {
-                rows.push(table_row(&f, lang));
+                rows.push(columns.table_cells(&FindingRecord(&f, lang), &mut buf, lang));
                 Ok(())
             })?;
-            let headers = TABLE_HEADERS[usize::from(lang == Lang::En)];
             if !rows.is_empty() {
+                let headings = columns.headings(lang);
+                let money = columns.money_headings(lang);
                 output::ignore_broken_pipe(
-                    out.write_all(table::render(&headers, &rows, &[]).as_bytes()),
+                    out.write_all(table::render(&headings, &rows, &money).as_bytes()),
                 )?;
             }
         }
@@ -183,44 +240,6 @@ pub fn run(args: AuditArgs) -> Result<i32> {
     } else {
         EXIT_ROWS
     })
-}
-
-/// Hands the CSV/JSON fields of a finding, named as in [`COLUMNS`], to `each`.
-fn with_fields<R>(f: &Finding, lang: Lang, each: impl FnOnce([(&str, &str); 14]) -> R) -> R {
-    let rank = f.kind.rank().to_string();
-    let row = f.head.row.to_string();
-    let total = f.head.monthly_total.map(fmt_money).unwrap_or_default();
-    each([
-        ("rank", &rank),
-        ("code", f.kind.code()),
-        ("severity", f.severity.name()),
-        ("household_id", &f.head.household_id),
-        ("row", &row),
-        ("township", &f.head.township),
-        ("head_name", &f.head.head_name),
-        ("head_id", &f.head.head_id),
-        ("status", f.head.status.name()),
-        ("decision", f.head.decision.name()),
-        ("monthly_total", &total),
-        ("evidence", &f.evidence),
-        ("rule", f.kind.rule(lang)),
-        ("action", f.kind.action(lang)),
-    ])
-}
-
-/// A finding as a row of the terminal table (the ID masked).
-fn table_row(f: &Finding, lang: Lang) -> Vec<String> {
-    vec![
-        f.kind.code().to_string(),
-        f.severity.label(lang).to_string(),
-        f.head.household_id.clone(),
-        f.head.row.to_string(),
-        f.head.township.clone(),
-        f.head.head_name.clone(),
-        output::id_cell(&f.head.head_id, Format::Table, true).into_owned(),
-        f.evidence.clone(),
-        f.kind.action(lang).to_string(),
-    ]
 }
 
 fn summary_json(s: &Summary) -> serde_json::Value {

@@ -1233,3 +1233,63 @@ fn a_generated_roster_audits_to_the_recorded_bytes() {
         .collect();
     assert!(differ.is_empty(), "{}", differ.join("\n"));
 }
+
+#[test]
+fn columns_choose_and_order_the_finding_columns_by_english_or_chinese_name() {
+    let w = workdir(&findings_roster());
+    let full = audit(&w, &["--format", "csv"]);
+    let r = audit(
+        &w,
+        &[
+            "--format",
+            "csv",
+            "--columns",
+            "household_id,问题代码,monthly_total",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let rows = r.csv();
+    assert_eq!(rows[0], ["household_id", "code", "monthly_total"]);
+    // the same findings, in the same order, each with the columns asked for
+    let expected: Vec<Vec<String>> = full
+        .csv()
+        .iter()
+        .skip(1)
+        .map(|r| vec![r[3].clone(), r[1].clone(), r[10].clone()])
+        .collect();
+    assert_eq!(rows[1..], expected[..]);
+    let j = audit(&w, &["--format", "json", "--columns", "code,severity"]).json();
+    let first = &j["findings"][0];
+    assert_eq!(first.as_object().map(|o| o.len()), Some(2), "{first}");
+    assert_eq!(first["code"], "to_review");
+    assert_eq!(first["severity"], "high");
+    assert!(j["summary"]["findings"].is_string());
+    // a table shows the severity in words and the ID masked
+    let t = audit(&w, &["--format", "table", "--columns", "severity,head_id"]);
+    assert!(t.stdout.contains("严重程度"), "{}", t.stdout);
+    assert!(t.stdout.contains("高"), "{}", t.stdout);
+    assert!(!t.stdout.contains(&id(1)), "{}", t.stdout);
+}
+
+#[test]
+fn an_unknown_column_is_a_usage_error_naming_the_columns() {
+    let w = workdir(&findings_roster());
+    for (lang, expect) in [("en", "the columns are"), ("zh", "可用的列")] {
+        let r = audit(
+            &w,
+            &[
+                "--format",
+                "csv",
+                "--columns",
+                "code,nosuch",
+                "--lang",
+                lang,
+            ],
+        );
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stdout.is_empty(), "{}", r.stdout);
+        assert!(r.stderr.contains("nosuch"), "{}", r.stderr);
+        assert!(r.stderr.contains(expect), "{}", r.stderr);
+        assert!(r.stderr.contains("evidence"), "{}", r.stderr);
+    }
+}
