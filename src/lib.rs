@@ -6,6 +6,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod chart;
 pub mod cli;
 pub mod cmd;

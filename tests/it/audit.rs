@@ -4,9 +4,29 @@ use crate::workdir::Workdir;
 
 /// A valid 18-character ID number (GB 11643 check character) for person `n`.
 fn id(n: u32) -> String {
+    checked(format!(
+        "6201021980{:02}{:02}{:03}",
+        1 + n % 9,
+        10 + n % 18,
+        100 + n
+    ))
+}
+
+/// A valid ID number for any `n` below 50,000 (birth years 1950 to 1999).
+fn gid(n: u32) -> String {
+    checked(format!(
+        "620102{}{:02}{:02}{:03}",
+        1950 + n / 1000,
+        1 + n % 12,
+        1 + n % 28,
+        n % 1000
+    ))
+}
+
+/// `first17` with its GB 11643 check character appended.
+fn checked(first17: String) -> String {
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const C: &[u8] = b"10X98765432";
-    let first17 = format!("6201021980{:02}{:02}{:03}", 1 + n % 9, 10 + n % 18, 100 + n);
     let sum: u32 = first17
         .bytes()
         .zip(W)
@@ -1019,4 +1039,257 @@ fn a_roster_from_stdin_names_every_household_of_a_duplicate() {
     assert!(found[3].2.contains("第 3 行户 S02"), "{}", found[3].2);
     // the same findings as from the file
     assert_eq!(audit(&w, &["--format", "csv"]).stdout, r.stdout);
+}
+
+/// A generated roster of 3,000 households with every kind of defect at a steady rate: repeated
+/// household ids, heads of two households, old 15-digit forms of a head's ID, malformed and
+/// empty IDs, shared and empty accounts, unreadable and missing cells, paid amounts that differ,
+/// and a members file whose persons repeat across and within households.
+fn generated_workdir() -> Workdir {
+    const N: u32 = 3000;
+    let towns = ["城关镇", "七里河街道", "西固区", "安宁街道", ""];
+    let statuses = ["dibao", "dibao", "none", "tekun", "edge", "dibao", "none"];
+    let mut roster = String::from(HEADER);
+    let mut members = String::from("户编号,身份证号码,姓名,与户主关系\n");
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for n in 0..N {
+        let r = next();
+        let hh = if n % 211 == 210 {
+            format!("G{:05}", n - 100)
+        } else {
+            format!("G{n:05}")
+        };
+        let size = 1 + (r % 5) as u32;
+        let status = statuses[(r >> 8) as usize % statuses.len()];
+        let (income, care) = match (status, n % 97, n % 101) {
+            ("tekun", _, _) => (String::new(), "partial"),
+            (_, 5, _) => (String::new(), ""),
+            (_, _, 7) => ("abc".to_string(), ""),
+            _ => (((r >> 16) % 2400 * u64::from(size)).to_string(), ""),
+        };
+        let cats = if n % 13 == 4 { "monitored" } else { "" };
+        let (no_income, insured) = match n % 17 {
+            3 => ("3", "no"),
+            9 => ("2", "yes"),
+            11 => ("4", ""),
+            _ => ("", ""),
+        };
+        let head = match n {
+            n if n % 29 == 28 => gid(n - 7),
+            n if n % 31 == 30 => {
+                // the 15-digit form of an earlier head's ID
+                let full = gid(n - 3);
+                format!("{}{}", &full[..6], &full[8..17])
+            }
+            n if n % 43 == 42 => {
+                let full = gid(n);
+                let last = if full.ends_with('1') { '2' } else { '1' };
+                format!("{}{last}", &full[..17])
+            }
+            n if n % 59 == 58 => String::new(),
+            n => gid(n),
+        };
+        let acct = match n {
+            n if n % 37 == 36 => account(n - 5),
+            n if n % 61 == 60 => String::new(),
+            n => account(n),
+        };
+        let amount = match n % 11 {
+            1 => "500".to_string(),
+            2 => "abc".to_string(),
+            3 => income.clone(),
+            _ => String::new(),
+        };
+        roster += &line(
+            &hh,
+            &size.to_string(),
+            &income,
+            status,
+            cats,
+            care,
+            no_income,
+            insured,
+            towns[n as usize % towns.len()],
+            &head,
+            &acct,
+            &amount,
+        );
+        if n % 211 == 210 {
+            continue;
+        }
+        members += &format!("{hh},{head},户主{hh},户主\n");
+        for k in 1..size {
+            let person = match (n % 47, k) {
+                (46, 1) => gid(25_000 + (n - 3) * 8 + 1),
+                _ => gid(25_000 + n * 8 + k),
+            };
+            members += &format!("{hh},{person},成员{n}-{k},子女\n");
+            if n % 83 == 82 && k == 1 {
+                members += &format!("{hh},{person},成员{n}-{k},子女\n");
+            }
+        }
+    }
+    let w = Workdir::new();
+    w.copy_repo_file("policies/lanzhou-2022.toml", "policy.toml");
+    w.write("roster.csv", roster);
+    w.write("members.csv", members);
+    w.write(
+        "deaths.csv",
+        format!(
+            "身份证号,姓名,死亡日期\n{},某甲,2022-05-03\n{},某乙,2021-01-01\n{},某丙,\n{},某丁,2020-02-02\n",
+            gid(50),
+            gid(777),
+            gid(25_000 + 120 * 8 + 1),
+            gid(49_999)
+        ),
+    );
+    w
+}
+
+/// The outputs of audit on the generated roster, pinned byte for byte (by their SHA-256) in
+/// every format and language, with and without a members file, so that a change to how
+/// findings are found, ordered or written cannot pass unseen.
+#[test]
+fn a_generated_roster_audits_to_the_recorded_bytes() {
+    use sha2::{Digest, Sha256};
+    let w = generated_workdir();
+    let runs: [(&str, &[&str]); 7] = [
+        ("csv zh", &["--format", "csv"]),
+        ("csv en", &["--format", "csv", "--lang", "en"]),
+        ("json zh", &["--format", "json"]),
+        ("table zh", &["--format", "table"]),
+        ("table en", &["--format", "table", "--lang", "en"]),
+        (
+            "csv members zh",
+            &["--format", "csv", "--members", "members.csv"],
+        ),
+        (
+            "json members en",
+            &[
+                "--format",
+                "json",
+                "--members",
+                "members.csv",
+                "--lang",
+                "en",
+            ],
+        ),
+    ];
+    let expected: [(&str, &str); 7] = [
+        (
+            "ecf7a349fe6915ca8498339c7553d60b55a26320fb8085b33a5840ccafd6898d",
+            "13484ba5a9f865e21cefb17e51cf08a9f3135406e50a5f42a1b68e904d1d45c0",
+        ),
+        (
+            "4b91246c6fbcb3f4aac92a8f853962f6c5f69a7c446067f33ed649422a5cc4fc",
+            "d5c2bbc0c26f3dcd499c4979458688ca48f631331ae9fcff349a03b5bf326dbf",
+        ),
+        (
+            "55b024a0a446a0da68fdd65f657b20099cecd6a91ae5b6f63a3418b42cee892b",
+            "13484ba5a9f865e21cefb17e51cf08a9f3135406e50a5f42a1b68e904d1d45c0",
+        ),
+        (
+            "5c75010438f50ced4e1dd021847fc202e38070e939e10cd420f327025ef1e2a1",
+            "13484ba5a9f865e21cefb17e51cf08a9f3135406e50a5f42a1b68e904d1d45c0",
+        ),
+        (
+            "2e25e716ab4667beff2e26d5a4688e9be7aa92848019a291e9905ca02acc1d76",
+            "d5c2bbc0c26f3dcd499c4979458688ca48f631331ae9fcff349a03b5bf326dbf",
+        ),
+        (
+            "2d9e050cffa1a1c28b1ce52ab311773a9103e0928419454d82ce382e85f8f465",
+            "a6bde6bbf8324b7561e511ea8397253ce2511efebbc7bbfcf705f61c72a5b590",
+        ),
+        (
+            "39e2ac662fb2f901cbd9452790195725b6e4e294cb072e90c34a94b8e7c27482",
+            "a094dc0c23227cf505c06cf6011329b6a743a1101c3396e8ddb179e287b8ec07",
+        ),
+    ];
+    let hex = |s: &str| {
+        Sha256::digest(s.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let mut got = Vec::new();
+    for (name, extra) in runs {
+        let mut args = extra.to_vec();
+        args.extend_from_slice(&["--against", "deaths.csv:死亡名单"]);
+        let r = audit(&w, &args);
+        assert_eq!(r.code, 1, "{name}: {}", r.stderr);
+        got.push((name, hex(&r.stdout), hex(&r.stderr), r.stdout.len()));
+    }
+    let differ: Vec<String> = got
+        .iter()
+        .zip(expected)
+        .filter(|((_, out, err, _), (eo, ee))| out != eo || err != ee)
+        .map(|((name, out, err, len), _)| format!("{name}: (\"{out}\", \"{err}\") {len} bytes"))
+        .collect();
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
+
+#[test]
+fn columns_choose_and_order_the_finding_columns_by_english_or_chinese_name() {
+    let w = workdir(&findings_roster());
+    let full = audit(&w, &["--format", "csv"]);
+    let r = audit(
+        &w,
+        &[
+            "--format",
+            "csv",
+            "--columns",
+            "household_id,问题代码,monthly_total",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let rows = r.csv();
+    assert_eq!(rows[0], ["household_id", "code", "monthly_total"]);
+    // the same findings, in the same order, each with the columns asked for
+    let expected: Vec<Vec<String>> = full
+        .csv()
+        .iter()
+        .skip(1)
+        .map(|r| vec![r[3].clone(), r[1].clone(), r[10].clone()])
+        .collect();
+    assert_eq!(rows[1..], expected[..]);
+    let j = audit(&w, &["--format", "json", "--columns", "code,severity"]).json();
+    let first = &j["findings"][0];
+    assert_eq!(first.as_object().map(|o| o.len()), Some(2), "{first}");
+    assert_eq!(first["code"], "to_review");
+    assert_eq!(first["severity"], "high");
+    assert!(j["summary"]["findings"].is_string());
+    // a table shows the severity in words and the ID masked
+    let t = audit(&w, &["--format", "table", "--columns", "severity,head_id"]);
+    assert!(t.stdout.contains("严重程度"), "{}", t.stdout);
+    assert!(t.stdout.contains("高"), "{}", t.stdout);
+    assert!(!t.stdout.contains(&id(1)), "{}", t.stdout);
+}
+
+#[test]
+fn an_unknown_column_is_a_usage_error_naming_the_columns() {
+    let w = workdir(&findings_roster());
+    for (lang, expect) in [("en", "the columns are"), ("zh", "可用的列")] {
+        let r = audit(
+            &w,
+            &[
+                "--format",
+                "csv",
+                "--columns",
+                "code,nosuch",
+                "--lang",
+                lang,
+            ],
+        );
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stdout.is_empty(), "{}", r.stdout);
+        assert!(r.stderr.contains("nosuch"), "{}", r.stderr);
+        assert!(r.stderr.contains(expect), "{}", r.stderr);
+        assert!(r.stderr.contains("evidence"), "{}", r.stderr);
+    }
 }
