@@ -424,6 +424,7 @@ pub fn audit(cfg: &Config) -> Result<AuditSection> {
         roster: cfg.roster.clone(),
         month: cfg.month,
         amount_column: None,
+        columns: crate::cli::ColumnsArgs { columns: None },
         against: cfg.against.clone(),
         input: input_args(cfg),
         out: crate::cli::OutputArgs {
@@ -440,7 +441,7 @@ pub fn audit(cfg: &Config) -> Result<AuditSection> {
     let s = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
     let n = |v: &serde_json::Value| v.as_str().and_then(|x| x.parse().ok()).unwrap_or(0u64);
     let summary = &json["summary"];
-    let kinds = cmd::audit::Kind::ALL;
+    let kinds = crate::audit::Kind::ALL;
     let title = |code: &str| {
         kinds
             .iter()
