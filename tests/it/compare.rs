@@ -754,3 +754,103 @@ fn each_household_row_is_named_whole_in_files_and_masked_on_screen() {
     let rows = compare(&w, "f.csv", "reform.toml", &["--format", "csv"]).csv();
     assert_eq!(rows[1][2], "'=SUM(1,2)");
 }
+
+/// Every output of `compare` on a generated roster of 3,000 households, byte for byte: one
+/// line per household (csv, json, table in both languages), a range with weights, the totals,
+/// the chart, and each policy's price subsidy with `--index`.
+#[test]
+fn compare_outputs_on_a_generated_roster_are_pinned_byte_for_byte() {
+    use crate::golden::{golden_workdir, pin};
+    let w = golden_workdir();
+    let base = [
+        "compare",
+        "-p",
+        "policy.toml",
+        "--with",
+        "reform.toml",
+        "roster.csv",
+        "--month",
+        "2022-12",
+    ];
+    let with = |extra: &[&'static str]| {
+        let mut v = base.to_vec();
+        v.extend_from_slice(extra);
+        v
+    };
+    pin(&w, "compare-csv", &with(&["--format", "csv"]), &[]);
+    pin(&w, "compare-json", &with(&["--format", "json"]), &[]);
+    pin(&w, "compare-table", &with(&["--format", "table"]), &[]);
+    pin(
+        &w,
+        "compare-table-en",
+        &with(&["--format", "table", "--lang", "en"]),
+        &[],
+    );
+    let range = [
+        "--to",
+        "2023-02",
+        "--weight",
+        "权数",
+        "--chart",
+        "change.svg",
+    ];
+    let mut a = with(&range);
+    a.extend(["--format", "csv"]);
+    pin(&w, "compare-range-csv", &a, &["change.svg"]);
+    let mut a = with(&range);
+    a.extend(["--format", "json", "--lang", "en"]);
+    pin(&w, "compare-range-json-en", &a, &["change.svg"]);
+    let mut a = with(&range);
+    a.extend(["--totals", "--format", "csv"]);
+    pin(&w, "compare-totals-csv", &a, &[]);
+    let mut a = with(&range);
+    a.extend(["--totals", "--format", "table"]);
+    pin(&w, "compare-totals-table", &a, &[]);
+    let mut a = with(&range);
+    a.extend(["--totals", "--format", "table", "--lang", "en"]);
+    pin(&w, "compare-totals-table-en", &a, &[]);
+    let index = |extra: &[&'static str]| {
+        let mut v = vec![
+            "compare",
+            "-p",
+            "demo.toml",
+            "--with",
+            "lower.toml",
+            "roster.csv",
+            "--month",
+            "2022-08",
+            "--to",
+            "2022-12",
+            "--index",
+            "cpi.csv",
+        ];
+        v.extend_from_slice(extra);
+        v
+    };
+    pin(&w, "compare-index-csv", &index(&["--format", "csv"]), &[]);
+    pin(&w, "compare-index-json", &index(&["--format", "json"]), &[]);
+    pin(
+        &w,
+        "compare-index-table",
+        &index(&["--format", "table"]),
+        &[],
+    );
+    pin(
+        &w,
+        "compare-index-table-en",
+        &index(&["--format", "table", "--lang", "en"]),
+        &[],
+    );
+    pin(
+        &w,
+        "compare-index-totals-csv",
+        &index(&["--totals", "--format", "csv", "--weight", "权数"]),
+        &[],
+    );
+    pin(
+        &w,
+        "compare-index-totals-table",
+        &index(&["--totals", "--format", "table"]),
+        &[],
+    );
+}

@@ -4,6 +4,7 @@ mod audit;
 mod check;
 mod compare;
 mod coverage;
+mod golden;
 mod hostile;
 mod numbers;
 mod payouts;

@@ -1341,3 +1341,76 @@ fn household_rows_name_the_household_whole_in_files_and_masked_on_screen() {
     let rows = subsidy(&w, &[&range[..], &["--format", "csv", "f.csv"]].concat()).csv();
     assert_eq!(rows[1][2], "'=SUM(1,2)", "{rows:?}");
 }
+
+/// Every output of `subsidy` on a generated roster of 3,000 households with the bundled index
+/// series, byte for byte: the month view alone (csv, json, table, chart), and with the roster
+/// one row per household and pay month (csv, json, table in both languages) and `--totals`.
+#[test]
+fn subsidy_outputs_on_a_generated_roster_are_pinned_byte_for_byte() {
+    use crate::golden::{golden_workdir, pin};
+    let w = golden_workdir();
+    let run = |extra: &[&'static str]| {
+        let mut v = vec![
+            "subsidy",
+            "-p",
+            "demo.toml",
+            "--index",
+            "cpi.csv",
+            "--from",
+            "2022-06",
+            "--to",
+            "2022-12",
+        ];
+        v.extend_from_slice(extra);
+        v
+    };
+    pin(&w, "subsidy-months-csv", &run(&["--format", "csv"]), &[]);
+    pin(&w, "subsidy-months-json", &run(&["--format", "json"]), &[]);
+    pin(
+        &w,
+        "subsidy-months-table",
+        &run(&["--chart", "cpi.svg", "--format", "table"]),
+        &["cpi.svg"],
+    );
+    pin(
+        &w,
+        "subsidy-months-table-en",
+        &run(&["--format", "table", "--lang", "en"]),
+        &[],
+    );
+    pin(
+        &w,
+        "subsidy-households-csv",
+        &run(&["roster.csv", "--format", "csv", "--totals", "totals.csv"]),
+        &["totals.csv"],
+    );
+    pin(
+        &w,
+        "subsidy-households-json",
+        &run(&["roster.csv", "--format", "json"]),
+        &[],
+    );
+    pin(
+        &w,
+        "subsidy-households-table",
+        &run(&["roster.csv", "--format", "table"]),
+        &[],
+    );
+    pin(
+        &w,
+        "subsidy-households-table-en",
+        &run(&["roster.csv", "--format", "table", "--lang", "en"]),
+        &[],
+    );
+    let lower = [
+        "subsidy",
+        "-p",
+        "lower.toml",
+        "--index",
+        "cpi.csv",
+        "roster.csv",
+        "--format",
+        "csv",
+    ];
+    pin(&w, "subsidy-lower-csv", &lower, &[]);
+}
