@@ -19,6 +19,7 @@ pub mod output;
 pub mod pipeline;
 pub mod policy;
 pub mod policytest;
+pub mod reform;
 pub mod rules;
 
 use clap::Parser;
