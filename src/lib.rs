@@ -9,6 +9,7 @@
 pub mod chart;
 pub mod cli;
 pub mod cmd;
+pub mod grants;
 pub mod household;
 pub mod index;
 pub mod lang;
