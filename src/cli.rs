@@ -115,3 +115,13 @@ pub struct OutputArgs {
     #[arg(long, value_enum, value_name = "ENCODING")]
     pub csv_encoding: Option<CsvEncoding>,
 }
+
+/// `--columns`: the output columns, chosen and ordered (for commands whose records have a
+/// column schema, [`crate::output::schema`]).
+#[derive(Debug, Clone, Args)]
+pub struct ColumnsArgs {
+    /// the columns to write, in this order, by English or Chinese name (e.g.
+    /// household_id,decision,monthly_total); default: every column (a table: the usual few)
+    #[arg(long, value_name = "A,B,C")]
+    pub columns: Option<String>,
+}

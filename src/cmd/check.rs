@@ -1,12 +1,13 @@
 //! `jiuzhu check`: the decision and monthly amounts for every household of a roster.
 
-use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
+use crate::cli::{ColumnsArgs, InputArgs, OutputArgs, PolicyArgs};
 use crate::household::{Household, RowParser};
 use crate::lang::Lang;
 use crate::money::fmt_money;
 use crate::month::Month;
+use crate::output::schema::{self, Heading, Kind, Record, Schema, Selection, Value};
 use crate::output::xlsx::{self, Cell, Sheet};
-use crate::output::{self, Format, Output, json_str, table, text_cell};
+use crate::output::{self, Format, Output, json_str, table};
 use crate::pipeline::{self, Row};
 use crate::policy::{MonthParams, Policy};
 use crate::rules::{self, Decision, Evaluation};
@@ -36,6 +37,8 @@ pub struct CheckArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub out: OutputArgs,
+    #[command(flatten)]
+    pub columns: ColumnsArgs,
 }
 
 /// The columns of `check` output, before the roster's carried columns. `township`,
@@ -306,7 +309,7 @@ struct Ctx<'a> {
     month: String,
     lang: Lang,
     format: Format,
-    extra_headers: Vec<String>,
+    columns: Selection<CheckColumn>,
 }
 
 struct ChunkOut {
@@ -314,6 +317,187 @@ struct ChunkOut {
     table: Vec<Vec<String>>,
     cells: Vec<Vec<Cell>>,
     summary: Summary,
+}
+
+/// The columns of a check row ([`CHECK_ROW`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckColumn {
+    HouseholdId,
+    Township,
+    HeadName,
+    HeadId,
+    Month,
+    Area,
+    Decision,
+    Standard,
+    PerCapitaIncome,
+    DibaoAmount,
+    UpliftAmount,
+    TekunBasic,
+    TekunCare,
+    MonthlyTotal,
+    Reasons,
+    Message,
+    GradualExitAmount,
+    Status,
+    Row,
+    DibaoOrExit,
+    TekunAmount,
+    ReasonLabel,
+}
+
+const fn col(
+    en: &'static str,
+    zh: &'static str,
+    kind: Kind,
+    key: CheckColumn,
+) -> schema::Column<CheckColumn> {
+    schema::Column { en, zh, kind, key }
+}
+
+const fn head(column: &'static str, zh: &'static str, en: &'static str) -> Heading {
+    Heading { column, zh, en }
+}
+
+/// The schema of a check row: the [`COLUMNS`] of files, then the sums and the short reason a
+/// terminal table shows.
+pub static CHECK_ROW: Schema<CheckColumn> = {
+    use CheckColumn as C;
+    Schema {
+        record: ("核查结果行", "check row"),
+        columns: &[
+            col("household_id", "户编号", Kind::Text, C::HouseholdId),
+            col("township", "乡镇街道", Kind::Text, C::Township),
+            col("head_name", "户主姓名", Kind::Text, C::HeadName),
+            col("head_id", "户主身份证号", Kind::Id, C::HeadId),
+            col("month", "月份", Kind::Month, C::Month),
+            col("area", "地区", Kind::Code, C::Area),
+            col("decision", "认定", Kind::Code, C::Decision),
+            col("standard", "保障标准", Kind::Money, C::Standard),
+            col(
+                "per_capita_income",
+                "人均收入",
+                Kind::Money,
+                C::PerCapitaIncome,
+            ),
+            col("dibao_amount", "低保金", Kind::Money, C::DibaoAmount),
+            col("uplift_amount", "分类施保金", Kind::Money, C::UpliftAmount),
+            col("tekun_basic", "特困基本生活费", Kind::Money, C::TekunBasic),
+            col("tekun_care", "特困照料护理费", Kind::Money, C::TekunCare),
+            col("monthly_total", "月合计", Kind::Money, C::MonthlyTotal),
+            col("reasons", "原因代码", Kind::Code, C::Reasons),
+            col("message", "说明", Kind::Text, C::Message),
+            col(
+                "gradual_exit_amount",
+                "渐退金",
+                Kind::Money,
+                C::GradualExitAmount,
+            ),
+            col("status", "保障类别", Kind::Code, C::Status),
+            col("row", "行", Kind::Count, C::Row),
+            col("dibao_or_exit", "低保或渐退金", Kind::Money, C::DibaoOrExit),
+            col("tekun_amount", "特困供养金", Kind::Money, C::TekunAmount),
+            col("reason_label", "原因", Kind::Text, C::ReasonLabel),
+        ],
+        default_len: 19,
+        json: Some(&[
+            "household_id",
+            "township",
+            "head_name",
+            "head_id",
+            "month",
+            "area",
+            "decision",
+            "standard",
+            "per_capita_income",
+            "dibao_amount",
+            "uplift_amount",
+            "tekun_basic",
+            "tekun_care",
+            "gradual_exit_amount",
+            "monthly_total",
+            "reasons",
+            "message",
+            "status",
+            "row",
+        ]),
+        table: &[
+            head("row", "行", "row"),
+            head("household_id", "户编号", "household"),
+            head("area", "地区", "area"),
+            head("decision", "认定", "decision"),
+            head("dibao_or_exit", "低保/渐退", "dibao/exit"),
+            head("uplift_amount", "分类施保", "uplift"),
+            head("tekun_amount", "特困", "tekun"),
+            head("monthly_total", "月合计", "total"),
+            head("reason_label", "原因", "reason"),
+        ],
+    }
+};
+
+/// One household's row of `check` output.
+struct CheckRecord<'a> {
+    ctx: &'a Ctx<'a>,
+    h: &'a Household,
+    ev: &'a Evaluation,
+}
+
+impl Record for CheckRecord<'_> {
+    type Key = CheckColumn;
+
+    fn cell<'a>(&'a self, key: CheckColumn, buf: &'a mut String) -> Value<'a> {
+        use CheckColumn as C;
+        let (h, ev) = (self.h, self.ev);
+        let money = |v: Option<Decimal>| v.map_or(Value::Empty, Value::Money);
+        match key {
+            C::HouseholdId => Value::Text(&h.id),
+            C::Township => Value::Text(&h.township),
+            C::HeadName => Value::Text(&h.head_name),
+            C::HeadId => Value::Text(&h.head_id),
+            C::Month => Value::Text(&self.ctx.month),
+            C::Area => {
+                let label = self.ctx.area_label(h);
+                Value::Label {
+                    code: self.ctx.area_name(h),
+                    zh: label,
+                    en: label,
+                }
+            }
+            C::Decision => Value::Label {
+                code: ev.decision.name(),
+                zh: ev.decision.zh(),
+                en: ev.decision.name(),
+            },
+            C::Standard => money(ev.standard),
+            C::PerCapitaIncome => money(ev.per_capita_income),
+            C::DibaoAmount => Value::Money(ev.dibao_amount),
+            C::UpliftAmount => Value::Money(ev.uplift_amount),
+            C::TekunBasic => Value::Money(ev.tekun_basic),
+            C::TekunCare => Value::Money(ev.tekun_care),
+            C::MonthlyTotal => Value::Money(ev.monthly_total()),
+            C::GradualExitAmount => Value::Money(ev.gradual_exit_amount),
+            C::DibaoOrExit => Value::Money(ev.dibao_amount + ev.gradual_exit_amount),
+            C::TekunAmount => Value::Money(ev.tekun_basic + ev.tekun_care),
+            C::Reasons => {
+                write_reasons(buf, h, ev);
+                Value::Text(buf)
+            }
+            C::Message => {
+                rules::write_message(buf, self.ctx.policy, h, ev, self.ctx.lang);
+                Value::Text(buf)
+            }
+            C::ReasonLabel => {
+                buf.push_str(&reason_label(h, ev, self.ctx.lang));
+                Value::Text(buf)
+            }
+            C::Status => Value::Text(h.status.name()),
+            C::Row => Value::Count(h.row),
+        }
+    }
+
+    fn carried(&self, i: usize) -> &str {
+        self.h.extra.get(i).map_or("", String::as_str)
+    }
 }
 
 impl Ctx<'_> {
@@ -338,8 +522,7 @@ impl Ctx<'_> {
             cells: Vec::new(),
             summary: Summary::default(),
         };
-        let mut message = String::with_capacity(256);
-        let mut reasons = String::with_capacity(64);
+        let mut buf = String::with_capacity(256);
         let mut csv =
             (self.format == Format::Csv).then(|| output::CsvBuf::with_capacity(rows.len() * 320));
         let mut spare = Household::default();
@@ -348,95 +531,28 @@ impl Ctx<'_> {
             let (h, ev) =
                 evaluate_row_into(blank, self.policy, self.params, self.parser, row, false);
             out.summary.add(self.policy, &h, &ev, self.lang);
-            message.clear();
-            rules::write_message(&mut message, self.policy, &h, &ev, self.lang);
-            reasons.clear();
-            write_reasons(&mut reasons, &h, &ev);
-            let opt = |v: Option<Decimal>| v.map(fmt_money).unwrap_or_default();
+            let rec = CheckRecord {
+                ctx: self,
+                h: &h,
+                ev: &ev,
+            };
             match self.format {
                 Format::Csv => {
                     if let Some(w) = csv.as_mut() {
-                        write_csv_row(w, self, &h, &ev, &reasons, &message);
+                        self.columns.write_csv(w, &rec, &mut buf);
                     }
                 }
                 Format::Json => {
                     if !out.bytes.is_empty() || row.line != rows[0].line {
                         out.bytes.push(b',');
                     }
-                    let mut fields: Vec<(&str, String)> = vec![
-                        ("household_id", h.id.clone()),
-                        ("township", h.township.clone()),
-                        ("head_name", h.head_name.clone()),
-                        ("head_id", h.head_id.clone()),
-                        ("month", self.month.clone()),
-                        ("area", self.area_name(&h).to_string()),
-                        ("decision", ev.decision.name().to_string()),
-                        ("standard", opt(ev.standard)),
-                        ("per_capita_income", opt(ev.per_capita_income)),
-                    ];
-                    let names = [
-                        "dibao_amount",
-                        "uplift_amount",
-                        "tekun_basic",
-                        "tekun_care",
-                        "gradual_exit_amount",
-                        "monthly_total",
-                    ];
-                    for (n, v) in names.iter().zip(amounts(&ev)) {
-                        fields.push((n, fmt_money(v)));
-                    }
-                    fields.push(("reasons", reasons.clone()));
-                    fields.push(("message", message.clone()));
-                    fields.push(("status", h.status.name().to_string()));
-                    fields.push(("row", h.row.to_string()));
-                    for (name, v) in self.extra_headers.iter().zip(&h.extra) {
-                        fields.push((name, v.clone()));
-                    }
-                    output::json_object(
-                        &mut out.bytes,
-                        fields.iter().map(|(k, v)| (*k, v.as_str())),
-                    );
+                    self.columns.write_json(&mut out.bytes, &rec, &mut buf);
                     out.bytes.push(b'\n');
                 }
-                Format::Xlsx => {
-                    let money = |v: Option<Decimal>| v.map(Cell::Money).unwrap_or(Cell::Empty);
-                    let a = amounts(&ev);
-                    let mut cells = vec![
-                        Cell::Text(h.id.clone()),
-                        Cell::Text(h.township.clone()),
-                        Cell::Text(h.head_name.clone()),
-                        Cell::Text(h.head_id.clone()),
-                        Cell::Text(self.month.clone()),
-                        Cell::Text(self.area_name(&h).to_string()),
-                        Cell::Text(ev.decision.name().to_string()),
-                        money(ev.standard),
-                        money(ev.per_capita_income),
-                    ];
-                    cells.extend([a[0], a[1], a[2], a[3], a[5]].map(Cell::Money));
-                    cells.push(Cell::Text(reasons.clone()));
-                    cells.push(Cell::Text(message.clone()));
-                    cells.push(Cell::Money(a[4]));
-                    cells.push(Cell::Text(h.status.name().to_string()));
-                    cells.push(Cell::Count(h.row));
-                    cells.extend(h.extra.iter().map(|v| Cell::Text(v.clone())));
-                    out.cells.push(cells);
-                }
+                Format::Xlsx => out.cells.push(self.columns.xlsx_cells(&rec, &mut buf)),
                 Format::Table => {
-                    let a = amounts(&ev);
-                    out.table.push(vec![
-                        h.row.to_string(),
-                        h.id.clone(),
-                        self.area_label(&h).to_string(),
-                        match self.lang {
-                            Lang::Zh => ev.decision.zh().to_string(),
-                            Lang::En => ev.decision.name().to_string(),
-                        },
-                        fmt_money(a[0] + a[4]),
-                        fmt_money(a[1]),
-                        fmt_money(a[2] + a[3]),
-                        fmt_money(a[5]),
-                        reason_label(&h, &ev, self.lang),
-                    ]);
+                    out.table
+                        .push(self.columns.table_cells(&rec, &mut buf, self.lang));
                 }
             }
             spare = h;
@@ -446,38 +562,6 @@ impl Ctx<'_> {
         }
         out
     }
-}
-
-fn write_csv_row(
-    w: &mut output::CsvBuf,
-    ctx: &Ctx,
-    h: &Household,
-    ev: &Evaluation,
-    reasons: &str,
-    message: &str,
-) {
-    w.field(text_cell(&h.id).as_bytes());
-    w.field(text_cell(&h.township).as_bytes());
-    w.field(text_cell(&h.head_name).as_bytes());
-    w.field(text_cell(&h.head_id).as_bytes());
-    w.field(&ctx.month);
-    w.field(ctx.area_name(h));
-    w.field(ev.decision.name());
-    w.money(ev.standard);
-    w.money(ev.per_capita_income);
-    let a = amounts(ev);
-    for v in [a[0], a[1], a[2], a[3], a[5]] {
-        w.money(Some(v));
-    }
-    w.field(reasons);
-    w.field(text_cell(message).as_bytes());
-    w.money(Some(a[4]));
-    w.field(h.status.name());
-    w.count(h.row);
-    for v in &h.extra {
-        w.field(text_cell(v).as_bytes());
-    }
-    w.end_record();
 }
 
 /// Runs `check`.
@@ -491,12 +575,18 @@ pub fn run(args: CheckArgs) -> Result<i32> {
     let (mut source, parser) = super::open_roster(&args.roster, &args.input, &policy)?;
     let parser = super::attach_members(parser, &args.input, &policy, &params)?;
     let format = Format::resolve(args.out.format, args.out.output.as_deref());
-    let extra_headers: Vec<String> = parser
+    let carried: Vec<String> = parser
         .header_map()
         .extra
         .iter()
         .map(|(_, h)| h.clone())
         .collect();
+    let columns = CHECK_ROW.select(
+        args.columns.columns.as_deref(),
+        format,
+        &carried,
+        args.out.lang,
+    )?;
     let ctx = Ctx {
         policy: &policy,
         params: &params,
@@ -504,18 +594,13 @@ pub fn run(args: CheckArgs) -> Result<i32> {
         month: args.month.to_string(),
         lang: args.out.lang,
         format,
-        extra_headers,
+        columns,
     };
     let mut out = Output::create(&args.out, format).context("cannot create the output file")?;
     match format {
         Format::Csv => {
             let mut w = output::csv_writer(Vec::new());
-            w.write_record(
-                COLUMNS
-                    .iter()
-                    .map(|c| c.to_string())
-                    .chain(ctx.extra_headers.iter().map(|s| text_cell(s).into_owned())),
-            )?;
+            w.write_record(ctx.columns.csv_header())?;
             out.write_all(&w.into_inner().unwrap_or_default())?;
         }
         Format::Json => {
@@ -581,11 +666,7 @@ pub fn run(args: CheckArgs) -> Result<i32> {
             out.write_all(b"}\n")?;
         }
         Format::Xlsx => {
-            let headers: Vec<String> = COLUMNS
-                .iter()
-                .map(|c| c.to_string())
-                .chain(ctx.extra_headers.iter().cloned())
-                .collect();
+            let headers: Vec<String> = ctx.columns.names().iter().map(|n| n.to_string()).collect();
             let mut totals = vec![vec![
                 Cell::Text("households".into()),
                 Cell::Count(summary.households()),
@@ -622,45 +703,27 @@ pub fn run(args: CheckArgs) -> Result<i32> {
             out.write_all(&xlsx::workbook(&policy, &sheets)?)?;
         }
         Format::Table => {
-            let (zh, en) = (
-                [
-                    "行",
-                    "户编号",
-                    "地区",
-                    "认定",
-                    "低保/渐退",
-                    "分类施保",
-                    "特困",
-                    "月合计",
-                    "原因",
-                ],
-                [
-                    "row",
-                    "household",
-                    "area",
-                    "decision",
-                    "dibao/exit",
-                    "uplift",
-                    "tekun",
-                    "total",
-                    "reason",
-                ],
-            );
-            let headers = match args.out.lang {
-                Lang::Zh => zh,
-                Lang::En => en,
-            };
+            let lang = args.out.lang;
+            let headers = ctx.columns.headings(lang);
             let t = summary.totals;
-            let mut total_row = vec![String::new(); 9];
-            total_row[1] = args.out.lang.pick("合计", "total").to_string();
-            total_row[4] = fmt_money(t[0] + t[4]);
-            total_row[5] = fmt_money(t[1]);
-            total_row[6] = fmt_money(t[2] + t[3]);
-            total_row[7] = fmt_money(t[5]);
+            let total_row = ctx.columns.table_total(lang.pick("合计", "total"), |c| {
+                use CheckColumn as C;
+                match c {
+                    C::DibaoAmount => Some(t[0]),
+                    C::UpliftAmount => Some(t[1]),
+                    C::TekunBasic => Some(t[2]),
+                    C::TekunCare => Some(t[3]),
+                    C::GradualExitAmount => Some(t[4]),
+                    C::MonthlyTotal => Some(t[5]),
+                    C::DibaoOrExit => Some(t[0] + t[4]),
+                    C::TekunAmount => Some(t[2] + t[3]),
+                    _ => None,
+                }
+            });
             table_rows.push(total_row);
-            let right = &headers[4..8];
+            let right = ctx.columns.money_headings(lang);
             output::ignore_broken_pipe(
-                out.write_all(table::render(&headers, &table_rows, right).as_bytes()),
+                out.write_all(table::render(&headers, &table_rows, &right).as_bytes()),
             )?;
             output::ignore_broken_pipe(out.write_all(
                 args.out

@@ -2,6 +2,7 @@
 
 pub mod bank;
 pub mod commit;
+pub mod schema;
 pub mod screen;
 pub mod table;
 pub mod xlsx;
