@@ -854,3 +854,65 @@ fn compare_outputs_on_a_generated_roster_are_pinned_byte_for_byte() {
         &[],
     );
 }
+
+/// `--columns` chooses and orders the household lines' columns by English or Chinese name, in
+/// every format; an unknown name is a usage error that lists the valid ones.
+#[test]
+fn columns_choose_and_order_the_household_lines() {
+    let w = workdir();
+    let r = compare(
+        &w,
+        "roster.csv",
+        "reform.toml",
+        &["--format", "csv", "--columns", "差额,household_id,change"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = r.csv();
+    assert_eq!(rows[0], ["difference", "household_id", "change"]);
+    assert_eq!(rows[1], ["108.00", "A", "gain"]);
+    assert_eq!(rows.len(), 7);
+    let j = compare(
+        &w,
+        "roster.csv",
+        "reform.toml",
+        &["--format", "json", "--columns", "household_id,total_alt"],
+    );
+    assert_eq!(j.code, 0, "{}", j.stderr);
+    let first = &j.json()["households"][0];
+    assert_eq!(first["household_id"], "A");
+    assert_eq!(first["total_alt"], "1850.00");
+    assert_eq!(first.as_object().map(|o| o.len()), Some(2));
+    let t = compare(
+        &w,
+        "roster.csv",
+        "reform.toml",
+        &[
+            "--format",
+            "table",
+            "--columns",
+            "户编号,变化",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(t.code, 0, "{}", t.stderr);
+    assert!(
+        t.stdout.contains("| household_id | change "),
+        "{}",
+        t.stdout
+    );
+    assert!(t.stdout.contains("| A            | gain "), "{}", t.stdout);
+    let bad = compare(
+        &w,
+        "roster.csv",
+        "reform.toml",
+        &["--format", "csv", "--columns", "household_id,nope"],
+    );
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stdout.is_empty());
+    assert!(
+        bad.stderr.contains("“nope”") && bad.stderr.contains("difference（差额）"),
+        "{}",
+        bad.stderr
+    );
+}

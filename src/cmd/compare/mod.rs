@@ -5,13 +5,15 @@
 //! of [`reform::compare`] does the analysis; this module writes its lines and totals.
 
 mod render;
+mod schema;
 mod summary;
 mod totals;
 
 pub use render::{COLUMNS, INDEX_COLUMNS};
+pub use schema::{COMPARISON_ROW, INDEX_COMPARISON_ROW};
 pub use totals::{INDEX_TOTAL_COLUMNS, TOTAL_COLUMNS};
 
-use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
+use crate::cli::{ColumnsArgs, InputArgs, OutputArgs, PolicyArgs};
 use crate::household::RowParser;
 use crate::index::IndexSeries;
 use crate::lang::Lang;
@@ -64,6 +66,8 @@ pub struct CompareArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub out: OutputArgs,
+    #[command(flatten)]
+    pub columns: ColumnsArgs,
 }
 
 /// Loads one policy for every month of the range; warns (or refuses with `--strict`) when
@@ -201,12 +205,21 @@ pub fn run(args: CompareArgs) -> Result<i32> {
         months: months.clone(),
         weight,
     };
+    let (with_index, weighted) = (args.index.is_some(), config.weight.is_some());
+    let schema = if with_index {
+        &INDEX_COMPARISON_ROW
+    } else {
+        &COMPARISON_ROW
+    };
+    // Files default to the columns of the options given; a table to its usual few.
+    let default = (format != Format::Table).then(|| render::default_columns(with_index, weighted));
+    let spec = args.columns.columns.as_deref().or(default.as_deref());
     let rows = Rows {
         format,
         lang: args.out.lang,
-        with_index: args.index.is_some(),
-        weighted: config.weight.is_some(),
+        with_index,
         households: !args.totals,
+        columns: schema.select(spec, format, &[], args.out.lang)?,
     };
     let mut out = Output::create(&args.out, format).context("cannot create the output file")?;
     write_head(&mut out, &rows, &args, &config, &base, &alt)?;

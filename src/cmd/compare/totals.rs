@@ -151,7 +151,8 @@ pub fn write_totals(
         }
         Format::Table => {
             if rows.households {
-                let (headers, money) = rows.table_headers();
+                let headers = rows.columns.headings(lang);
+                let money = rows.columns.money_headings(lang);
                 output::ignore_broken_pipe(
                     out.write_all(table::render(&headers, &table_rows, &money).as_bytes()),
                 )?;
