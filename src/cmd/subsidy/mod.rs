@@ -12,19 +12,21 @@ mod month_legend;
 mod month_table;
 mod months;
 mod report;
+mod schema;
 
 pub use households::HOUSEHOLD_COLUMNS;
 pub use months::MONTH_COLUMNS;
 pub use report::TOTAL_COLUMNS;
+pub use schema::SUBSIDY_ROW;
 
-use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
+use crate::cli::{ColumnsArgs, InputArgs, OutputArgs, PolicyArgs};
 use crate::grants::{self, Summary};
 use crate::household::RowParser;
 use crate::index::IndexSeries;
 use crate::lang::Lang;
 use crate::money::fmt_money;
 use crate::month::Month;
-use crate::output::{self, Format, Output, text_cell};
+use crate::output::{self, Format, Output};
 use crate::policy::Policy;
 use crate::rules::price_subsidy::{self as ps_rules, SubsidyTable};
 use crate::{EXIT_OK, EXIT_ROWS};
@@ -65,6 +67,8 @@ pub struct SubsidyArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub out: OutputArgs,
+    #[command(flatten)]
+    pub columns: ColumnsArgs,
 }
 
 /// Runs `subsidy`.
@@ -226,26 +230,24 @@ fn households<'p>(
         }
     };
     let lang = args.out.lang;
+    let carried: Vec<String> = parser
+        .header_map()
+        .extra
+        .iter()
+        .map(|(_, h)| h.clone())
+        .collect();
+    let spec = args.columns.columns.as_deref();
     let rows = households::Rows {
         policy,
         format,
         lang,
-        extra_headers: parser
-            .header_map()
-            .extra
-            .iter()
-            .map(|(_, h)| h.clone())
-            .collect(),
+        columns: SUBSIDY_ROW.select(spec, format, &carried, lang)?,
+        pivot: format == Format::Table && spec.is_none(),
     };
     match format {
         Format::Csv => {
             let mut w = output::csv_writer(Vec::new());
-            w.write_record(
-                HOUSEHOLD_COLUMNS
-                    .iter()
-                    .map(|c| c.to_string())
-                    .chain(rows.extra_headers.iter().map(|s| text_cell(s).into_owned())),
-            )?;
+            w.write_record(rows.columns.csv_header())?;
             out.write_all(&w.into_inner().unwrap_or_default())?;
         }
         Format::Json => {
@@ -300,8 +302,16 @@ fn households<'p>(
         Format::Table => {
             let mut text = view.table(lang);
             text.push('\n');
-            let months: Vec<Month> = table.index_months().collect();
-            text += &report::household_table(&rows, &months, pivot, &summary);
+            if rows.pivot {
+                let months: Vec<Month> = table.index_months().collect();
+                text += &report::household_table(&rows, &months, pivot, &summary);
+            } else {
+                let (headings, money) = (
+                    rows.columns.headings(lang),
+                    rows.columns.money_headings(lang),
+                );
+                text += &crate::output::table::render(&headings, &pivot, &money);
+            }
             output::ignore_broken_pipe(out.write_all(text.as_bytes()))?;
         }
         _ => {}
