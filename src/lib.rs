@@ -11,6 +11,7 @@ pub mod chart;
 pub mod cli;
 pub mod cmd;
 pub mod explain;
+pub mod grants;
 pub mod household;
 pub mod index;
 pub mod lang;
@@ -21,6 +22,7 @@ pub mod output;
 pub mod pipeline;
 pub mod policy;
 pub mod policytest;
+pub mod reform;
 pub mod report;
 pub mod rules;
 

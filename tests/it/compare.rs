@@ -754,3 +754,165 @@ fn each_household_row_is_named_whole_in_files_and_masked_on_screen() {
     let rows = compare(&w, "f.csv", "reform.toml", &["--format", "csv"]).csv();
     assert_eq!(rows[1][2], "'=SUM(1,2)");
 }
+
+/// Every output of `compare` on a generated roster of 3,000 households, byte for byte: one
+/// line per household (csv, json, table in both languages), a range with weights, the totals,
+/// the chart, and each policy's price subsidy with `--index`.
+#[test]
+fn compare_outputs_on_a_generated_roster_are_pinned_byte_for_byte() {
+    use crate::golden::{golden_workdir, pin};
+    let w = golden_workdir();
+    let base = [
+        "compare",
+        "-p",
+        "policy.toml",
+        "--with",
+        "reform.toml",
+        "roster.csv",
+        "--month",
+        "2022-12",
+    ];
+    let with = |extra: &[&'static str]| {
+        let mut v = base.to_vec();
+        v.extend_from_slice(extra);
+        v
+    };
+    pin(&w, "compare-csv", &with(&["--format", "csv"]), &[]);
+    pin(&w, "compare-json", &with(&["--format", "json"]), &[]);
+    pin(&w, "compare-table", &with(&["--format", "table"]), &[]);
+    pin(
+        &w,
+        "compare-table-en",
+        &with(&["--format", "table", "--lang", "en"]),
+        &[],
+    );
+    let range = [
+        "--to",
+        "2023-02",
+        "--weight",
+        "权数",
+        "--chart",
+        "change.svg",
+    ];
+    let mut a = with(&range);
+    a.extend(["--format", "csv"]);
+    pin(&w, "compare-range-csv", &a, &["change.svg"]);
+    let mut a = with(&range);
+    a.extend(["--format", "json", "--lang", "en"]);
+    pin(&w, "compare-range-json-en", &a, &["change.svg"]);
+    let mut a = with(&range);
+    a.extend(["--totals", "--format", "csv"]);
+    pin(&w, "compare-totals-csv", &a, &[]);
+    let mut a = with(&range);
+    a.extend(["--totals", "--format", "table"]);
+    pin(&w, "compare-totals-table", &a, &[]);
+    let mut a = with(&range);
+    a.extend(["--totals", "--format", "table", "--lang", "en"]);
+    pin(&w, "compare-totals-table-en", &a, &[]);
+    let index = |extra: &[&'static str]| {
+        let mut v = vec![
+            "compare",
+            "-p",
+            "demo.toml",
+            "--with",
+            "lower.toml",
+            "roster.csv",
+            "--month",
+            "2022-08",
+            "--to",
+            "2022-12",
+            "--index",
+            "cpi.csv",
+        ];
+        v.extend_from_slice(extra);
+        v
+    };
+    pin(&w, "compare-index-csv", &index(&["--format", "csv"]), &[]);
+    pin(&w, "compare-index-json", &index(&["--format", "json"]), &[]);
+    pin(
+        &w,
+        "compare-index-table",
+        &index(&["--format", "table"]),
+        &[],
+    );
+    pin(
+        &w,
+        "compare-index-table-en",
+        &index(&["--format", "table", "--lang", "en"]),
+        &[],
+    );
+    pin(
+        &w,
+        "compare-index-totals-csv",
+        &index(&["--totals", "--format", "csv", "--weight", "权数"]),
+        &[],
+    );
+    pin(
+        &w,
+        "compare-index-totals-table",
+        &index(&["--totals", "--format", "table"]),
+        &[],
+    );
+}
+
+/// `--columns` chooses and orders the household lines' columns by English or Chinese name, in
+/// every format; an unknown name is a usage error that lists the valid ones.
+#[test]
+fn columns_choose_and_order_the_household_lines() {
+    let w = workdir();
+    let r = compare(
+        &w,
+        "roster.csv",
+        "reform.toml",
+        &["--format", "csv", "--columns", "差额,household_id,change"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = r.csv();
+    assert_eq!(rows[0], ["difference", "household_id", "change"]);
+    assert_eq!(rows[1], ["108.00", "A", "gain"]);
+    assert_eq!(rows.len(), 7);
+    let j = compare(
+        &w,
+        "roster.csv",
+        "reform.toml",
+        &["--format", "json", "--columns", "household_id,total_alt"],
+    );
+    assert_eq!(j.code, 0, "{}", j.stderr);
+    let first = &j.json()["households"][0];
+    assert_eq!(first["household_id"], "A");
+    assert_eq!(first["total_alt"], "1850.00");
+    assert_eq!(first.as_object().map(|o| o.len()), Some(2));
+    let t = compare(
+        &w,
+        "roster.csv",
+        "reform.toml",
+        &[
+            "--format",
+            "table",
+            "--columns",
+            "户编号,变化",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(t.code, 0, "{}", t.stderr);
+    assert!(
+        t.stdout.contains("| household_id | change "),
+        "{}",
+        t.stdout
+    );
+    assert!(t.stdout.contains("| A            | gain "), "{}", t.stdout);
+    let bad = compare(
+        &w,
+        "roster.csv",
+        "reform.toml",
+        &["--format", "csv", "--columns", "household_id,nope"],
+    );
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stdout.is_empty());
+    assert!(
+        bad.stderr.contains("“nope”") && bad.stderr.contains("difference（差额）"),
+        "{}",
+        bad.stderr
+    );
+}

@@ -5,6 +5,7 @@ mod check;
 mod compare;
 mod coverage;
 mod explain;
+mod golden;
 mod hostile;
 mod numbers;
 mod payouts;

@@ -1341,3 +1341,142 @@ fn household_rows_name_the_household_whole_in_files_and_masked_on_screen() {
     let rows = subsidy(&w, &[&range[..], &["--format", "csv", "f.csv"]].concat()).csv();
     assert_eq!(rows[1][2], "'=SUM(1,2)", "{rows:?}");
 }
+
+/// Every output of `subsidy` on a generated roster of 3,000 households with the bundled index
+/// series, byte for byte: the month view alone (csv, json, table, chart), and with the roster
+/// one row per household and pay month (csv, json, table in both languages) and `--totals`.
+#[test]
+fn subsidy_outputs_on_a_generated_roster_are_pinned_byte_for_byte() {
+    use crate::golden::{golden_workdir, pin};
+    let w = golden_workdir();
+    let run = |extra: &[&'static str]| {
+        let mut v = vec![
+            "subsidy",
+            "-p",
+            "demo.toml",
+            "--index",
+            "cpi.csv",
+            "--from",
+            "2022-06",
+            "--to",
+            "2022-12",
+        ];
+        v.extend_from_slice(extra);
+        v
+    };
+    pin(&w, "subsidy-months-csv", &run(&["--format", "csv"]), &[]);
+    pin(&w, "subsidy-months-json", &run(&["--format", "json"]), &[]);
+    pin(
+        &w,
+        "subsidy-months-table",
+        &run(&["--chart", "cpi.svg", "--format", "table"]),
+        &["cpi.svg"],
+    );
+    pin(
+        &w,
+        "subsidy-months-table-en",
+        &run(&["--format", "table", "--lang", "en"]),
+        &[],
+    );
+    pin(
+        &w,
+        "subsidy-households-csv",
+        &run(&["roster.csv", "--format", "csv", "--totals", "totals.csv"]),
+        &["totals.csv"],
+    );
+    pin(
+        &w,
+        "subsidy-households-json",
+        &run(&["roster.csv", "--format", "json"]),
+        &[],
+    );
+    pin(
+        &w,
+        "subsidy-households-table",
+        &run(&["roster.csv", "--format", "table"]),
+        &[],
+    );
+    pin(
+        &w,
+        "subsidy-households-table-en",
+        &run(&["roster.csv", "--format", "table", "--lang", "en"]),
+        &[],
+    );
+    let lower = [
+        "subsidy",
+        "-p",
+        "lower.toml",
+        "--index",
+        "cpi.csv",
+        "roster.csv",
+        "--format",
+        "csv",
+    ];
+    pin(&w, "subsidy-lower-csv", &lower, &[]);
+}
+
+/// `--columns` chooses and orders the household rows' columns (English or Chinese names, and
+/// the roster's carried columns by their header) in csv, json and a table of rows; an unknown
+/// name is a usage error that lists the valid ones.
+#[test]
+fn columns_choose_and_order_the_household_rows() {
+    let w = demo();
+    w.write(
+        "roster.csv",
+        "household_id,region,residence,members,monthly_income,status,备注\nH1,620102,urban,3,600,dibao,复核\n",
+    );
+    let run = |extra: &[&str]| {
+        let mut a = vec!["--from", "2022-09", "--to", "2022-09", "roster.csv"];
+        a.extend_from_slice(extra);
+        subsidy(&w, &a)
+    };
+    let r = run(&[
+        "--format",
+        "csv",
+        "--columns",
+        "金额,household_id,备注,outcome",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = r.csv();
+    assert_eq!(rows[0], ["amount", "household_id", "备注", "outcome"]);
+    assert_eq!(rows[1][1..], ["H1", "复核", "paid"]);
+    assert!(
+        rows[1][0].ends_with(".00") && rows[1][0] != "0.00",
+        "{rows:?}"
+    );
+    let j = run(&["--format", "json", "--columns", "pay_month,persons"]);
+    assert_eq!(j.code, 0, "{}", j.stderr);
+    let h = &j.json()["households"][0];
+    assert_eq!(h["pay_month"], "2022-10");
+    assert_eq!(h["persons"], "3");
+    assert_eq!(h.as_object().map(|o| o.len()), Some(2));
+    let t = run(&[
+        "--format",
+        "table",
+        "--lang",
+        "en",
+        "--columns",
+        "household_id,outcome",
+    ]);
+    assert_eq!(t.code, 0, "{}", t.stderr);
+    assert!(
+        t.stdout.contains("| household_id | outcome |"),
+        "{}",
+        t.stdout
+    );
+    assert!(
+        t.stdout.contains("| H1           | paid    |"),
+        "{}",
+        t.stdout
+    );
+    let bad = run(&["--format", "csv", "--columns", "nope", "--lang", "en"]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stdout.is_empty());
+    assert!(
+        bad.stderr.contains("a subsidy row has no column \"nope\"")
+            && bad.stderr.contains("per_person (每人金额)")
+            && bad.stderr.contains("备注"),
+        "{}",
+        bad.stderr
+    );
+}
