@@ -20,6 +20,7 @@ pub mod pipeline;
 pub mod policy;
 pub mod policytest;
 pub mod rules;
+pub mod schedule;
 
 use clap::Parser;
 use std::ffi::OsString;

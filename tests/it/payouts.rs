@@ -215,7 +215,7 @@ fn payment_ids_are_stable_and_unique() {
     assert_eq!(h001["payment_id"], "P521117c732b7d232");
     assert_eq!(
         h001["payment_id"],
-        jiuzhu::cmd::payouts::payment_id("H001", "2022-01".parse().unwrap(), "dibao")
+        jiuzhu::schedule::payment_id("H001", "2022-01".parse().unwrap(), "dibao")
     );
 }
 
@@ -639,7 +639,7 @@ fn a_run_waits_for_the_ledger_lock_and_skips_what_the_holder_paid() {
         "the run waits while another holds the ledger"
     );
     // meanwhile "another run" records H001's 低保 for January
-    let id = jiuzhu::cmd::payouts::payment_id("H001", "2022-01".parse().unwrap(), "dibao");
+    let id = jiuzhu::schedule::payment_id("H001", "2022-01".parse().unwrap(), "dibao");
     w.write(
         "paid.csv",
         format!(
