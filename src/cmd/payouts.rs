@@ -7,6 +7,7 @@
 //! once, and writes it ([`write`]) and the summary ([`report`]).
 
 mod files;
+mod formats;
 mod report;
 mod write;
 
@@ -16,15 +17,15 @@ use crate::ledger::Ledger;
 use crate::month::Month;
 use crate::output::{self, Format, bank};
 use crate::pipeline::Row;
-use crate::schedule::{self, Config, Holds, LineStatus};
+use crate::schedule::{self, Config, Holds};
 use crate::{EXIT_OK, EXIT_ROWS};
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use files::{input_files, with_suffix};
+use formats::Ctx;
 use report::{print_open_index_months, print_summary};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use write::Ctx;
 
 /// Produce the payment schedule of a month range.
 #[derive(Debug, Args)]
@@ -164,7 +165,7 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
         holds,
     )
     .with_context(|| format!("roster {}", args.roster))?;
-    let (recorded, written) = write::write_outputs(
+    let (tally, recorded, written) = write::write_outputs(
         &write::Run {
             args: &args,
             policy: &policy,
@@ -184,13 +185,21 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
         to: args.to,
     };
 
-    print_summary(&ctx, &schedule, &args, recorded, &written);
+    print_summary(
+        &ctx,
+        &tally,
+        schedule.already_paid,
+        &args,
+        recorded,
+        &written,
+    );
     output::report_closed_pipe(lang);
     let members_clean = super::report_members(&parser, lang);
-    let problems = !members_clean
-        || schedule.notices.iter().any(|n| n.kind.is_problem())
-        || schedule.lines.iter().any(|l| l.status != LineStatus::Pay);
-    Ok(if problems { EXIT_ROWS } else { EXIT_OK })
+    Ok(if !members_clean || tally.problems() {
+        EXIT_ROWS
+    } else {
+        EXIT_OK
+    })
 }
 
 /// Environment variable naming a file a debug build writes once it waits for the ledger's

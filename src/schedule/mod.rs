@@ -15,16 +15,16 @@
 //! [`rules::temporary`]: crate::rules::temporary
 //! [`rules::approval`]: crate::rules::approval
 
-mod build;
 mod config;
 mod household;
 mod item;
-mod lines;
+mod spool;
+mod stream;
 mod totals;
 
-pub use build::{Holds, build, read_schedule};
 pub use config::{Config, SubsidyRun};
 pub use household::{HouseholdSchedule, schedule_household};
 pub use item::{Item, Line, LineStatus, Notice, NoticeKind, Payee, payment_id};
-pub use lines::Schedule;
-pub use totals::{Total, checked_sum, too_large, totals};
+pub use spool::{Spooled, SpooledNotice};
+pub use stream::{Holds, Streamed, build};
+pub use totals::{Tally, Total, checked_sum, too_large};

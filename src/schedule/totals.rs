@@ -1,11 +1,10 @@
 //! Totals of the paid lines, exact to the fen.
 
-use super::item::Item;
-use super::lines::Schedule;
+use super::item::{Item, Line, LineStatus, NoticeKind};
 use crate::month::Month;
 use anyhow::Result;
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A total of paid lines. `None` in a key means "all".
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,53 +21,124 @@ pub struct Total {
     pub amount: Decimal,
 }
 
-/// Totals of the paid lines: by month and item, by month, by item, by township and month, by
-/// township, and the grand total. Each is the exact sum of its lines (already stated to the
-/// fen), so the totals reconcile with the lines to the fen.
-pub fn totals(s: &Schedule, months: &[Month], by_township: bool) -> Result<Vec<Total>> {
-    // Keys sort "all" after the named values: (is_all, value).
-    type Key = ((bool, String), (bool, Option<Month>), (bool, Option<Item>));
-    let mut acc: BTreeMap<Key, (u64, Decimal)> = BTreeMap::new();
-    let key = |t: Option<&str>, m: Option<Month>, i: Option<Item>| -> Key {
-        (
-            (t.is_none(), t.unwrap_or("").to_string()),
-            (m.is_none(), m),
-            (i.is_none(), i),
-        )
-    };
-    // Every month of the range and the grand total appear, at 0.00 when nothing is paid.
-    for m in months {
-        acc.insert(key(None, Some(*m), None), (0, Decimal::ZERO));
-    }
-    acc.insert(key(None, None, None), (0, Decimal::ZERO));
-    let mut add = |t: Option<&str>, m: Option<Month>, i: Option<Item>, v: Decimal| {
-        let e = acc.entry(key(t, m, i)).or_insert((0, Decimal::ZERO));
-        e.0 += 1;
-        e.1 = e.1.checked_add(v).ok_or_else(too_large)?;
-        Ok::<(), anyhow::Error>(())
-    };
-    for l in s.paid() {
-        let (m, i, v) = (Some(l.pay_month), Some(l.item), l.amount);
-        add(None, m, i, v)?;
-        add(None, m, None, v)?;
-        add(None, None, i, v)?;
-        add(None, None, None, v)?;
-        if by_township {
-            let t = Some(s.payees[l.payee].township.as_str());
-            add(t, m, None, v)?;
-            add(t, None, None, v)?;
+/// Totals of the paid lines as they go by: by month and item, by month, by item, by township
+/// and month, by township, and the grand total; and the counts a run reports (lines paid and
+/// held, households per notice kind). Each total is the exact sum of its lines (already
+/// stated to the fen), so the totals reconcile with the lines to the fen. Its memory is
+/// bounded by townships × months × items, not by the lines.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    townships: Vec<String>,
+    by_township: bool,
+    acc: HashMap<Key, (u64, Decimal)>,
+    /// paid lines
+    pub paid: u64,
+    /// held lines
+    pub held: u64,
+    /// the sum of the paid lines
+    pub total: Decimal,
+    /// households per notice kind, and the last household counted
+    kinds: BTreeMap<NoticeKind, (u64, u64)>,
+}
+
+// Keys sort "all" after the named values: (is_all, value).
+type Key = ((bool, usize), (bool, Option<Month>), (bool, Option<Item>));
+
+impl Tally {
+    /// An empty tally over `months`: every month of the range and the grand total appear, at
+    /// 0.00 when nothing is paid. `townships` (sorted) are those lines may name; with
+    /// `by_township` the totals of each are kept too.
+    pub fn new(months: &[Month], townships: &[String], by_township: bool) -> Tally {
+        let mut acc = HashMap::new();
+        for m in months {
+            acc.insert(
+                ((true, 0), (false, Some(*m)), (true, None)),
+                (0, Decimal::ZERO),
+            );
+        }
+        acc.insert(((true, 0), (true, None), (true, None)), (0, Decimal::ZERO));
+        Tally {
+            townships: townships.to_vec(),
+            by_township,
+            acc,
+            paid: 0,
+            held: 0,
+            total: Decimal::ZERO,
+            kinds: BTreeMap::new(),
         }
     }
-    Ok(acc
-        .into_iter()
-        .map(|(((all_t, t), (_, m), (_, i)), (lines, amount))| Total {
-            township: (!all_t).then_some(t),
-            month: m,
-            item: i,
-            lines,
-            amount,
-        })
-        .collect())
+
+    /// Adds a line (paid or held) of a household in `township`.
+    pub fn add(&mut self, township: &str, l: &Line) -> Result<()> {
+        if l.status != LineStatus::Pay {
+            self.held += 1;
+            return Ok(());
+        }
+        self.paid += 1;
+        self.total = self.total.checked_add(l.amount).ok_or_else(too_large)?;
+        let (m, i, v) = (Some(l.pay_month), Some(l.item), l.amount);
+        let all = (true, 0);
+        let mut add = |t: (bool, usize), m: Option<Month>, i: Option<Item>| {
+            let e = self
+                .acc
+                .entry((t, (m.is_none(), m), (i.is_none(), i)))
+                .or_insert((0, Decimal::ZERO));
+            e.0 += 1;
+            e.1 = e.1.checked_add(v).ok_or_else(too_large)?;
+            Ok::<(), anyhow::Error>(())
+        };
+        add(all, m, i)?;
+        add(all, m, None)?;
+        add(all, None, i)?;
+        add(all, None, None)?;
+        if self.by_township {
+            let t = match self
+                .townships
+                .binary_search_by(|x| x.as_str().cmp(township))
+            {
+                Ok(t) => (false, t),
+                Err(_) => return Err(anyhow::anyhow!("a line of an unknown township")),
+            };
+            add(t, m, None)?;
+            add(t, None, None)?;
+        }
+        Ok(())
+    }
+
+    /// Counts a notice of household `seq` (notices come in roster order).
+    pub fn add_notice(&mut self, seq: u64, kind: NoticeKind) {
+        let e = self.kinds.entry(kind).or_insert((0, u64::MAX));
+        if e.1 != seq {
+            e.0 += 1;
+            e.1 = seq;
+        }
+    }
+
+    /// Households per notice kind, in kind order.
+    pub fn kinds(&self) -> impl Iterator<Item = (NoticeKind, u64)> + '_ {
+        self.kinds.iter().map(|(k, (n, _))| (*k, *n))
+    }
+
+    /// Whether the run has something to fix: a held line or a notice that is a problem.
+    pub fn problems(&self) -> bool {
+        self.held > 0 || self.kinds.keys().any(|k| k.is_problem())
+    }
+
+    /// The totals, in order: by township (named ones first), then month, then item, "all"
+    /// after the named values.
+    pub fn totals(&self) -> Vec<Total> {
+        let mut keys: Vec<(&Key, &(u64, Decimal))> = self.acc.iter().collect();
+        keys.sort_by_key(|(k, _)| **k);
+        keys.into_iter()
+            .map(|(((all_t, t), (_, m), (_, i)), (lines, amount))| Total {
+                township: (!all_t).then(|| self.townships[*t].clone()),
+                month: *m,
+                item: *i,
+                lines: *lines,
+                amount: *amount,
+            })
+            .collect()
+    }
 }
 
 /// The error of a sum too large for exact decimal arithmetic.

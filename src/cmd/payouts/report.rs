@@ -1,12 +1,12 @@
 //! What `payouts` says on stderr: the open index months and the run's summary.
 
 use super::PayoutsArgs;
-use super::write::Ctx;
+use super::formats::Ctx;
 use crate::lang::Lang;
 use crate::money::fmt_money;
 use crate::month::Month;
 use crate::policy::Policy;
-use crate::schedule::{Line, NoticeKind, Schedule, SubsidyRun, checked_sum};
+use crate::schedule::{SubsidyRun, Tally};
 use std::collections::BTreeMap;
 
 /// Says once, on stderr, which index months are undetermined (no row, or empty values): the
@@ -47,25 +47,18 @@ pub(super) fn print_open_index_months(policy: &Policy, run: &SubsidyRun, file: &
 
 pub(super) fn print_summary(
     ctx: &Ctx,
-    s: &Schedule,
+    tally: &Tally,
+    already_paid: u64,
     args: &PayoutsArgs,
     recorded: usize,
     written: &[String],
 ) {
-    let paid: Vec<&Line> = s.paid().collect();
-    // the outputs added these up already, so this sum cannot overflow
-    let total = checked_sum(paid.iter().map(|l| &l.amount)).unwrap_or_default();
-    let held = s.lines.len() - paid.len();
+    let (paid, total, held) = (tally.paid, tally.total, tally.held);
+    let lang = ctx.lang;
     // Households, not notices: one household may have several notices of a kind (its regular
     // items and its price subsidy undetermined for different reasons).
-    let mut counts: BTreeMap<NoticeKind, std::collections::BTreeSet<usize>> = BTreeMap::new();
-    for n in &s.notices {
-        counts.entry(n.kind).or_default().insert(n.payee);
-    }
-    let lang = ctx.lang;
-    let kinds: Vec<String> = counts
-        .iter()
-        .map(|(k, c)| (k, c.len()))
+    let kinds: Vec<String> = tally
+        .kinds()
         .map(|(k, c)| match lang {
             Lang::Zh => format!("{} {c} 户", k.zh()),
             Lang::En => format!("{} {c}", k.name()),
@@ -79,30 +72,30 @@ pub(super) fn print_summary(
     match lang {
         Lang::Zh => eprintln!(
             "jiuzhu payouts {range}：应发 {} 笔，合计 {} 元；暂缓 {held} 笔{}{}",
-            paid.len(),
+            paid,
             fmt_money(total),
             if kinds.is_empty() {
                 String::new()
             } else {
                 format!("；{}", kinds.join("，"))
             },
-            if s.already_paid > 0 {
-                format!("；台账中已发 {} 笔，未重复发放", s.already_paid)
+            if already_paid > 0 {
+                format!("；台账中已发 {} 笔，未重复发放", already_paid)
             } else {
                 String::new()
             }
         ),
         Lang::En => eprintln!(
             "jiuzhu payouts {range}: {} lines to pay, total {}; {held} held{}{}",
-            paid.len(),
+            paid,
             fmt_money(total),
             if kinds.is_empty() {
                 String::new()
             } else {
                 format!("; {}", kinds.join(", "))
             },
-            if s.already_paid > 0 {
-                format!("; {} already in the ledger, not paid again", s.already_paid)
+            if already_paid > 0 {
+                format!("; {} already in the ledger, not paid again", already_paid)
             } else {
                 String::new()
             }
