@@ -304,26 +304,24 @@ pub struct Ledger {
     paid: Fingerprints,
     /// every recorded household and once-only item, as a fingerprint
     once: Fingerprints,
-    /// the byte offset of every recorded row, where a fingerprint's full value is read back
-    offsets: Vec<u64>,
     /// the ledger file, read back on a fingerprint's hit
     file: Option<std::sync::Mutex<File>>,
     rows: u64,
 }
 
-/// A set of values kept as 8-byte fingerprints, each with the row it came from (4 bytes):
-/// 12 bytes a value, whatever its length. A hit is confirmed against the full value, read
-/// back from the ledger at the row's offset, so two values with one fingerprint are never
-/// taken for each other.
+/// A set of values kept as 8-byte fingerprints, each with the byte offset of the ledger row
+/// it came from: 16 bytes a value, whatever its length. A hit is confirmed against the full
+/// value, read back from the ledger at that offset, so two values with one fingerprint are
+/// never taken for each other.
 #[derive(Debug, Default)]
 struct Fingerprints {
-    /// (fingerprint, row), sorted once the ledger is read
-    entries: Vec<(u64, u32)>,
+    /// (fingerprint, offset of the row), sorted once the ledger is read
+    entries: Vec<(u64, u64)>,
 }
 
 impl Fingerprints {
-    fn insert(&mut self, fp: u64, row: u32) {
-        self.entries.push((fp, row));
+    fn insert(&mut self, fp: u64, offset: u64) {
+        self.entries.push((fp, offset));
     }
 
     fn seal(&mut self) {
@@ -331,8 +329,8 @@ impl Fingerprints {
         self.entries.shrink_to_fit();
     }
 
-    /// The rows whose value has fingerprint `fp`.
-    fn rows(&self, fp: u64) -> impl Iterator<Item = u32> + '_ {
+    /// The offsets of the rows whose value has fingerprint `fp`.
+    fn rows(&self, fp: u64) -> impl Iterator<Item = u64> + '_ {
         let from = self.entries.partition_point(|e| e.0 < fp);
         self.entries[from..]
             .iter()
@@ -437,7 +435,6 @@ impl Ledger {
             ids: Fingerprints::default(),
             paid: Fingerprints::default(),
             once: Fingerprints::default(),
-            offsets: Vec::new(),
             file: None,
             rows: 0,
         };
@@ -471,7 +468,6 @@ impl Ledger {
             ids: Fingerprints::default(),
             paid: Fingerprints::default(),
             once: Fingerprints::default(),
-            offsets: Vec::new(),
             file: None,
             rows: 0,
         };
@@ -507,8 +503,8 @@ impl Ledger {
         let mut seen_header = false;
         // fingerprint -> (line, row) of the first with it; a hit is checked against that
         // row's full value
-        let mut first_of_id: HashMap<u64, (u64, u32)> = HashMap::new();
-        let mut first_of_key: HashMap<u64, (u64, u32)> = HashMap::new();
+        let mut first_of_id: HashMap<u64, (u64, u64)> = HashMap::new();
+        let mut first_of_key: HashMap<u64, (u64, u64)> = HashMap::new();
         loop {
             match r.read_record(&mut rec) {
                 Ok(false) => break,
@@ -571,15 +567,7 @@ impl Ledger {
                         });
                         continue;
                     }
-                    let Ok(row) = u32::try_from(self.offsets.len()) else {
-                        problems.push(LineProblem {
-                            line,
-                            problem: Problem::Csv("more than 4,294,967,295 payments".into()),
-                        });
-                        break;
-                    };
-                    self.offsets
-                        .push(rec.position().map(|p| p.byte()).unwrap_or_default());
+                    let row = rec.position().map(|p| p.byte()).unwrap_or_default();
                     first_of_id.entry(id_fp).or_insert((line, row));
                     first_of_key.entry(key_fp).or_insert((line, row));
                     if once_only(&item) {
@@ -594,14 +582,12 @@ impl Ledger {
         self.ids.seal();
         self.paid.seal();
         self.once.seal();
-        self.offsets.shrink_to_fit();
         Ok(problems)
     }
 
-    /// Row `row` of the ledger read back: (id, month, household, item).
-    fn row(&self, row: u32) -> Option<(String, Month, String, String)> {
+    /// The ledger's row at byte `offset` read back: (id, month, household, item).
+    fn row(&self, offset: u64) -> Option<(String, Month, String, String)> {
         use std::io::{Seek, SeekFrom};
-        let offset = *self.offsets.get(row as usize)?;
         let mut file = self.file.as_ref()?.lock().ok()?;
         file.seek(SeekFrom::Start(offset)).ok()?;
         let mut r = csv::ReaderBuilder::new()
@@ -632,15 +618,15 @@ impl Ledger {
     /// item, or, for an item paid once (`one_off:*`, `temporary:*`), the same item for the
     /// same household in any month.
     ///
-    /// Each recorded payment costs 32 bytes of memory here (44 for a once-only item): its id,
+    /// Each recorded payment costs 32 bytes of memory here (48 for a once-only item): its id,
     /// its household, month and item, and for a once-only item its household and item, each
-    /// as an 8-byte fingerprint with a 4-byte row, and the row's 8-byte offset in the file; a
-    /// hit is confirmed against the full value read back from the ledger.
+    /// as an 8-byte fingerprint with the 8-byte offset of its row in the file; a hit is
+    /// confirmed against the full value read back from the ledger.
     pub fn is_paid(&self, payment_id: &str, household_id: &str, month: Month, item: &str) -> bool {
         if self.rows == 0 {
             return false;
         }
-        let rows = |set: &Fingerprints, fp: u64| set.rows(fp).collect::<Vec<u32>>();
+        let rows = |set: &Fingerprints, fp: u64| set.rows(fp).collect::<Vec<u64>>();
         let month_text = month.to_string();
         rows(&self.ids, fingerprint(&[payment_id]))
             .into_iter()
@@ -1002,12 +988,13 @@ mod tests {
         // Other values given the fingerprints of recorded rows, as a collision would: the
         // rows read back do not hold them, so they are not paid.
         let other = payment_id("H2", may(), "dibao");
-        l.ids.insert(fingerprint(&[&other]), 0);
+        let (first, second) = (l.paid.entries[0].1, l.paid.entries[1].1);
+        l.ids.insert(fingerprint(&[&other]), first);
         l.ids.seal();
         let june = may().plus(1).to_string();
-        l.paid.insert(fingerprint(&["H2", &june, "dibao"]), 0);
+        l.paid.insert(fingerprint(&["H2", &june, "dibao"]), second);
         l.paid.seal();
-        l.once.insert(fingerprint(&["H2", "one_off:x"]), 1);
+        l.once.insert(fingerprint(&["H2", "one_off:x"]), second);
         l.once.seal();
         assert!(!l.is_paid(&other, "H3", may(), "dibao"));
         assert!(!l.is_paid("zz", "H2", may().plus(1), "dibao"));

@@ -9,6 +9,7 @@
 mod files;
 mod formats;
 mod report;
+mod sheets;
 mod write;
 
 use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
