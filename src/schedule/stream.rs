@@ -196,8 +196,26 @@ enum SharedWhat {
     BankAccount,
 }
 
-/// A paying household's head ID or bank account, as an 8-byte fingerprint, and the household.
-type Key = (u64, u64, SharedWhat);
+/// A paying household's head ID or bank account, as an 8-byte fingerprint, and the household's
+/// place in the roster with what the value is in its top bit: 16 bytes.
+type Key = (u64, u64);
+
+const BANK_ACCOUNT_BIT: u64 = 1 << 63;
+
+fn key(fp: u64, seq: u64, what: SharedWhat) -> Key {
+    match what {
+        SharedWhat::HeadId => (fp, seq),
+        SharedWhat::BankAccount => (fp, seq | BANK_ACCOUNT_BIT),
+    }
+}
+
+fn unkey(k: Key) -> (u64, SharedWhat) {
+    if k.1 & BANK_ACCOUNT_BIT == 0 {
+        (k.1, SharedWhat::HeadId)
+    } else {
+        (k.1 & !BANK_ACCOUNT_BIT, SharedWhat::BankAccount)
+    }
+}
 
 fn push_keys(keys: &mut Vec<Key>, seq: u64, p: &Payee) {
     let id = p.head_id.trim();
@@ -207,10 +225,18 @@ fn push_keys(keys: &mut Vec<Key>, seq: u64, p: &Payee) {
         .filter(|c| !c.is_whitespace())
         .collect();
     if !id.is_empty() {
-        keys.push((fingerprint(b'i', &head_id_key(id)), seq, SharedWhat::HeadId));
+        keys.push(key(
+            fingerprint(b'i', &head_id_key(id)),
+            seq,
+            SharedWhat::HeadId,
+        ));
     }
     if !account.is_empty() {
-        keys.push((fingerprint(b'a', &account), seq, SharedWhat::BankAccount));
+        keys.push(key(
+            fingerprint(b'a', &account),
+            seq,
+            SharedWhat::BankAccount,
+        ));
     }
 }
 
@@ -225,9 +251,11 @@ fn hold_shared_payees(s: &mut Streamed, mut keys: Vec<Key>) -> Result<()> {
     // (household, what, first household with it): in the order a roster-order pass finds them
     let mut events: Vec<(u64, SharedWhat, u64)> = Vec::new();
     for group in keys.chunk_by(|a, b| a.0 == b.0) {
-        let first = group[0].1;
+        // one fingerprint is of one kind of value, so the households sort in roster order
+        let (first, _) = unkey(group[0]);
         for k in &group[1..] {
-            events.push((k.1, k.2, first));
+            let (seq, what) = unkey(*k);
+            events.push((seq, what, first));
         }
     }
     drop(keys);
