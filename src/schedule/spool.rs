@@ -410,3 +410,104 @@ fn notice_kind(c: u8) -> io::Result<NoticeKind> {
         .copied()
         .ok_or_else(|| io::Error::other("a spooled notice"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payee(id: &str) -> Payee {
+        Payee {
+            row: 7,
+            id: id.into(),
+            township: "城关镇".into(),
+            head_name: "张三".into(),
+            head_id: "62010219800101001X".into(),
+            bank_account: String::new(),
+        }
+    }
+
+    fn line(month: Month, item: Item, status: LineStatus) -> Line {
+        Line {
+            payment_id: super::super::payment_id("H1", month, "x"),
+            pay_month: month,
+            payee: 0,
+            item,
+            amount: Decimal::new(123456, 2),
+            approval: "county",
+            reason: "原因\n, \"quoted\"".into(),
+            status,
+        }
+    }
+
+    #[test]
+    fn lines_and_notices_read_back_as_written_by_month_and_in_order() {
+        let (may, june): (Month, Month) = ("2022-05".parse().unwrap(), "2022-06".parse().unwrap());
+        let mut s = Spool::new(vec![may, june]).unwrap();
+        let written = [
+            (
+                0,
+                line(june, Item::Temporary(Kind::ALL[1]), LineStatus::Pay),
+            ),
+            (
+                0,
+                line(may, Item::OneOff(3), LineStatus::Held("no_bank_account")),
+            ),
+            (
+                5,
+                line(may, Item::PriceSubsidy, LineStatus::Held("shared_payee")),
+            ),
+        ];
+        for (seq, l) in &written {
+            s.push_line(*seq, &payee("H1"), l).unwrap();
+        }
+        let notice = Notice {
+            payee: 0,
+            kind: NoticeKind::SharedPayee,
+            months: vec![may, june],
+            detail: "细节".into(),
+        };
+        s.push_notice(5, &payee("H2"), &notice).unwrap();
+        s.finish().unwrap();
+        assert_eq!((s.count(0), s.count(1)), (2, 1));
+        let may_lines: Vec<Spooled> = s.lines(0).unwrap().map(Result::unwrap).collect();
+        let june_lines: Vec<Spooled> = s.lines(1).unwrap().map(Result::unwrap).collect();
+        let back: Vec<(u64, &Line)> = june_lines
+            .iter()
+            .chain(&may_lines)
+            .map(|l| (l.seq, &l.line))
+            .collect();
+        for ((seq, l), (bseq, b)) in written.iter().zip(back) {
+            assert_eq!(*seq, bseq);
+            assert_eq!(
+                (
+                    &l.payment_id,
+                    l.pay_month,
+                    l.item,
+                    l.amount,
+                    l.approval,
+                    &l.reason,
+                    l.status
+                ),
+                (
+                    &b.payment_id,
+                    b.pay_month,
+                    b.item,
+                    b.amount,
+                    b.approval,
+                    &b.reason,
+                    b.status
+                )
+            );
+        }
+        assert_eq!(may_lines[0].payee.head_name, "张三");
+        // read twice: the outputs read a month once per file
+        assert_eq!(s.lines(0).unwrap().count(), 2);
+        let notices: Vec<SpooledNotice> = s.notices().unwrap().map(Result::unwrap).collect();
+        assert_eq!(notices.len(), 1);
+        assert_eq!(notices[0].seq, 5);
+        assert_eq!(notices[0].payee.id, "H2");
+        assert_eq!(notices[0].notice.months, vec![may, june]);
+        assert_eq!(notices[0].notice.kind, NoticeKind::SharedPayee);
+        assert_eq!(notices[0].notice.detail, "细节");
+    }
+}
