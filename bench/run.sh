@@ -256,3 +256,29 @@ for failure in "${failures[@]}"; do
   tail -n 5 "$log"
 done
 if ((${#failures[@]} > 0)); then exit 1; fi
+
+# ---- payouts: 1,000,000 households x 12 months ---------------------------------------------
+# A year of payouts over the 1m roster (pay months 2022-01..2022-12, a fresh ledger, csv), paired
+# with one `check` of the same roster timed just before it, so the ratio is from one moment of
+# the machine. The schedule streams (docs/payouts.md): its peak RSS does not grow with the lines.
+payouts_roster=$out/roster-1m.csv
+if [[ -s $payouts_roster ]]; then
+  echo "== 1m: jiuzhu check, then jiuzhu payouts 2022-01..2022-12" >&2
+  sync
+  timed "$out/payouts-check-1m.log" "$bin/jiuzhu" check -p "$policy" "$payouts_roster" \
+    --month 2022-12 --format csv -o "$out/payouts-check-1m.csv"
+  check_seconds=$seconds check_rss_kb=$rss_kb
+  rm -f "$out/payouts-1m-ledger.csv"
+  timed "$out/payouts-1m.log" "$bin/jiuzhu" payouts -p "$policy" "$payouts_roster" \
+    --from 2022-01 --to 2022-12 --ledger "$out/payouts-1m-ledger.csv" --format csv \
+    -o "$out/payouts-1m.csv"
+  payouts_lines=$(grep -c ',pay,' "$out/payouts-1m.csv" || true)
+  echo
+  echo "payouts 1m x 12 months: ${seconds} s, peak RSS ${rss_kb} KB, exit $rc, $payouts_lines lines paid;" \
+    "check of the same roster: ${check_seconds} s, ${check_rss_kb} KB;" \
+    "ratio $(LC_ALL=C awk -v p="$seconds" -v c="$check_seconds" 'BEGIN { printf "%.2f", (c > 0 ? p / c : 0) }')"
+  if ((rc > 1)); then
+    tail -n 5 "$out/payouts-1m.log"
+    exit 1
+  fi
+fi

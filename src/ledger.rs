@@ -32,7 +32,7 @@
 use crate::lang::Lang;
 use crate::month::Month;
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -298,10 +298,56 @@ pub struct Entry {
 pub struct Ledger {
     path: PathBuf,
     lock: Option<File>,
-    ids: HashSet<String>,
-    paid: HashSet<(String, Month, String)>,
-    once: HashSet<(String, String)>,
+    /// every recorded payment id, as a fingerprint
+    ids: Fingerprints,
+    /// every recorded household, month and item, as a fingerprint
+    paid: Fingerprints,
+    /// every recorded household and once-only item, as a fingerprint
+    once: Fingerprints,
+    /// the ledger file, read back on a fingerprint's hit
+    file: Option<std::sync::Mutex<File>>,
     rows: u64,
+}
+
+/// A set of values kept as 8-byte fingerprints, each with the byte offset of the ledger row
+/// it came from: 16 bytes a value, whatever its length. A hit is confirmed against the full
+/// value, read back from the ledger at that offset, so two values with one fingerprint are
+/// never taken for each other.
+#[derive(Debug, Default)]
+struct Fingerprints {
+    /// (fingerprint, offset of the row), sorted once the ledger is read
+    entries: Vec<(u64, u64)>,
+}
+
+impl Fingerprints {
+    fn insert(&mut self, fp: u64, offset: u64) {
+        self.entries.push((fp, offset));
+    }
+
+    fn seal(&mut self) {
+        self.entries.sort_unstable();
+        self.entries.shrink_to_fit();
+    }
+
+    /// The offsets of the rows whose value has fingerprint `fp`.
+    fn rows(&self, fp: u64) -> impl Iterator<Item = u64> + '_ {
+        let from = self.entries.partition_point(|e| e.0 < fp);
+        self.entries[from..]
+            .iter()
+            .take_while(move |e| e.0 == fp)
+            .map(|e| e.1)
+    }
+}
+
+/// The 8-byte fingerprint of a value made of `parts` (a fixed hash: equal values give equal
+/// fingerprints; nothing outside the run sees it).
+fn fingerprint(parts: &[&str]) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut h = DefaultHasher::new();
+    for p in parts {
+        p.hash(&mut h);
+    }
+    h.finish()
 }
 
 /// The real file a ledger path names: links followed (a link to nothing, to where its target
@@ -386,9 +432,10 @@ impl Ledger {
         let mut ledger = Ledger {
             path: real,
             lock,
-            ids: HashSet::new(),
-            paid: HashSet::new(),
-            once: HashSet::new(),
+            ids: Fingerprints::default(),
+            paid: Fingerprints::default(),
+            once: Fingerprints::default(),
+            file: None,
             rows: 0,
         };
         let problems = ledger.read()?;
@@ -418,9 +465,10 @@ impl Ledger {
         let mut ledger = Ledger {
             path: real_path(path).map_err(io_err)?,
             lock: None,
-            ids: HashSet::new(),
-            paid: HashSet::new(),
-            once: HashSet::new(),
+            ids: Fingerprints::default(),
+            paid: Fingerprints::default(),
+            once: Fingerprints::default(),
+            file: None,
             rows: 0,
         };
         let problems = ledger.read()?;
@@ -430,7 +478,13 @@ impl Ledger {
     /// Reads the ledger; returns the problems of its lines (none for a missing file).
     fn read(&mut self) -> Result<Vec<LineProblem>, LedgerError> {
         let file = match File::open(&self.path) {
-            Ok(f) => f,
+            Ok(f) => {
+                // a second handle, to read rows back by offset
+                if let Ok(f) = File::open(&self.path) {
+                    self.file = Some(std::sync::Mutex::new(f));
+                }
+                f
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(source) => {
                 return Err(LedgerError::Io {
@@ -447,8 +501,10 @@ impl Ledger {
         let mut rec = csv::StringRecord::new();
         let mut line = 0u64;
         let mut seen_header = false;
-        let mut first_of_id: HashMap<String, u64> = HashMap::new();
-        let mut first_of_key: HashMap<(String, Month, String), u64> = HashMap::new();
+        // fingerprint -> (line, row) of the first with it; a hit is checked against that
+        // row's full value
+        let mut first_of_id: HashMap<u64, (u64, u64)> = HashMap::new();
+        let mut first_of_key: HashMap<u64, (u64, u64)> = HashMap::new();
         loop {
             match r.read_record(&mut rec) {
                 Ok(false) => break,
@@ -485,7 +541,12 @@ impl Ledger {
             match check_line(&rec) {
                 Err(problem) => problems.push(LineProblem { line, problem }),
                 Ok((id, month, household, item)) => {
-                    if let Some(first) = first_of_id.get(&id) {
+                    let month_text = month.to_string();
+                    let id_fp = fingerprint(&[&id]);
+                    let key_fp = fingerprint(&[&household, &month_text, &item]);
+                    if let Some((first, row)) = first_of_id.get(&id_fp)
+                        && self.row(*row).is_some_and(|r| r.0 == id)
+                    {
                         problems.push(LineProblem {
                             line,
                             problem: Problem::DuplicateId {
@@ -495,26 +556,47 @@ impl Ledger {
                         });
                         continue;
                     }
-                    let key = (household.clone(), month, item.clone());
-                    if let Some(first) = first_of_key.get(&key) {
+                    if let Some((first, row)) = first_of_key.get(&key_fp)
+                        && self
+                            .row(*row)
+                            .is_some_and(|r| (r.1, &r.2, &r.3) == (month, &household, &item))
+                    {
                         problems.push(LineProblem {
                             line,
                             problem: Problem::DuplicatePayment { first: *first },
                         });
                         continue;
                     }
-                    first_of_id.insert(id.clone(), line);
-                    first_of_key.insert(key.clone(), line);
+                    let row = rec.position().map(|p| p.byte()).unwrap_or_default();
+                    first_of_id.entry(id_fp).or_insert((line, row));
+                    first_of_key.entry(key_fp).or_insert((line, row));
                     if once_only(&item) {
-                        self.once.insert((household, item));
+                        self.once.insert(fingerprint(&[&household, &item]), row);
                     }
-                    self.paid.insert(key);
-                    self.ids.insert(id);
+                    self.paid.insert(key_fp, row);
+                    self.ids.insert(id_fp, row);
                     self.rows += 1;
                 }
             }
         }
+        self.ids.seal();
+        self.paid.seal();
+        self.once.seal();
         Ok(problems)
+    }
+
+    /// The ledger's row at byte `offset` read back: (id, month, household, item).
+    fn row(&self, offset: u64) -> Option<(String, Month, String, String)> {
+        use std::io::{Seek, SeekFrom};
+        let mut file = self.file.as_ref()?.lock().ok()?;
+        file.seek(SeekFrom::Start(offset)).ok()?;
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(io::BufReader::with_capacity(4096, &mut *file));
+        let mut rec = csv::StringRecord::new();
+        r.read_record(&mut rec).ok()?;
+        check_line(&rec).ok()
     }
 
     /// The ledger's real path (links resolved).
@@ -535,15 +617,33 @@ impl Ledger {
     /// Whether a payment is already recorded: the same id, or the same household, month and
     /// item, or, for an item paid once (`one_off:*`, `temporary:*`), the same item for the
     /// same household in any month.
+    ///
+    /// Each recorded payment costs 32 bytes of memory here (48 for a once-only item): its id,
+    /// its household, month and item, and for a once-only item its household and item, each
+    /// as an 8-byte fingerprint with the 8-byte offset of its row in the file; a hit is
+    /// confirmed against the full value read back from the ledger.
     pub fn is_paid(&self, payment_id: &str, household_id: &str, month: Month, item: &str) -> bool {
-        self.ids.contains(payment_id)
-            || self
-                .paid
-                .contains(&(household_id.to_string(), month, item.to_string()))
+        if self.rows == 0 {
+            return false;
+        }
+        let rows = |set: &Fingerprints, fp: u64| set.rows(fp).collect::<Vec<u64>>();
+        let month_text = month.to_string();
+        rows(&self.ids, fingerprint(&[payment_id]))
+            .into_iter()
+            .any(|r| self.row(r).is_some_and(|r| r.0 == payment_id))
+            || rows(&self.paid, fingerprint(&[household_id, &month_text, item]))
+                .into_iter()
+                .any(|r| {
+                    self.row(r)
+                        .is_some_and(|r| r.1 == month && r.2 == household_id && r.3 == item)
+                })
             || (once_only(item)
-                && self
-                    .once
-                    .contains(&(household_id.to_string(), item.to_string())))
+                && rows(&self.once, fingerprint(&[household_id, item]))
+                    .into_iter()
+                    .any(|r| {
+                        self.row(r)
+                            .is_some_and(|r| r.2 == household_id && r.3 == item)
+                    }))
     }
 
     /// Adds `entries` to the ledger, atomically, and releases the lock. Needs a ledger opened
@@ -556,6 +656,17 @@ impl Ledger {
     /// without replacing the ledger yet: [`Prepared::commit`] does. A failure (a full disk)
     /// leaves the ledger as it was. Needs a ledger opened for writing.
     pub fn prepare(self, entries: &[Entry]) -> Result<Prepared, LedgerError> {
+        self.prepare_from(entries.len(), &mut entries.iter().cloned().map(Ok))
+    }
+
+    /// [`Ledger::prepare`] from `count` entries read as they come (from a schedule kept on
+    /// disk): the new ledger is written as they are read, never held in memory. An error
+    /// reading an entry leaves the ledger as it was.
+    pub fn prepare_from(
+        self,
+        count: usize,
+        entries: &mut dyn Iterator<Item = io::Result<Entry>>,
+    ) -> Result<Prepared, LedgerError> {
         let io_err = |source| LedgerError::Io {
             path: self.path.clone(),
             source,
@@ -567,7 +678,7 @@ impl Ledger {
         }
         // A run that pays nothing still leaves a ledger (with its header) behind, so that the
         // file named by --ledger always exists after a run.
-        if entries.is_empty() && self.path.exists() {
+        if count == 0 && self.path.exists() {
             return Ok(Prepared {
                 ledger: self,
                 tmp: None,
@@ -582,14 +693,16 @@ impl Ledger {
             Err(e) if e.kind() == io::ErrorKind::NotFound => false,
             Err(e) => return Err(io_err(e)),
         };
-        let mut csv = crate::output::csv_writer(Vec::with_capacity(entries.len() * 120));
+        let mut csv = crate::output::csv_writer(&mut w);
         if !has_old {
             csv.write_record(COLUMNS).map_err(|e| io_err(e.into()))?;
         }
-        for (i, e) in entries.iter().enumerate() {
-            if i == entries.len() / 2 && fault("ledger-mid-write") {
-                let bytes = csv.into_inner().map_err(|e| io_err(e.into_error()))?;
-                let _ = w.write_all(&bytes[..bytes.len() / 2 + 1]);
+        for (i, e) in entries.enumerate() {
+            let e = e.map_err(io_err)?;
+            if i == count / 2 && fault("ledger-mid-write") {
+                let _ = csv.flush();
+                drop(csv);
+                let _ = w.write_all(e.payment_id.as_bytes());
                 let _ = w.flush();
                 let _ = w.get_ref().as_file().sync_all();
                 simulate_kill();
@@ -605,14 +718,14 @@ impl Ledger {
             ])
             .map_err(|e| io_err(e.into()))?;
         }
-        let bytes = csv.into_inner().map_err(|e| io_err(e.into_error()))?;
+        csv.flush().map_err(io_err)?;
+        drop(csv);
         if fault("ledger-full") {
             return Err(io_err(io::Error::new(
                 io::ErrorKind::StorageFull,
                 "No space left on device (simulated)",
             )));
         }
-        w.write_all(&bytes).map_err(io_err)?;
         let tmp = w.into_inner().map_err(|e| io_err(e.into_error()))?;
         tmp.as_file().sync_all().map_err(io_err)?;
         // The ledger keeps its permissions; a new one gets the usual 0644.
@@ -857,6 +970,35 @@ mod tests {
 
     fn ledger_text(lines: &[String]) -> String {
         format!("{}\n{}", COLUMNS.join(","), lines.concat())
+    }
+
+    #[test]
+    fn a_fingerprint_hit_is_confirmed_against_the_full_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("paid.csv");
+        open(&path)
+            .unwrap()
+            .append(&[entry("H1", "dibao"), entry("H1", "one_off:x")])
+            .unwrap();
+        let mut l = open(&path).unwrap();
+        let id = payment_id("H1", may(), "dibao");
+        assert!(l.is_paid(&id, "H9", may().plus(1), "uplift"));
+        assert!(l.is_paid("zz", "H1", may(), "dibao"));
+        assert!(l.is_paid("zz", "H1", may().plus(5), "one_off:x"));
+        // Other values given the fingerprints of recorded rows, as a collision would: the
+        // rows read back do not hold them, so they are not paid.
+        let other = payment_id("H2", may(), "dibao");
+        let (first, second) = (l.paid.entries[0].1, l.paid.entries[1].1);
+        l.ids.insert(fingerprint(&[&other]), first);
+        l.ids.seal();
+        let june = may().plus(1).to_string();
+        l.paid.insert(fingerprint(&["H2", &june, "dibao"]), second);
+        l.paid.seal();
+        l.once.insert(fingerprint(&["H2", "one_off:x"]), second);
+        l.once.seal();
+        assert!(!l.is_paid(&other, "H3", may(), "dibao"));
+        assert!(!l.is_paid("zz", "H2", may().plus(1), "dibao"));
+        assert!(!l.is_paid("zz", "H2", may().plus(2), "one_off:x"));
     }
 
     #[test]

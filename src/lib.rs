@@ -25,6 +25,7 @@ pub mod policytest;
 pub mod reform;
 pub mod report;
 pub mod rules;
+pub mod schedule;
 
 use clap::Parser;
 use std::ffi::OsString;

@@ -46,21 +46,47 @@ pub fn header_lines(policy: &Policy) -> [String; 3] {
 /// Builds the workbook in memory (the caller writes it atomically through
 /// [`super::Output`]).
 pub fn workbook(policy: &Policy, sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
-    let money = Format::new().set_num_format("0.00");
-    let text = Format::new().set_num_format("@");
+    let mut book = WorkbookWriter::new(policy);
     for sheet in sheets {
-        let ws = wb.add_worksheet();
+        book.add(sheet)?;
+    }
+    book.finish()
+}
+
+/// A workbook built sheet by sheet, so that a caller holds one sheet's rows at a time.
+pub struct WorkbookWriter<'p> {
+    policy: &'p Policy,
+    wb: Workbook,
+    bold: Format,
+    money: Format,
+    text: Format,
+}
+
+impl<'p> WorkbookWriter<'p> {
+    /// An empty workbook whose sheets open with `policy`'s header lines.
+    pub fn new(policy: &'p Policy) -> WorkbookWriter<'p> {
+        WorkbookWriter {
+            policy,
+            wb: Workbook::new(),
+            bold: Format::new().set_bold(),
+            money: Format::new().set_num_format("0.00"),
+            text: Format::new().set_num_format("@"),
+        }
+    }
+
+    /// Adds a sheet.
+    pub fn add(&mut self, sheet: &Sheet) -> Result<(), XlsxError> {
+        let (bold, money, text) = (&self.bold, &self.money, &self.text);
+        let ws = self.wb.add_worksheet();
         ws.set_name(sheet_name(&sheet.name))?;
         let mut row: u32 = 0;
-        for line in header_lines(policy).iter().chain(&sheet.title) {
+        for line in header_lines(self.policy).iter().chain(&sheet.title) {
             ws.write_string(row, 0, line)?;
             row += 1;
         }
         row += 1;
         for (c, h) in sheet.headers.iter().enumerate() {
-            ws.write_string_with_format(row, col(c), h, &bold)?;
+            ws.write_string_with_format(row, col(c), h, bold)?;
         }
         ws.set_freeze_panes(row + 1, 0)?;
         row += 1;
@@ -68,10 +94,10 @@ pub fn workbook(policy: &Policy, sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError>
             for (c, cell) in r.iter().enumerate() {
                 match cell {
                     Cell::Text(s) => {
-                        ws.write_string_with_format(row, col(c), s, &text)?;
+                        ws.write_string_with_format(row, col(c), s, text)?;
                     }
                     Cell::Money(v) => {
-                        ws.write_number_with_format(row, col(c), spreadsheet_number(*v), &money)?;
+                        ws.write_number_with_format(row, col(c), spreadsheet_number(*v), money)?;
                     }
                     Cell::Count(n) => {
                         ws.write_number(row, col(c), *n as f64)?;
@@ -83,8 +109,13 @@ pub fn workbook(policy: &Policy, sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError>
         }
         ws.set_autofit_max_width(60);
         ws.autofit();
+        Ok(())
     }
-    wb.save_to_buffer()
+
+    /// The workbook's bytes.
+    pub fn finish(mut self) -> Result<Vec<u8>, XlsxError> {
+        self.wb.save_to_buffer()
+    }
 }
 
 fn col(c: usize) -> u16 {

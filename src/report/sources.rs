@@ -7,7 +7,6 @@
 use super::Config;
 use super::model::{AuditSection, Case, ParamUse, PayoutSection, PriceRow, PriceSection, Sum};
 use crate::cmd;
-use crate::cmd::payouts::{self as payouts_cmd, Item, LineStatus};
 use crate::household::{Household, Residence};
 use crate::index::IndexSeries;
 use crate::lang::Lang;
@@ -17,6 +16,7 @@ use crate::pipeline::{self, Row};
 use crate::policy::{MonthParams, Param, Policy};
 use crate::rules::price_subsidy::{MonthState, SubsidyTable};
 use crate::rules::{self, Decision, Evaluation};
+use crate::schedule::{self, Item, LineStatus};
 use anyhow::{Context, Result};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
@@ -313,7 +313,7 @@ pub fn payouts(
     policy: &Policy,
     index: Option<&IndexSeries>,
 ) -> Result<(PayoutSection, PricePaid)> {
-    let mut pcfg = payouts_cmd::Config::new(policy, cfg.from, cfg.to, cfg.lang)?;
+    let mut pcfg = schedule::Config::new(policy, cfg.from, cfg.to, cfg.lang)?;
     if let Some(index) = index {
         pcfg = pcfg.with_index(index).with_context(|| {
             format!(
@@ -322,70 +322,80 @@ pub fn payouts(
             )
         })?;
     }
-    let (mut source, parser) = cmd::open_roster(&cfg.roster, &input_args(cfg), policy)?;
-    let parser = match pcfg.months.first() {
-        Some(first) => cmd::attach_members(parser, &input_args(cfg), policy, first)?,
-        None => parser,
-    };
-    let mut schedule = payouts_cmd::read_schedule(&pcfg, source.as_mut(), &parser)
-        .with_context(|| format!("roster {}", cfg.roster))?;
     let mut section = PayoutSection::default();
-    if let Some(path) = &cfg.ledger {
-        // read only: no lock taken, nothing written
-        let ledger = Ledger::open(Path::new(path), false, cfg.lang, || {})?;
-        for l in &schedule.lines {
-            if ledger.is_paid(
-                &l.payment_id,
-                &schedule.payees[l.payee].id,
-                l.pay_month,
-                &l.item.name(policy),
-            ) {
-                section.recorded.lines += 1;
-                section.recorded.amount = checked(section.recorded.amount, l.amount)?;
-            }
-        }
-        schedule.skip_paid(&ledger, policy);
-    }
-    schedule.hold_shared_payees(cfg.lang);
-    schedule.sort();
-    let mut held: BTreeMap<String, Sum> = BTreeMap::new();
-    let mut approval: BTreeMap<String, Sum> = BTreeMap::new();
-    let mut price: BTreeMap<Month, (u64, Decimal)> = BTreeMap::new();
-    for l in &schedule.lines {
-        match l.status {
-            LineStatus::Held(why) => add(held.entry(why.to_string()).or_default(), l.amount)?,
-            LineStatus::Pay => {
-                add(&mut section.to_pay, l.amount)?;
-                add(
-                    approval.entry(l.approval.to_string()).or_default(),
-                    l.amount,
-                )?;
-                if l.item == Item::PriceSubsidy {
-                    let e = price.entry(l.pay_month).or_default();
-                    e.0 += 1;
-                    e.1 = checked(e.1, l.amount)?;
+    // read only: no lock taken, nothing written
+    let ledger = match &cfg.ledger {
+        Some(path) => Some(Ledger::open(Path::new(path), false, cfg.lang, || {})?),
+        None => None,
+    };
+    if let Some(ledger) = &ledger {
+        // The lines the ledger already records, counted and summed apart: the whole schedule
+        // as it would be without the ledger, each line asked of the ledger as payouts asks it.
+        let all = build_schedule(cfg, policy, &pcfg, None)?;
+        for i in 0..all.months().len() {
+            for s in all.lines(i)? {
+                let s = s?;
+                let l = &s.line;
+                if ledger.is_paid(
+                    &l.payment_id,
+                    &s.payee.id,
+                    l.pay_month,
+                    &l.item.name(policy),
+                ) {
+                    add(&mut section.recorded, l.amount)?;
                 }
             }
         }
     }
+    let streamed = build_schedule(cfg, policy, &pcfg, ledger.as_ref())?;
     let months: Vec<Month> = cfg.from.through(cfg.to).collect();
-    for t in payouts_cmd::totals(&schedule, &months, false)? {
+    let mut tally = schedule::Tally::new(&months, &streamed.townships, false);
+    let mut held: BTreeMap<String, Sum> = BTreeMap::new();
+    let mut approval: BTreeMap<String, Sum> = BTreeMap::new();
+    let mut price: BTreeMap<Month, (u64, Decimal)> = BTreeMap::new();
+    for i in 0..streamed.months().len() {
+        for s in streamed.lines(i)? {
+            let s = s?;
+            let l = &s.line;
+            tally.add(&s.payee.township, l)?;
+            match l.status {
+                LineStatus::Held(why) => add(held.entry(why.to_string()).or_default(), l.amount)?,
+                LineStatus::Pay => {
+                    add(&mut section.to_pay, l.amount)?;
+                    add(
+                        approval.entry(l.approval.to_string()).or_default(),
+                        l.amount,
+                    )?;
+                    if l.item == Item::PriceSubsidy {
+                        let e = price.entry(l.pay_month).or_default();
+                        e.0 += 1;
+                        e.1 = checked(e.1, l.amount)?;
+                    }
+                }
+            }
+        }
+    }
+    for t in tally.totals() {
         let sum = Sum {
             lines: t.lines,
             amount: t.amount,
         };
-        match (t.month, t.item) {
-            (Some(m), None) => section.by_month.push((m, sum)),
-            (None, Some(i)) => section.by_item.push((i.name(policy), i.zh(policy), sum)),
+        match (t.township, t.month, t.item) {
+            (None, Some(m), None) => section.by_month.push((m, sum)),
+            (None, None, Some(i)) => section.by_item.push((i.name(policy), i.zh(policy), sum)),
             _ => {}
         }
     }
-    let mut notices: BTreeMap<(String, String), BTreeSet<usize>> = BTreeMap::new();
-    for n in &schedule.notices {
+    let mut notices: BTreeMap<(String, String), BTreeSet<u64>> = BTreeMap::new();
+    for n in streamed.notices()? {
+        let n = n?;
         notices
-            .entry((n.kind.name().to_string(), n.kind.zh().to_string()))
+            .entry((
+                n.notice.kind.name().to_string(),
+                n.notice.kind.zh().to_string(),
+            ))
             .or_default()
-            .insert(n.payee);
+            .insert(n.seq);
     }
     section.notices = notices
         .into_iter()
@@ -397,6 +407,31 @@ pub fn payouts(
         section,
         price.into_iter().map(|(m, (n, a))| (m, n, a)).collect(),
     ))
+}
+
+/// The schedule of the report's range as `payouts` builds it (no bank file: nobody is held
+/// for a missing account), the lines `ledger` records left out.
+fn build_schedule(
+    cfg: &Config,
+    policy: &Policy,
+    pcfg: &schedule::Config,
+    ledger: Option<&Ledger>,
+) -> Result<schedule::Streamed> {
+    let (mut source, parser) = cmd::open_roster(&cfg.roster, &input_args(cfg), policy)?;
+    let Some(first) = pcfg.months.first() else {
+        anyhow::bail!("the report's range has no month");
+    };
+    let parser = cmd::attach_members(parser, &input_args(cfg), policy, first)?;
+    let parse = |row: &Row| cmd::check::evaluate_row(policy, first, &parser, row, false).0;
+    schedule::build(
+        pcfg,
+        source.as_mut(),
+        &parser,
+        &parse,
+        ledger,
+        schedule::Holds::default(),
+    )
+    .with_context(|| format!("roster {}", cfg.roster))
 }
 
 fn checked(a: Decimal, b: Decimal) -> Result<Decimal> {
