@@ -20,6 +20,8 @@ pub mod pipeline;
 pub mod policy;
 pub mod policytest;
 pub mod rules;
+pub mod text;
+pub mod vocab;
 
 use clap::Parser;
 use std::ffi::OsString;
@@ -63,7 +65,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             .num_threads(n.min(cli::MAX_THREADS))
             .build_global();
     }
-    match cmd::dispatch(cli.command) {
+    match cli::dispatch(cli.command) {
         Ok(code) => code,
         Err(e) => {
             eprintln!(

@@ -25,7 +25,7 @@
 //! it holds one 12-byte entry per distinct person: about 13.5 bytes per person, beside the members
 //! file itself, which the join holds whole (see [`crate::household::members`]).
 
-use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
+use crate::cmd::args::{InputArgs, OutputArgs, PolicyArgs};
 use crate::household::columns::Column;
 use crate::household::reader::{self, ReadOptions};
 use crate::household::{Household, RowParser, Status, cells, idcard};

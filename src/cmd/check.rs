@@ -1,6 +1,6 @@
 //! `jiuzhu check`: the decision and monthly amounts for every household of a roster.
 
-use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
+use crate::cmd::args::{InputArgs, OutputArgs, PolicyArgs};
 use crate::household::{Household, RowParser};
 use crate::lang::Lang;
 use crate::money::fmt_money;

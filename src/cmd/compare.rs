@@ -13,7 +13,7 @@
 //! tallies per month, area, decision pair and household size) and, for `--chart`, a count per
 //! whole-yuan difference, so memory does not grow with the roster.
 
-use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
+use crate::cmd::args::{InputArgs, OutputArgs, PolicyArgs};
 use crate::household::columns::Column;
 use crate::household::{Household, RowParser, cells};
 use crate::index::IndexSeries;

@@ -1,7 +1,7 @@
 //! `jiuzhu explain`: the whole computation for one household, every rule tried, the values
 //! compared, and each parameter with its source document and the month it took effect.
 
-use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
+use crate::cmd::args::{InputArgs, OutputArgs, PolicyArgs};
 use crate::household::CareLevel;
 use crate::household::columns::Column;
 use crate::household::{CATEGORY_NAMES, Household, RowParser, idcard};

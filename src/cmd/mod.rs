@@ -1,6 +1,7 @@
 //! One module per command: its arguments, its help, and its `run()`. The helpers here do what
 //! every command does first: load and check the policy, open the roster.
 
+pub mod args;
 pub mod audit;
 pub mod check;
 pub mod compare;
@@ -11,7 +12,6 @@ pub mod subsidy;
 pub mod test;
 pub mod validate;
 
-use crate::cli::{Command, InputArgs, PolicyArgs};
 use crate::household::RowParser;
 use crate::household::members::{Members, MembersJoin};
 use crate::household::reader::{self, ReadOptions, RecordSource};
@@ -19,21 +19,7 @@ use crate::lang::Lang;
 use crate::month::Month;
 use crate::policy::{MonthParams, Policy};
 use anyhow::{Context, Result, bail};
-
-/// Runs a parsed command; returns the exit code.
-pub fn dispatch(command: Command) -> Result<i32> {
-    match command {
-        Command::Audit(a) => audit::run(a),
-        Command::Check(a) => check::run(a),
-        Command::Compare(a) => compare::run(a),
-        Command::Explain(a) => explain::run(a),
-        Command::Init(a) => init::run(a),
-        Command::Payouts(a) => payouts::run(a),
-        Command::Subsidy(a) => subsidy::run(a),
-        Command::Test(a) => test::run(a),
-        Command::Validate(a) => validate::run(a),
-    }
-}
+use args::{InputArgs, OutputArgs, PolicyArgs};
 
 /// Loads the policy, refuses a stale one with `--strict` (else warns on stderr), and resolves
 /// the parameters of every area for `month`: a bad policy stops the run before any output.
@@ -135,7 +121,7 @@ pub fn input_files<'a>(
 /// The files a command writes: `-o` and `named` (`--totals`, `--chart` …, `None` when not
 /// given).
 pub fn output_files<'a>(
-    out: &'a crate::cli::OutputArgs,
+    out: &'a OutputArgs,
     named: &[(&'a str, Option<&'a String>)],
 ) -> Vec<(&'a str, &'a str)> {
     let mut v = Vec::new();
@@ -179,7 +165,13 @@ pub fn attach_members<'p>(
     let today = chrono::Local::now().date_naive();
     let members =
         Members::load(path, &opts, today).with_context(|| format!("members file {path}"))?;
-    let join = MembersJoin::new(members, policy, Some(params), params.month, true);
+    let join = MembersJoin::new(
+        members,
+        policy,
+        crate::rules::dibao::uplift_per_person(policy, params),
+        params.month,
+        true,
+    );
     Ok(parser.with_members(std::sync::Arc::new(join)))
 }
 

@@ -7,7 +7,7 @@
 //! [`rules::temporary`] and its approval from [`rules::approval`]. This module only decides
 //! who is paid (enrolment), holds what must not be paid yet, and writes the outputs.
 
-use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
+use crate::cmd::args::{InputArgs, OutputArgs, PolicyArgs};
 use crate::household::columns::Column;
 use crate::household::{Household, RowParser, Status};
 use crate::index::IndexSeries;

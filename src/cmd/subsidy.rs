@@ -8,7 +8,7 @@
 //! range and writes the results.
 
 use crate::chart;
-use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
+use crate::cmd::args::{InputArgs, OutputArgs, PolicyArgs};
 use crate::household::columns::Column;
 use crate::household::{Household, Residence, RowParser};
 use crate::index::IndexSeries;

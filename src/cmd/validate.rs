@@ -9,7 +9,7 @@
 //! listed as notes, so that a caseworker can see nothing was dropped. Exit 1 when there is any
 //! error, 0 when the files are clean; 2 when a file cannot be opened at all.
 
-use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
+use crate::cmd::args::{InputArgs, OutputArgs, PolicyArgs};
 use crate::household::columns::Column;
 use crate::household::members::{MemberColumn, Members, MembersJoin};
 use crate::household::reader::{self, InputError, RecordSource, SkipReason};
@@ -719,7 +719,10 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
                 join = Some(Arc::new(MembersJoin::new(
                     m,
                     &policy,
-                    params.as_ref(),
+                    params
+                        .as_ref()
+                        .map(|p| rules::dibao::uplift_per_person(&policy, p))
+                        .unwrap_or_default(),
                     month,
                     false,
                 )));

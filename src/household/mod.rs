@@ -4,9 +4,9 @@
 //! decide what an unknown value means for them.
 
 pub mod cells;
-pub mod columns;
+pub use crate::vocab::columns;
 pub mod idcard;
-pub mod kinds;
+pub use crate::vocab::kinds;
 pub mod members;
 pub mod reader;
 pub mod record;
@@ -14,8 +14,8 @@ pub mod split;
 
 use crate::lang::Lang;
 use crate::month::Month;
-use crate::output::screen;
 use crate::policy::{AreaIndex, Policy};
+use crate::text as screen;
 use columns::{Column, HeaderMap};
 use rust_decimal::Decimal;
 use std::sync::Arc;

@@ -31,7 +31,7 @@ use super::columns::{self, HeaderMap};
 use super::idcard;
 use super::record::Record;
 use super::split::{MAX_COLUMNS, MAX_RECORD_BYTES, Refusal, Split, Splitter};
-use crate::output::screen::screen_text;
+use crate::text::screen_text;
 use calamine::{Data, Reader};
 use encoding_rs::{Decoder, DecoderResult, Encoding, GB18030, UTF_16BE, UTF_16LE};
 use std::borrow::Cow;

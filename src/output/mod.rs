@@ -2,16 +2,15 @@
 
 pub mod bank;
 pub mod commit;
-pub mod screen;
+pub use crate::text as screen;
 pub mod table;
 pub mod xlsx;
 
-use crate::cli::OutputArgs;
-use crate::household::cells::guard_formula;
 use crate::household::columns::Column;
 use crate::household::idcard;
 use crate::lang::Lang;
 use crate::month::Month;
+use crate::text::guard_formula;
 use clap::ValueEnum;
 use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
@@ -63,6 +62,17 @@ pub enum CsvEncoding {
     Utf8Bom,
     /// GB18030, a superset of GBK that can write every character
     Gb18030,
+}
+
+/// Where and how a command writes its output (what `-o`, `--lang` and `--csv-encoding` ask).
+#[derive(Debug, Clone, Default)]
+pub struct OutputOptions {
+    /// the file to write (atomically); `None` or `-` is stdout
+    pub path: Option<String>,
+    /// the language of messages about the output
+    pub lang: Lang,
+    /// the CSV encoding (default: UTF-8 with a BOM in a file, plain UTF-8 on stdout)
+    pub csv_encoding: Option<CsvEncoding>,
 }
 
 /// Where output goes: stdout, or a file written atomically (a temporary file in the same
@@ -289,8 +299,9 @@ impl Output {
 
     /// Opens the output of a command in `format`, honouring `--csv-encoding`: a CSV file gets a
     /// UTF-8 BOM unless asked otherwise, stdout plain UTF-8 (see [`CsvEncoding`]).
-    pub fn create(args: &OutputArgs, format: Format) -> io::Result<Output> {
-        let mut out = Output::open(args.output.as_deref())?;
+    pub fn create(options: impl Into<OutputOptions>, format: Format) -> io::Result<Output> {
+        let args: OutputOptions = options.into();
+        let mut out = Output::open(args.path.as_deref())?;
         out.lang = args.lang;
         if format == Format::Csv {
             let encoding = args.csv_encoding.unwrap_or(if out.path().is_some() {

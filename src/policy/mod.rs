@@ -4,9 +4,9 @@
 pub mod dated;
 pub mod model;
 
-use crate::household::Residence;
 use crate::money::{Number, Share};
 use crate::month::Month;
+use crate::vocab::Residence;
 use dated::{Dated, ambiguous, in_force};
 use model::{Per, PolicyFile};
 use rust_decimal::Decimal;
@@ -722,7 +722,7 @@ impl Policy {
             }
         }
         for (alias, column) in &f.aliases {
-            if !crate::household::columns::is_known(column) {
+            if !crate::vocab::columns::is_known(column) {
                 return Err(self.err(
                     format!("aliases.{alias}"),
                     format!("\"{column}\" is not a roster column"),

@@ -9,10 +9,11 @@
 use super::Trace;
 use super::income::CountedIncome;
 use crate::household::columns::Column;
+use crate::household::members::UpliftPerPerson;
 use crate::household::{Household, Residence};
 use crate::money::{fmt_money, fmt_plain};
 use crate::policy::model::{ByResidence, Payment, UpliftGroup};
-use crate::policy::{Param, Policy};
+use crate::policy::{MonthParams, Param, Policy};
 use rust_decimal::Decimal;
 
 /// A 低保 grant with the reasons that shaped it.
@@ -180,6 +181,26 @@ pub fn grant(
         )
     });
     Ok(Grant { amount, reasons })
+}
+
+/// Per area of `params`, the uplift one person of each group is paid (urban, then rural): what
+/// a members file ranks a person's groups by (see [`crate::household::members`]).
+pub fn uplift_per_person(policy: &Policy, params: &MonthParams) -> UpliftPerPerson {
+    params
+        .areas
+        .iter()
+        .map(|a| {
+            [a.standard(Residence::Urban), a.standard(Residence::Rural)].map(|standard| {
+                let mut out = [Decimal::ZERO; 5];
+                for (i, slot) in out.iter_mut().enumerate() {
+                    let mut probe = Household::default();
+                    probe.groups[i] = 1;
+                    *slot = uplift(policy, standard, &probe, &mut Trace::new(false));
+                }
+                out
+            })
+        })
+        .collect()
 }
 
 /// The 分类施保 uplift of a 低保 household: per group, the per-person amount (share of the

@@ -5,6 +5,7 @@ mod check;
 mod compare;
 mod coverage;
 mod hostile;
+mod layering;
 mod numbers;
 mod payouts;
 mod policytest;

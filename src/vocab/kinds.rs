@@ -149,7 +149,7 @@ impl Pandemic {
 
 /// Trimmed and lower-cased, allocating only when the cell has upper-case letters.
 fn lower(s: &str) -> std::borrow::Cow<'_, str> {
-    let t = super::cells::trim(s);
+    let t = crate::text::trim(s);
     if t.bytes().any(|b| b.is_ascii_uppercase()) {
         std::borrow::Cow::Owned(t.to_ascii_lowercase())
     } else {

@@ -1,0 +1,68 @@
+//! The argument groups several commands share (`-p`, the roster reading options, the output
+//! options). Only `cmd/` and the command line see them: the library below takes plain option
+//! structs such as [`OutputOptions`], built here.
+
+use crate::household::reader::InputEncoding;
+use crate::lang::Lang;
+use crate::output::{CsvEncoding, Format, OutputOptions};
+use clap::Args;
+
+/// `-p/--policy` and `--strict`.
+#[derive(Debug, Clone, Args)]
+pub struct PolicyArgs {
+    /// the policy file (TOML)
+    #[arg(short = 'p', long = "policy", value_name = "FILE")]
+    pub policy: String,
+    /// refuse to evaluate months after the policy's `last_verified`
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// How rosters are read.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// region code for a county roster without a region column
+    #[arg(long, value_name = "CODE")]
+    pub region: Option<String>,
+    /// a local header name for a column: `--alias 保障人口=members` (repeatable)
+    #[arg(long, value_name = "HEADER=COLUMN")]
+    pub alias: Vec<String>,
+    /// the CSV roster's encoding (default: detected: a BOM, else UTF-8, else GBK/GB18030)
+    #[arg(long, value_enum, value_name = "ENCODING")]
+    pub encoding: Option<InputEncoding>,
+    /// the sheet of an .xlsx/.xls/.ods roster (default: the first)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// a members file, one row per person, joined by household_id: group counts, ages and
+    /// categories come from it
+    #[arg(long, value_name = "FILE")]
+    pub members: Option<String>,
+}
+
+/// `--format`, `-o`, `--lang`.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// output format (default: table on a terminal, csv otherwise, or by the -o extension)
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// write to FILE (atomically) instead of stdout; `-` is stdout
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<String>,
+    /// language of messages
+    #[arg(long, value_enum, default_value = "zh")]
+    pub lang: Lang,
+    /// encoding of CSV output (default: utf8-bom in a file written with -o, so that Excel and
+    /// WPS show Chinese correctly; utf8 on stdout, for scripts); gb18030 for old Excel
+    #[arg(long, value_enum, value_name = "ENCODING")]
+    pub csv_encoding: Option<CsvEncoding>,
+}
+
+impl From<&OutputArgs> for OutputOptions {
+    fn from(args: &OutputArgs) -> OutputOptions {
+        OutputOptions {
+            path: args.output.clone(),
+            lang: args.lang,
+            csv_encoding: args.csv_encoding,
+        }
+    }
+}
