@@ -21,10 +21,28 @@ use crate::policy::{MonthParams, Policy};
 use anyhow::{Context, Result, bail};
 use args::{InputArgs, OutputArgs, PolicyArgs};
 
+/// Loads the policy and says its warnings on stderr in `lang`.
+pub fn load_policy_file(args: &PolicyArgs, lang: Lang) -> Result<Policy> {
+    let policy = Policy::load(std::path::Path::new(&args.policy))?;
+    warn_policy(&policy, lang);
+    Ok(policy)
+}
+
+/// Says a policy's warnings (unusual values) on stderr in `lang`.
+pub fn warn_policy(policy: &Policy, lang: Lang) {
+    for w in &policy.warnings {
+        eprintln!(
+            "jiuzhu: warning: {}",
+            crate::output::screen::screen_message(&w.describe(lang))
+        );
+    }
+}
+
 /// Loads the policy, refuses a stale one with `--strict` (else warns on stderr), and resolves
 /// the parameters of every area for `month`: a bad policy stops the run before any output.
-pub fn load_policy(args: &PolicyArgs, month: Month) -> Result<(Policy, MonthParams)> {
-    let policy = Policy::load(std::path::Path::new(&args.policy))?;
+/// Warnings are said in `lang`.
+pub fn load_policy(args: &PolicyArgs, month: Month, lang: Lang) -> Result<(Policy, MonthParams)> {
+    let policy = load_policy_file(args, lang)?;
     if let Some(w) = policy.check_verified(month, args.strict)? {
         eprintln!(
             "jiuzhu: warning: {}",
@@ -55,15 +73,25 @@ pub fn check_region(input: &InputArgs, policy: &Policy) -> Result<()> {
     Ok(())
 }
 
+/// Says on stderr, in `lang`, each row the reader skips as not data, as it is met.
+pub fn notices_on_stderr(lang: Lang) -> reader::Notify {
+    reader::Notify::new(move |n| {
+        eprintln!(
+            "jiuzhu: {}",
+            crate::output::screen::screen_message(&n.describe(lang))
+        )
+    })
+}
+
 /// The reading options of `--alias`, `--encoding`, `--sheet` and the policy's `[aliases]`;
-/// checks `--region` too.
-pub fn read_options(input: &InputArgs, policy: &Policy) -> Result<ReadOptions> {
+/// checks `--region` too. Skipped rows are said on stderr in `lang`.
+pub fn read_options(input: &InputArgs, policy: &Policy, lang: Lang) -> Result<ReadOptions> {
     check_region(input, policy)?;
     let mut opts = ReadOptions {
         aliases: policy.file.aliases.clone(),
         encoding: input.encoding,
         sheet: input.sheet.clone(),
-        report: true,
+        report: Some(notices_on_stderr(lang)),
     };
     for a in &input.alias {
         let Some((header, column)) = a.split_once('=') else {
@@ -79,13 +107,14 @@ pub fn read_options(input: &InputArgs, policy: &Policy) -> Result<ReadOptions> {
 }
 
 /// Opens a roster and builds the row parser for it. Skipped title and total rows are reported
-/// on stderr as they are met.
+/// on stderr, in `lang`, as they are met.
 pub fn open_roster<'p>(
     path: &str,
     input: &InputArgs,
     policy: &'p Policy,
+    lang: Lang,
 ) -> Result<(Box<dyn RecordSource>, RowParser<'p>)> {
-    let opts = read_options(input, policy)?;
+    let opts = read_options(input, policy, lang)?;
     let source = reader::open(path, &opts)?;
     let today = chrono::Local::now().date_naive();
     let parser = RowParser::new(
@@ -149,17 +178,18 @@ pub fn find_header(headers: &[String], names: &[&str]) -> Option<usize> {
 
 /// Joins `--members` (when given) to the parser for `month`: from then on a household's group
 /// counts, ages and categories come from its person rows. The file is read whole (see
-/// [`crate::household::members`] for the memory it takes).
+/// [`crate::household::members`] for the memory it takes). Skipped rows are said in `lang`.
 pub fn attach_members<'p>(
     parser: RowParser<'p>,
     input: &InputArgs,
     policy: &'p Policy,
     params: &MonthParams,
+    lang: Lang,
 ) -> Result<RowParser<'p>> {
     let Some(path) = &input.members else {
         return Ok(parser);
     };
-    let mut opts = read_options(input, policy)?;
+    let mut opts = read_options(input, policy, lang)?;
     // the roster's --sheet names a sheet of the roster's workbook, not of the members file
     opts.sheet = None;
     let today = chrono::Local::now().date_naive();

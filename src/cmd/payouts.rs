@@ -1162,7 +1162,7 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
         Some(t) => Some(bank::Template::load(Path::new(t))?),
         None => None,
     };
-    let (policy, _) = super::load_policy(&args.policy, args.to)?;
+    let (policy, _) = super::load_policy(&args.policy, args.to, args.out.lang)?;
     let mut cfg = Config::new(&policy, args.from, args.to, lang)?;
     match &args.index {
         Some(file) => {
@@ -1194,12 +1194,13 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
         })?),
         None => None,
     };
-    let (mut source, parser) = super::open_roster(&args.roster, &args.input, &policy)?;
+    let (mut source, parser) =
+        super::open_roster(&args.roster, &args.input, &policy, args.out.lang)?;
     // Persons' ages (and so their uplift groups) on the first day of the range's first month:
     // the roster describes the households as they are now, and nobody is paid an elderly or
     // minor uplift for a month before they are in that group.
     let parser = match cfg.months.first() {
-        Some(first) => super::attach_members(parser, &args.input, &policy, first)?,
+        Some(first) => super::attach_members(parser, &args.input, &policy, first, args.out.lang)?,
         None => parser,
     };
     let mut schedule = read_schedule(&cfg, source.as_mut(), &parser)

@@ -136,7 +136,7 @@ pub fn run(args: SubsidyArgs) -> Result<i32> {
         ),
         lang,
     )?;
-    let policy = Policy::load(std::path::Path::new(&args.policy.policy))?;
+    let policy = super::load_policy_file(&args.policy, lang)?;
     let Some(ps) = policy.file.price_subsidy.as_ref() else {
         bail!(ps_rules::SubsidyError::NoPriceSubsidy {
             path: policy.path.clone()
@@ -1373,18 +1373,20 @@ fn households<'p>(
     // The 低保 standard and the other rules' parameters in force in each triggered index
     // month: a household's groups there depend on them.
     let params = table.triggered_params(policy)?;
-    let (mut source, parser) = super::open_roster(roster, &args.input, policy)?;
+    let (mut source, parser) = super::open_roster(roster, &args.input, policy, args.out.lang)?;
     // Persons' ages and uplift groups as in the first triggered index month (the means test
     // that decides the 低保 group is that month's); with no month triggered nothing depends
     // on them, and the last index month's rules read the file.
     let parser = match (&args.input.members, params.values().next()) {
         (None, _) => parser,
-        (Some(_), Some(first)) => super::attach_members(parser, &args.input, policy, first)?,
+        (Some(_), Some(first)) => {
+            super::attach_members(parser, &args.input, policy, first, args.out.lang)?
+        }
         (Some(_), None) => {
             let last = policy
                 .month_params(to)
                 .with_context(|| format!("--members: the rules in force in {to}"))?;
-            super::attach_members(parser, &args.input, policy, &last)?
+            super::attach_members(parser, &args.input, policy, &last, args.out.lang)?
         }
     };
     let lang = args.out.lang;

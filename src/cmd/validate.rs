@@ -606,7 +606,10 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
     let policy_path = args.policy.policy.clone();
     let mut first: Vec<Problem> = Vec::new();
     let (policy, policy_ok) = match Policy::load(std::path::Path::new(&policy_path)) {
-        Ok(p) => (p, true),
+        Ok(p) => {
+            super::warn_policy(&p, args.out.lang);
+            (p, true)
+        }
         Err(e @ PolicyError::Io { .. }) => return Err(e.into()),
         Err(e) => {
             first.push(policy_problem(&policy_path, &e));
@@ -670,8 +673,8 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
     }];
 
     let today = chrono::Local::now().date_naive();
-    let mut opts = super::read_options(&args.input, &policy)?;
-    opts.report = false;
+    let mut opts = super::read_options(&args.input, &policy, args.out.lang)?;
+    opts.report = None;
 
     // The members file: its own rows first, joined to the rosters below.
     let mut join: Option<Arc<MembersJoin>> = None;

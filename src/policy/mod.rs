@@ -4,6 +4,7 @@
 pub mod dated;
 pub mod model;
 
+use crate::lang::Lang;
 use crate::money::{Number, Share};
 use crate::month::Month;
 use crate::vocab::Residence;
@@ -168,9 +169,39 @@ pub struct Policy {
     /// area ids; a single "" when the policy defines no areas
     pub area_ids: Vec<String>,
     region_area: HashMap<String, AreaIndex>,
-    /// values that are allowed but unusual (a share above 1), one sentence each, in English with
-    /// the Chinese in brackets; `load` prints them
-    pub warnings: Vec<String>,
+    /// values that are allowed but unusual (a share above 1): the command says them in its
+    /// language
+    pub warnings: Vec<PolicyWarning>,
+}
+
+/// A value a policy may set but that is probably a mistake.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PolicyWarning {
+    /// a share above 1, more than the whole it is a share of
+    ShareAboveOne {
+        /// the policy file
+        path: String,
+        /// the key, e.g. `tekun.care.full`
+        key: String,
+        /// the value as written
+        value: String,
+    },
+}
+
+impl PolicyWarning {
+    /// The warning in `lang`.
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            PolicyWarning::ShareAboveOne { path, key, value } => match lang {
+                Lang::Zh => format!(
+                    "政策 {path}：`{key}` = {value} 是大于 1 的份额，超过其所占的整体：请核对是否误填为百分数或金额"
+                ),
+                Lang::En => format!(
+                    "policy {path}: `{key}` = {value} is a share above 1, more than the whole it is a share of: check it is not a percentage or an amount"
+                ),
+            },
+        }
+    }
 }
 
 /// The longest gradual exit a policy may set, in months (ten years; published exits last 3 to
@@ -224,11 +255,7 @@ impl Policy {
             key: "(file)".into(),
             message: "the policy file must be UTF-8 text".into(),
         })?;
-        let policy = Policy::parse(&text, &name)?;
-        for w in &policy.warnings {
-            eprintln!("jiuzhu: warning: {w}");
-        }
-        Ok(policy)
+        Policy::parse(&text, &name)
     }
 
     /// Parses and validates policy text; `name` is used in messages.
@@ -736,7 +763,7 @@ impl Policy {
     /// an exit longer than [`MAX_EXIT_MONTHS`]; returns a warning for each share above 1 where a
     /// share is a part of something (care shares of a `care_base`, deductions, floors, uplifts,
     /// the exit schedule).
-    fn validate_numbers(&self) -> Result<Vec<String>, PolicyError> {
+    fn validate_numbers(&self) -> Result<Vec<PolicyWarning>, PolicyError> {
         use model::{AmountSpec, ByResidence};
         let f = &self.file;
         let mut warnings = Vec::new();
@@ -761,10 +788,11 @@ impl Policy {
         let mut part = |key: &str, s: Share| -> Result<(), PolicyError> {
             share(key, s)?;
             if s.value() > Decimal::ONE {
-                warnings.push(format!(
-                    "policy {}: `{key}` = {s} is a share above 1, more than the whole it is a share of: check it is not a percentage or an amount (份额大于 1，请核对是否误填为百分数或金额)",
-                    self.path
-                ));
+                warnings.push(PolicyWarning::ShareAboveOne {
+                    path: self.path.clone(),
+                    key: key.to_string(),
+                    value: s.to_string(),
+                });
             }
             Ok(())
         };
