@@ -727,15 +727,6 @@ impl Policy {
             }
             for (i, a) in t.approval.iter().enumerate() {
                 refs.push((format!("temporary.approval[{i}].source"), &a.source));
-                if !["township", "county", "city", "case_by_case"].contains(&a.level.as_str()) {
-                    return Err(self.err(
-                        format!("temporary.approval[{i}].level"),
-                        format!(
-                            "unknown level \"{}\": use township, county, city or case_by_case",
-                            a.level
-                        ),
-                    ));
-                }
             }
         }
         for (key, r) in refs {
