@@ -6,8 +6,8 @@
 //! 分类施保: an extra amount per person in a group, as a share of the standard or a fixed
 //! amount, rounded per person (Zhongshan 2016: 40% of 629 → 252).
 
-use super::Trace;
 use super::income::CountedIncome;
+use super::{Reason, Trace};
 use crate::household::columns::Column;
 use crate::household::members::UpliftPerPerson;
 use crate::household::{Household, Residence};
@@ -104,7 +104,7 @@ pub fn grant(
                     &t.tier == tier && t.residence.is_none_or(|r| r.name() == residence.name())
                 })
                 .ok_or_else(|| vec![Column::Tier])?;
-            reasons.push("dibao_tier");
+            reasons.push(Reason::DibaoTier.code());
             let p = Param::plain(
                 "dibao.tiers.per_person",
                 entry.per_person.0,
@@ -145,7 +145,7 @@ pub fn grant(
             });
             match floor {
                 Some(f) if f > gap => {
-                    reasons.push("dibao_floor");
+                    reasons.push(Reason::DibaoFloor.code());
                     let basis = match d.floor_share {
                         Some(s) => format!("{s} × {}", fmt_money(standard.value)),
                         None => "floor_amount".to_string(),

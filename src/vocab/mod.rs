@@ -5,6 +5,7 @@
 pub mod columns;
 pub mod kinds;
 pub mod levels;
+pub mod wording;
 
 pub use kinds::{CATEGORY_NAMES, CareLevel, Categories, Pandemic, Residence, Status};
 pub use levels::ApprovalLevel;
