@@ -21,6 +21,7 @@ pub mod policy;
 pub mod policytest;
 pub mod rules;
 pub mod text;
+pub mod validate;
 pub mod vocab;
 
 use clap::Parser;

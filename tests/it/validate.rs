@@ -486,3 +486,58 @@ fn a_members_file_problem_names_the_household_of_the_member() {
         .unwrap_or_else(|| panic!("{rows:?}"));
     assert_eq!(orphan[2], "M9");
 }
+
+/// The checks are a library: called from Rust, they hand each problem to a sink as a plain
+/// record and say what each file gave, without printing anything.
+#[test]
+fn the_checks_run_from_rust_and_hand_problems_to_a_sink() {
+    use jiuzhu::validate::{self, Config, Problem, Severity, Sink};
+    struct Collect(Vec<Problem>);
+    impl Sink for Collect {
+        fn problem(&mut self, p: &Problem) -> anyhow::Result<()> {
+            self.0.push(p.clone());
+            Ok(())
+        }
+    }
+    let w = workdir();
+    w.write(
+        "two.csv",
+        format!(
+            "{HEADER}A1,620102,城市,2,800,低保,甲,{id},\nA1,620102,城市,1,abc,低保,乙,,\n",
+            id = id_born("620102", 1970, 1, 2, 11)
+        ),
+    );
+    let month = "2022-12".parse().expect("month");
+    let policy = w.file("policy.toml").display().to_string();
+    let loaded = validate::load_policy(&policy, false, month).expect("policy");
+    assert!(loaded.ok && loaded.problems.is_empty());
+    let cfg = Config {
+        policy,
+        strict: false,
+        month,
+        rosters: vec![w.file("two.csv").display().to_string()],
+        members: None,
+        region: None,
+        read: Default::default(),
+        today: chrono::NaiveDate::from_ymd_opt(2022, 12, 1).expect("date"),
+    };
+    let mut sink = Collect(Vec::new());
+    let files = validate::check(&cfg, &loaded, &mut sink).expect("checked");
+    let codes: Vec<(Option<u64>, &str, &str)> = sink
+        .0
+        .iter()
+        .map(|p| (p.row, p.column.as_str(), p.code.as_str()))
+        .collect();
+    assert!(
+        codes.contains(&(Some(3), "monthly_income", "not_money")),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&(Some(3), "household_id", "duplicate_household_id")),
+        "{codes:?}"
+    );
+    assert!(sink.0.iter().all(|p| p.severity == Severity::Error));
+    assert_eq!(files.len(), 2);
+    assert_eq!((files[1].kind, files[1].rows), ("roster", 2));
+    assert_eq!(files[1].errors, sink.0.len() as u64);
+}
