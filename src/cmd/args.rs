@@ -1,11 +1,15 @@
 //! The argument groups several commands share (`-p`, the roster reading options, the output
 //! options). Only `cmd/` and the command line see them: the library below takes plain option
-//! structs such as [`OutputOptions`], built here.
+//! structs such as [`OutputOptions`], built here. The value lists of `--lang`, `--format`,
+//! `--csv-encoding` and `--encoding` are given to clap here too, so the types they name stay
+//! free of the command line.
 
 use crate::household::reader::InputEncoding;
 use crate::lang::Lang;
 use crate::output::{CsvEncoding, Format, OutputOptions};
 use clap::Args;
+use clap::ValueEnum;
+use clap::builder::PossibleValue;
 
 /// `-p/--policy` and `--strict`.
 #[derive(Debug, Clone, Args)]
@@ -66,3 +70,44 @@ impl From<&OutputArgs> for OutputOptions {
         }
     }
 }
+
+/// A [`ValueEnum`] for a library enum: each variant with its command-line name and help.
+macro_rules! value_enum {
+    ($t:ident, $($v:ident => $name:literal, $help:literal;)+) => {
+        impl ValueEnum for $t {
+            fn value_variants<'a>() -> &'a [Self] {
+                &[$($t::$v),+]
+            }
+
+            fn to_possible_value(&self) -> Option<PossibleValue> {
+                Some(match self {
+                    $($t::$v => PossibleValue::new($name).help($help),)+
+                })
+            }
+        }
+    };
+}
+
+value_enum!(Lang,
+    Zh => "zh", "中文";
+    En => "en", "English";
+);
+
+value_enum!(Format,
+    Table => "table", "aligned table for people on a terminal (IDs and accounts masked)";
+    Csv => "csv", "CSV (UTF-8 with a BOM in files, see --csv-encoding)";
+    Json => "json", "JSON: a header and arrays of flat objects, money as strings";
+    Xlsx => "xlsx", "an .xlsx workbook";
+);
+
+value_enum!(CsvEncoding,
+    Utf8 => "utf8", "UTF-8 without a BOM (scripts, databases)";
+    Utf8Bom => "utf8-bom", "UTF-8 with a BOM (Excel, WPS)";
+    Gb18030 => "gb18030", "GB18030, a superset of GBK that can write every character";
+);
+
+value_enum!(InputEncoding,
+    Utf8 => "utf8", "UTF-8 (with or without a BOM)";
+    Gbk => "gbk", "GBK, as Excel writes \"CSV\" on Chinese Windows (read as GB18030, its superset)";
+    Gb18030 => "gb18030", "GB18030";
+);

@@ -110,7 +110,7 @@ impl InputError {
 }
 
 /// The text encoding of a CSV roster (`--encoding`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputEncoding {
     /// UTF-8 (with or without a BOM)
     Utf8,

@@ -11,7 +11,6 @@ use crate::household::idcard;
 use crate::lang::Lang;
 use crate::month::Month;
 use crate::text::guard_formula;
-use clap::ValueEnum;
 use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -20,7 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub use commit::{OutputGroup, refuse_same_files};
 
 /// Output format (`--format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// aligned table for people on a terminal (IDs and accounts masked)
     Table,
@@ -54,7 +53,7 @@ impl Format {
 /// Excel opens a CSV without a BOM in the system's ANSI code page, which on Chinese Windows is
 /// GBK, so UTF-8 Chinese shows as mojibake. With a BOM (`utf8-bom`) every Excel since 2007 and
 /// WPS read it right; `gb18030` suits older Excel and tools that expect the code page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CsvEncoding {
     /// UTF-8 without a BOM (scripts, databases)
     Utf8,

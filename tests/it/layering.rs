@@ -234,6 +234,31 @@ fn imports_point_down_the_layers() {
     );
 }
 
+/// Nothing below the commands sees the command line: `clap` is named only in `cmd/`, `cli.rs`
+/// and `lib.rs` (the value lists of library enums are given to clap in `cmd/args.rs`).
+#[test]
+fn only_the_commands_see_clap() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut offenders = Vec::new();
+    for f in files {
+        let relative = f.strip_prefix(&src).expect("under src");
+        let module = module_of(relative);
+        if matches!(module.as_str(), "cmd" | "cli" | "lib" | "main") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).expect("read");
+        for (i, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if code.contains("clap::") || code.contains("use clap") {
+                offenders.push(format!("{}:{}", relative.display(), i + 1));
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "clap below cmd/: {offenders:?}");
+}
+
 /// The checker itself: an upward import, in each form it reads, is found; downward and
 /// same-layer imports, comments and test modules are not.
 #[test]
