@@ -20,9 +20,9 @@ pub use crate::vocab::ApprovalLevel;
 use rust_decimal::Decimal;
 
 /// The level code of a regular (non-temporary) payment.
-pub const ROUTINE: &str = "routine";
+pub const ROUTINE: &str = ApprovalLevel::Routine.code();
 /// The level code when no tier covers an amount.
-pub const CASE_BY_CASE: &str = "case_by_case";
+pub const CASE_BY_CASE: &str = ApprovalLevel::CaseByCase.code();
 
 /// Who approves a temporary-assistance payment.
 #[derive(Debug, Clone, PartialEq, Eq)]

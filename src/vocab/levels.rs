@@ -40,7 +40,7 @@ impl ApprovalLevel {
     ];
 
     /// The stable code written in outputs and policies.
-    pub fn code(self) -> &'static str {
+    pub const fn code(self) -> &'static str {
         match self {
             ApprovalLevel::Routine => "routine",
             ApprovalLevel::Township => "township",
