@@ -90,6 +90,7 @@ pub fn screen_cell(s: &str) -> Cow<'_, str> {
 
 /// `str::trim` (Unicode whitespace, so U+3000 and NBSP too), answering at once for the usual
 /// cell that begins and ends with a visible ASCII character.
+#[inline]
 pub fn trim(s: &str) -> &str {
     let b = s.as_bytes();
     match (b.first(), b.last()) {
@@ -109,6 +110,7 @@ fn is_plain_signed_number(s: &str) -> bool {
 /// `@`, tab or carriage return gets a leading `'` so Excel shows it instead of running
 /// it as a formula. Plain numbers such as `-12.50` or `+3` are left unchanged so
 /// amounts stay numeric in the spreadsheet.
+#[inline]
 pub fn guard_formula(value: &str) -> Cow<'_, str> {
     let risky = value
         .chars()

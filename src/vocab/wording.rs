@@ -178,7 +178,30 @@ impl Reason {
 
     /// The reason of a code, `None` for a code that is not a rule's (a cell's error or warning).
     pub fn from_code(code: &str) -> Option<Reason> {
-        Reason::ALL.into_iter().find(|r| r.code() == code)
+        // the inverse of `code` (the test below checks it for every reason)
+        Some(match code {
+            "unknown_region" => Reason::UnknownRegion,
+            "missing_input" => Reason::MissingInput,
+            "tekun_enrolled" => Reason::TekunEnrolled,
+            "tekun_no_policy" => Reason::TekunNoPolicy,
+            "assets_not_given" => Reason::AssetsNotGiven,
+            "income_below_standard" => Reason::IncomeBelowStandard,
+            "uplift" => Reason::Uplift,
+            "not_enrolled" => Reason::NotEnrolled,
+            "income_not_below_standard" => Reason::IncomeNotBelowStandard,
+            "assets_over_limit" => Reason::AssetsOverLimit,
+            "gradual_exit" => Reason::GradualExit,
+            "gradual_exit_ended" => Reason::GradualExitEnded,
+            "gradual_exit_over_ceiling" => Reason::GradualExitOverCeiling,
+            "gradual_exit_not_started" => Reason::GradualExitNotStarted,
+            "enrolled_not_eligible" => Reason::EnrolledNotEligible,
+            "edge_assets_over_limit" => Reason::EdgeAssetsOverLimit,
+            "edge_income" => Reason::EdgeIncome,
+            "to_review" => Reason::ToReview,
+            "dibao_floor" => Reason::DibaoFloor,
+            "dibao_tier" => Reason::DibaoTier,
+            _ => return None,
+        })
     }
 
     /// The note the sentence of a decision adds for this reason, in `lang`; `None` when the
