@@ -541,3 +541,65 @@ fn the_checks_run_from_rust_and_hand_problems_to_a_sink() {
     assert_eq!((files[1].kind, files[1].rows), ("roster", 2));
     assert_eq!(files[1].errors, sink.0.len() as u64);
 }
+
+/// The listing, byte for byte, in every format and language, as the command wrote it before its
+/// checks moved into the library: a roster with title, total and note rows, bad cells, a
+/// repeated household and unknown regions (the files are in `tests/it/golden/validate/`).
+#[test]
+fn the_listing_is_byte_identical_in_every_format_and_language() {
+    let w = Workdir::new();
+    w.write("policy.toml", include_str!("golden/validate/policy.toml"));
+    w.write("small.csv", include_str!("golden/validate/roster.csv"));
+    let golden = [
+        (
+            "csv",
+            "zh",
+            include_str!("golden/validate/validate-csv-zh.out"),
+        ),
+        (
+            "csv",
+            "en",
+            include_str!("golden/validate/validate-csv-en.out"),
+        ),
+        (
+            "json",
+            "zh",
+            include_str!("golden/validate/validate-json-zh.out"),
+        ),
+        (
+            "json",
+            "en",
+            include_str!("golden/validate/validate-json-en.out"),
+        ),
+        (
+            "table",
+            "zh",
+            include_str!("golden/validate/validate-table-zh.out"),
+        ),
+        (
+            "table",
+            "en",
+            include_str!("golden/validate/validate-table-en.out"),
+        ),
+    ];
+    for (format, lang, want) in golden {
+        let r = w.run(&[
+            "validate",
+            "-p",
+            "policy.toml",
+            "small.csv",
+            "--month",
+            "2022-12",
+            "--format",
+            format,
+            "--lang",
+            lang,
+        ]);
+        assert_eq!(r.code, 1, "{format} {lang}: {}", r.stderr);
+        let want = want.replace(
+            "\"tool_version\":\"0.1.0\"",
+            &format!("\"tool_version\":\"{}\"", env!("CARGO_PKG_VERSION")),
+        );
+        assert!(r.stdout == want, "{format} {lang}:\n{}", r.stdout);
+    }
+}
