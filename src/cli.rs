@@ -1,11 +1,11 @@
-//! The command line: the top-level parser and the argument groups commands share. Each
-//! command's own arguments live beside its `run()` in `cmd/`.
+//! The command line: the top-level parser and the dispatch to the commands. The argument
+//! groups commands share live in [`crate::cmd::args`]; each command's own arguments live beside
+//! its `run()` in `cmd/`. Imports point one way: the command line knows the commands, never
+//! the reverse.
 
 use crate::cmd;
-use crate::household::reader::InputEncoding;
-use crate::lang::Lang;
-use crate::output::{CsvEncoding, Format};
-use clap::{Args, Parser, Subcommand};
+use anyhow::Result;
+use clap::{Parser, Subcommand};
 
 /// jiuzhu (救助): decides China's basic-living assistance (低保, 特困, 低保边缘, 渐退期, price
 /// subsidies, one-off and temporary assistance) from a policy file and a household roster.
@@ -68,62 +68,18 @@ pub enum Command {
     Validate(cmd::validate::ValidateArgs),
 }
 
-/// `-p/--policy` and `--strict`.
-#[derive(Debug, Clone, Args)]
-pub struct PolicyArgs {
-    /// the policy file (TOML)
-    #[arg(short = 'p', long = "policy", value_name = "FILE")]
-    pub policy: String,
-    /// refuse to evaluate months after the policy's `last_verified`
-    #[arg(long)]
-    pub strict: bool,
-}
-
-/// How rosters are read.
-#[derive(Debug, Clone, Args)]
-pub struct InputArgs {
-    /// region code for a county roster without a region column
-    #[arg(long, value_name = "CODE")]
-    pub region: Option<String>,
-    /// a local header name for a column: `--alias 保障人口=members` (repeatable)
-    #[arg(long, value_name = "HEADER=COLUMN")]
-    pub alias: Vec<String>,
-    /// the CSV roster's encoding (default: detected: a BOM, else UTF-8, else GBK/GB18030)
-    #[arg(long, value_enum, value_name = "ENCODING")]
-    pub encoding: Option<InputEncoding>,
-    /// the sheet of an .xlsx/.xls/.ods roster (default: the first)
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
-    /// a members file, one row per person, joined by household_id: group counts, ages and
-    /// categories come from it
-    #[arg(long, value_name = "FILE")]
-    pub members: Option<String>,
-}
-
-/// `--format`, `-o`, `--lang`.
-#[derive(Debug, Clone, Args)]
-pub struct OutputArgs {
-    /// output format (default: table on a terminal, csv otherwise, or by the -o extension)
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
-    /// write to FILE (atomically) instead of stdout; `-` is stdout
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    pub output: Option<String>,
-    /// language of messages
-    #[arg(long, value_enum, default_value = "zh")]
-    pub lang: Lang,
-    /// encoding of CSV output (default: utf8-bom in a file written with -o, so that Excel and
-    /// WPS show Chinese correctly; utf8 on stdout, for scripts); gb18030 for old Excel
-    #[arg(long, value_enum, value_name = "ENCODING")]
-    pub csv_encoding: Option<CsvEncoding>,
-}
-
-/// `--columns`: the output columns, chosen and ordered (for commands whose records have a
-/// column schema, [`crate::output::schema`]).
-#[derive(Debug, Clone, Args)]
-pub struct ColumnsArgs {
-    /// the columns to write, in this order, by English or Chinese name (e.g.
-    /// household_id,decision,monthly_total); default: every column (a table: the usual few)
-    #[arg(long, value_name = "A,B,C")]
-    pub columns: Option<String>,
+/// Runs a parsed command; returns the exit code.
+pub fn dispatch(command: Command) -> Result<i32> {
+    match command {
+        Command::Audit(a) => cmd::audit::run(a),
+        Command::Check(a) => cmd::check::run(a),
+        Command::Compare(a) => cmd::compare::run(a),
+        Command::Explain(a) => cmd::explain::run(a),
+        Command::Init(a) => cmd::init::run(a),
+        Command::Payouts(a) => cmd::payouts::run(a),
+        Command::Report(a) => cmd::report::run(a),
+        Command::Subsidy(a) => cmd::subsidy::run(a),
+        Command::Test(a) => cmd::test::run(a),
+        Command::Validate(a) => cmd::validate::run(a),
+    }
 }

@@ -380,7 +380,7 @@ fn decode(bytes: &[u8]) -> Option<String> {
 }
 
 fn normalize(raw: &str) -> String {
-    crate::household::columns::normalize_header(raw)
+    crate::vocab::columns::normalize_header(raw)
 }
 
 /// Reads `2022-09`, also `2022-9`, `2022/09`, `2022.09`, `202209` and `2022年9月` as Excel

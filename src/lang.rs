@@ -1,9 +1,7 @@
 //! The language of messages: Chinese by default, English with `--lang en`.
 
-use clap::ValueEnum;
-
 /// Message language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
     /// 中文
     #[default]

@@ -26,6 +26,9 @@ pub mod reform;
 pub mod report;
 pub mod rules;
 pub mod schedule;
+pub mod text;
+pub mod validate;
+pub mod vocab;
 
 use clap::Parser;
 use std::ffi::OsString;
@@ -69,7 +72,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             .num_threads(n.min(cli::MAX_THREADS))
             .build_global();
     }
-    match cmd::dispatch(cli.command) {
+    match cli::dispatch(cli.command) {
         Ok(code) => code,
         Err(e) => {
             eprintln!(

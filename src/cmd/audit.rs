@@ -2,7 +2,7 @@
 //! written as csv, json or a table, with the summary on stderr.
 
 use crate::audit::{self, Finding, ListSpec, Lists, Summary};
-use crate::cli::{ColumnsArgs, InputArgs, OutputArgs, PolicyArgs};
+use crate::cmd::args::{ColumnsArgs, InputArgs, OutputArgs, PolicyArgs};
 use crate::lang::Lang;
 use crate::month::Month;
 use crate::output::schema::{Column, Heading, Kind, Record, Schema, Value};
@@ -153,9 +153,10 @@ pub fn run(args: AuditArgs) -> Result<i32> {
         super::input_files(&args.policy, &[("ROSTER", Some(&args.roster))], &args.input);
     inputs.extend(lists.iter().map(|l| ("--against", l.path.as_str())));
     output::refuse_same_files(&inputs, &super::output_files(&args.out, &[]), args.out.lang)?;
-    let (policy, params) = super::load_policy(&args.policy, args.month)?;
-    let (mut source, parser) = super::open_roster(&args.roster, &args.input, &policy)?;
-    let parser = super::attach_members(parser, &args.input, &policy, &params)?;
+    let (policy, params) = super::load_policy(&args.policy, args.month, args.out.lang)?;
+    let (mut source, parser) =
+        super::open_roster(&args.roster, &args.input, &policy, args.out.lang)?;
+    let parser = super::attach_members(parser, &args.input, &policy, &params, args.out.lang)?;
     let format = Format::resolve(args.out.format, args.out.output.as_deref());
     if format == Format::Xlsx {
         bail!("audit writes table, csv or json");

@@ -1,6 +1,6 @@
 //! `jiuzhu check`: the decision and monthly amounts for every household of a roster.
 
-use crate::cli::{ColumnsArgs, InputArgs, OutputArgs, PolicyArgs};
+use crate::cmd::args::{ColumnsArgs, InputArgs, OutputArgs, PolicyArgs};
 use crate::household::{Household, RowParser};
 use crate::lang::Lang;
 use crate::money::fmt_money;
@@ -571,9 +571,10 @@ pub fn run(args: CheckArgs) -> Result<i32> {
         &super::output_files(&args.out, &[]),
         args.out.lang,
     )?;
-    let (policy, params) = super::load_policy(&args.policy, args.month)?;
-    let (mut source, parser) = super::open_roster(&args.roster, &args.input, &policy)?;
-    let parser = super::attach_members(parser, &args.input, &policy, &params)?;
+    let (policy, params) = super::load_policy(&args.policy, args.month, args.out.lang)?;
+    let (mut source, parser) =
+        super::open_roster(&args.roster, &args.input, &policy, args.out.lang)?;
+    let parser = super::attach_members(parser, &args.input, &policy, &params, args.out.lang)?;
     let format = Format::resolve(args.out.format, args.out.output.as_deref());
     let carried: Vec<String> = parser
         .header_map()

@@ -1,7 +1,7 @@
 //! `jiuzhu explain`: the whole computation for one household, every rule tried, the values
 //! compared, and each parameter with its source document and the month it took effect.
 
-use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
+use crate::cmd::args::{InputArgs, OutputArgs, PolicyArgs};
 use crate::explain::{self, Explanation};
 use crate::household::columns::Column;
 use crate::household::{Household, idcard};
@@ -58,11 +58,12 @@ pub fn run(args: ExplainArgs) -> Result<i32> {
         &super::output_files(&args.out, &[]),
         args.out.lang,
     )?;
-    let (policy, params) = super::load_policy(&args.policy, args.month)?;
-    let (mut source, parser) = super::open_roster(&args.roster, &args.input, &policy)?;
+    let (policy, params) = super::load_policy(&args.policy, args.month, args.out.lang)?;
+    let (mut source, parser) =
+        super::open_roster(&args.roster, &args.input, &policy, args.out.lang)?;
     // Only this household is read, so the members file's other households are not reported
     // as strays here (check and validate report them).
-    let parser = super::attach_members(parser, &args.input, &policy, &params)?;
+    let parser = super::attach_members(parser, &args.input, &policy, &params, args.out.lang)?;
     let id_field = parser.header_map().get(Column::HouseholdId);
     let mut found: Option<(Household, Evaluation)> = None;
     let mut row = Row {

@@ -1,6 +1,7 @@
 //! One module per command: its arguments, its help, and its `run()`. The helpers here do what
 //! every command does first: load and check the policy, open the roster.
 
+pub mod args;
 pub mod audit;
 pub mod check;
 pub mod compare;
@@ -12,7 +13,6 @@ pub mod subsidy;
 pub mod test;
 pub mod validate;
 
-use crate::cli::{Command, InputArgs, PolicyArgs};
 use crate::household::RowParser;
 use crate::household::members::{Members, MembersJoin};
 use crate::household::reader::{self, ReadOptions, RecordSource};
@@ -20,27 +20,30 @@ use crate::lang::Lang;
 use crate::month::Month;
 use crate::policy::{MonthParams, Policy};
 use anyhow::{Context, Result, bail};
+use args::{InputArgs, OutputArgs, PolicyArgs};
 
-/// Runs a parsed command; returns the exit code.
-pub fn dispatch(command: Command) -> Result<i32> {
-    match command {
-        Command::Audit(a) => audit::run(a),
-        Command::Check(a) => check::run(a),
-        Command::Compare(a) => compare::run(a),
-        Command::Explain(a) => explain::run(a),
-        Command::Init(a) => init::run(a),
-        Command::Payouts(a) => payouts::run(a),
-        Command::Report(a) => report::run(a),
-        Command::Subsidy(a) => subsidy::run(a),
-        Command::Test(a) => test::run(a),
-        Command::Validate(a) => validate::run(a),
+/// Loads the policy and says its warnings on stderr in `lang`.
+pub fn load_policy_file(args: &PolicyArgs, lang: Lang) -> Result<Policy> {
+    let policy = Policy::load(std::path::Path::new(&args.policy))?;
+    warn_policy(&policy, lang);
+    Ok(policy)
+}
+
+/// Says a policy's warnings (unusual values) on stderr in `lang`.
+pub fn warn_policy(policy: &Policy, lang: Lang) {
+    for w in &policy.warnings {
+        eprintln!(
+            "jiuzhu: warning: {}",
+            crate::output::screen::screen_message(&w.describe(lang))
+        );
     }
 }
 
 /// Loads the policy, refuses a stale one with `--strict` (else warns on stderr), and resolves
 /// the parameters of every area for `month`: a bad policy stops the run before any output.
-pub fn load_policy(args: &PolicyArgs, month: Month) -> Result<(Policy, MonthParams)> {
-    let policy = Policy::load(std::path::Path::new(&args.policy))?;
+/// Warnings are said in `lang`.
+pub fn load_policy(args: &PolicyArgs, month: Month, lang: Lang) -> Result<(Policy, MonthParams)> {
+    let policy = load_policy_file(args, lang)?;
     if let Some(w) = policy.check_verified(month, args.strict)? {
         eprintln!(
             "jiuzhu: warning: {}",
@@ -71,15 +74,25 @@ pub fn check_region(input: &InputArgs, policy: &Policy) -> Result<()> {
     Ok(())
 }
 
+/// Says on stderr, in `lang`, each row the reader skips as not data, as it is met.
+pub fn notices_on_stderr(lang: Lang) -> reader::Notify {
+    reader::Notify::new(move |n| {
+        eprintln!(
+            "jiuzhu: {}",
+            crate::output::screen::screen_message(&n.describe(lang))
+        )
+    })
+}
+
 /// The reading options of `--alias`, `--encoding`, `--sheet` and the policy's `[aliases]`;
-/// checks `--region` too.
-pub fn read_options(input: &InputArgs, policy: &Policy) -> Result<ReadOptions> {
+/// checks `--region` too. Skipped rows are said on stderr in `lang`.
+pub fn read_options(input: &InputArgs, policy: &Policy, lang: Lang) -> Result<ReadOptions> {
     check_region(input, policy)?;
     let mut opts = ReadOptions {
         aliases: policy.file.aliases.clone(),
         encoding: input.encoding,
         sheet: input.sheet.clone(),
-        report: true,
+        report: Some(notices_on_stderr(lang)),
     };
     for a in &input.alias {
         let Some((header, column)) = a.split_once('=') else {
@@ -95,13 +108,14 @@ pub fn read_options(input: &InputArgs, policy: &Policy) -> Result<ReadOptions> {
 }
 
 /// Opens a roster and builds the row parser for it. Skipped title and total rows are reported
-/// on stderr as they are met.
+/// on stderr, in `lang`, as they are met.
 pub fn open_roster<'p>(
     path: &str,
     input: &InputArgs,
     policy: &'p Policy,
+    lang: Lang,
 ) -> Result<(Box<dyn RecordSource>, RowParser<'p>)> {
-    let opts = read_options(input, policy)?;
+    let opts = read_options(input, policy, lang)?;
     let source = reader::open(path, &opts)?;
     let today = chrono::Local::now().date_naive();
     let parser = RowParser::new(
@@ -137,7 +151,7 @@ pub fn input_files<'a>(
 /// The files a command writes: `-o` and `named` (`--totals`, `--chart` …, `None` when not
 /// given).
 pub fn output_files<'a>(
-    out: &'a crate::cli::OutputArgs,
+    out: &'a OutputArgs,
     named: &[(&'a str, Option<&'a String>)],
 ) -> Vec<(&'a str, &'a str)> {
     let mut v = Vec::new();
@@ -165,23 +179,30 @@ pub fn find_header(headers: &[String], names: &[&str]) -> Option<usize> {
 
 /// Joins `--members` (when given) to the parser for `month`: from then on a household's group
 /// counts, ages and categories come from its person rows. The file is read whole (see
-/// [`crate::household::members`] for the memory it takes).
+/// [`crate::household::members`] for the memory it takes). Skipped rows are said in `lang`.
 pub fn attach_members<'p>(
     parser: RowParser<'p>,
     input: &InputArgs,
     policy: &'p Policy,
     params: &MonthParams,
+    lang: Lang,
 ) -> Result<RowParser<'p>> {
     let Some(path) = &input.members else {
         return Ok(parser);
     };
-    let mut opts = read_options(input, policy)?;
+    let mut opts = read_options(input, policy, lang)?;
     // the roster's --sheet names a sheet of the roster's workbook, not of the members file
     opts.sheet = None;
     let today = chrono::Local::now().date_naive();
     let members =
         Members::load(path, &opts, today).with_context(|| format!("members file {path}"))?;
-    let join = MembersJoin::new(members, policy, Some(params), params.month, true);
+    let join = MembersJoin::new(
+        members,
+        policy,
+        crate::rules::dibao::uplift_per_person(policy, params),
+        params.month,
+        true,
+    );
     Ok(parser.with_members(std::sync::Arc::new(join)))
 }
 

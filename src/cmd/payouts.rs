@@ -12,7 +12,7 @@ mod report;
 mod sheets;
 mod write;
 
-use crate::cli::{InputArgs, OutputArgs, PolicyArgs};
+use crate::cmd::args::{InputArgs, OutputArgs, PolicyArgs};
 use crate::index::IndexSeries;
 use crate::ledger::Ledger;
 use crate::month::Month;
@@ -112,7 +112,7 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
         Some(t) => Some(bank::Template::load(Path::new(t))?),
         None => None,
     };
-    let (policy, _) = super::load_policy(&args.policy, args.to)?;
+    let (policy, _) = super::load_policy(&args.policy, args.to, lang)?;
     let mut cfg = Config::new(&policy, args.from, args.to, lang)?;
     match &args.index {
         Some(file) => {
@@ -144,12 +144,12 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
         })?),
         None => None,
     };
-    let (mut source, parser) = super::open_roster(&args.roster, &args.input, &policy)?;
+    let (mut source, parser) = super::open_roster(&args.roster, &args.input, &policy, lang)?;
     // Persons' ages (and so their uplift groups) on the first day of the range's first month:
     // the roster describes the households as they are now, and nobody is paid an elderly or
     // minor uplift for a month before they are in that group.
     let parser = match cfg.months.first() {
-        Some(first) => super::attach_members(parser, &args.input, &policy, first)?,
+        Some(first) => super::attach_members(parser, &args.input, &policy, first, lang)?,
         None => parser,
     };
     let first = &cfg.months[0];

@@ -1,6 +1,6 @@
 //! `jiuzhu report`: the month's assistance report as one self-contained HTML page.
 
-use crate::cli::{InputArgs, PolicyArgs};
+use crate::cmd::args::{InputArgs, PolicyArgs};
 use crate::lang::Lang;
 use crate::month::Month;
 use crate::output::{self, Output};

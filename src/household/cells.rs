@@ -131,15 +131,7 @@ fn ascii_equivalent(c: char) -> Option<char> {
     }
 }
 
-/// `str::trim` (Unicode whitespace, so U+3000 and NBSP too), answering at once for the usual
-/// cell that begins and ends with a visible ASCII character.
-pub fn trim(s: &str) -> &str {
-    let b = s.as_bytes();
-    match (b.first(), b.last()) {
-        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
-        _ => s.trim(),
-    }
-}
+pub use crate::text::trim;
 
 /// Normalise a cell: full-width digits (０-９), full-width `．` `，` `－` `＋`, the
 /// ideographic space U+3000 and NBSP become ASCII, then surrounding whitespace is trimmed.
@@ -571,27 +563,7 @@ pub fn parse_date(raw: &str) -> Result<Option<chrono::NaiveDate>, CellError> {
         .ok_or(CellError::NotDate)
 }
 
-/// True for an optional sign, digits, and an optional `.digits` part.
-fn is_plain_signed_number(s: &str) -> bool {
-    let unsigned = s.strip_prefix(['-', '+']).unwrap_or(s);
-    let (int_part, frac_part) = unsigned.split_once('.').unwrap_or((unsigned, "0"));
-    all_digits(int_part) && all_digits(frac_part)
-}
-
-/// Guards a text value for a CSV meant for Excel: a value starting with `=`, `+`, `-`,
-/// `@`, tab or carriage return gets a leading `'` so Excel shows it instead of running
-/// it as a formula. Plain numbers such as `-12.50` or `+3` are left unchanged so
-/// amounts stay numeric in the spreadsheet.
-pub fn guard_formula(value: &str) -> Cow<'_, str> {
-    let risky = value
-        .chars()
-        .next()
-        .is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r'));
-    if !risky || is_plain_signed_number(value) {
-        return Cow::Borrowed(value);
-    }
-    Cow::Owned(format!("'{value}"))
-}
+pub use crate::text::guard_formula;
 
 #[cfg(test)]
 mod tests {

@@ -10,7 +10,7 @@
 //!   `[dibao] elderly_age` (default 60); minors are under 18.
 //! - Each covered person counts once, in the group whose uplift pays them most under the
 //!   policy's `[[dibao.uplift]]` for the household's area, residence and month (computed by
-//!   the rule itself, [`crate::rules::dibao::uplift`]); ties, and policies without uplifts,
+//!   the uplift rule itself, which hands the per-person amounts in); ties, and policies without uplifts,
 //!   take the first of elderly, severely_disabled, disabled, seriously_ill, minors.
 //! - Disability: levels 一级/二级 (or 重度) are `severely_disabled`, 三级/四级 (or 轻度, 中度,
 //!   a bare 是) are `disabled`.
@@ -29,9 +29,8 @@ use super::reader::{InputError, ReadOptions, Skipped, Table};
 use super::record::Record;
 use super::{CareLevel, Categories, Household, RowError};
 use crate::month::Month;
+use crate::policy::Policy;
 use crate::policy::model::{ADULT_AGE, DEFAULT_ELDERLY_AGE, UpliftGroup};
-use crate::policy::{MonthParams, Policy};
-use crate::rules::{self, Trace};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -559,6 +558,10 @@ fn parse_person<'r>(row: u64, cell: &dyn Fn(MemberColumn) -> &'r str, today: Nai
     p
 }
 
+/// Per area index, the uplift one person of each group (in [`UpliftGroup::ALL`] order) is paid,
+/// urban then rural: the data that ranks the groups a person could count in.
+pub type UpliftPerPerson = Vec<[[Decimal; 5]; 2]>;
+
 /// A members file joined to households for one evaluated month.
 pub struct MembersJoin {
     members: Members,
@@ -570,45 +573,18 @@ pub struct MembersJoin {
 }
 
 impl MembersJoin {
-    /// Joins `members` for `month`. `params` (the month's parameters) rank the uplift groups; without
-    /// them the fixed order of [`UpliftGroup::ALL`] decides. With `attach_person_problems` the
+    /// Joins `members` for `month`. `per_person` (the month's uplift of one person in each group,
+    /// per area, as `rules::dibao::uplift_per_person` computes it) ranks the uplift groups; empty,
+    /// the fixed order of [`UpliftGroup::ALL`] decides. With `attach_person_problems` the
     /// problems of a household's person rows are added to the household (as `check` reports them);
     /// `validate` lists them once, from the members file.
     pub fn new(
         members: Members,
         policy: &Policy,
-        params: Option<&MonthParams>,
+        per_person: UpliftPerPerson,
         month: Month,
         attach_person_problems: bool,
     ) -> MembersJoin {
-        let per_person = params
-            .map(|params| {
-                params
-                    .areas
-                    .iter()
-                    .map(|a| {
-                        [
-                            a.standard(super::Residence::Urban),
-                            a.standard(super::Residence::Rural),
-                        ]
-                        .map(|standard| {
-                            let mut out = [Decimal::ZERO; 5];
-                            for (i, slot) in out.iter_mut().enumerate() {
-                                let mut probe = Household::default();
-                                probe.groups[i] = 1;
-                                *slot = rules::dibao::uplift(
-                                    policy,
-                                    standard,
-                                    &probe,
-                                    &mut Trace::new(false),
-                                );
-                            }
-                            out
-                        })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
         MembersJoin {
             members,
             first_day: month.first_day(),

@@ -4,9 +4,9 @@
 //! decide what an unknown value means for them.
 
 pub mod cells;
-pub mod columns;
+pub use crate::vocab::columns;
 pub mod idcard;
-pub mod kinds;
+pub use crate::vocab::kinds;
 pub mod members;
 pub mod reader;
 pub mod record;
@@ -14,8 +14,8 @@ pub mod split;
 
 use crate::lang::Lang;
 use crate::month::Month;
-use crate::output::screen;
 use crate::policy::{AreaIndex, Policy};
+use crate::text as screen;
 use columns::{Column, HeaderMap};
 use rust_decimal::Decimal;
 use std::sync::Arc;
@@ -267,28 +267,58 @@ impl<'p> RowParser<'p> {
     }
 
     /// Parses one row into `h`, a blank household from [`Household::recycle`] (or a default
-    /// one with its `row` set), reusing its buffers.
+    /// one with its `row` set), reusing its buffers. The steps run in a fixed order, so a row's
+    /// errors are listed in the order of its columns.
     pub fn parse_into<'r>(
         &self,
         mut h: Household,
         field: impl Fn(usize) -> Option<&'r str>,
     ) -> Household {
-        let row = h.row;
-        let cell = |c: Column| self.fields[c as usize].and_then(&field).unwrap_or("");
-        let mut err = |c: Column, value: &str, code: &'static str, zh: String, en: String| {
-            h.errors.push(RowError {
-                row,
-                column: c.name().to_string(),
-                value: value.to_string(),
-                code,
-                zh,
-                en,
-            });
+        let cells = RowCells {
+            fields: &self.fields,
+            field: &field,
+            row: h.row,
         };
+        self.read_place(&mut h, &cells);
+        read_income(&mut h, &cells);
+        read_status(&mut h, &cells);
+        let group_columns = read_groups(&mut h, &cells);
+        self.read_care_and_tier(&mut h, &cells);
+        read_exit_and_temporary(&mut h, &cells);
+        // the group counts' error names every column it added up
+        if let Some(columns) = group_columns
+            && let Some(e) = h
+                .errors
+                .iter_mut()
+                .find(|e| e.code == "groups_exceed_members")
+        {
+            e.column = columns;
+        }
+        self.read_names_and_ids(&mut h, &cells);
+        h.extra.extend(
+            self.map
+                .extra
+                .iter()
+                .map(|(i, _)| field(*i).unwrap_or("").to_string()),
+        );
+        check_line_breaks(&mut h, &cells);
+        self.check_cells_beyond_header(&mut h, &field);
+        if let Some(join) = &self.members {
+            join.apply(&mut h);
+        }
+        h
+    }
 
-        h.id.push_str(cells::trim(cell(Column::HouseholdId)));
+    /// The household id, the region and the policy area it falls in.
+    fn read_place<'r, F: Fn(usize) -> Option<&'r str>>(
+        &self,
+        h: &mut Household,
+        cells: &RowCells<'_, F>,
+    ) {
+        h.id.push_str(cells::trim(cells.get(Column::HouseholdId)));
         if h.id.is_empty() {
-            err(
+            cells.error(
+                h,
                 Column::HouseholdId,
                 "",
                 "missing_household_id",
@@ -297,7 +327,7 @@ impl<'p> RowParser<'p> {
             );
         }
         h.region.push_str(match self.map.get(Column::Region) {
-            Some(_) => cells::trim(cell(Column::Region)),
+            Some(_) => cells::trim(cells.get(Column::Region)),
             None => self.default_region.as_deref().unwrap_or_default(),
         });
         h.area = self.policy.area_of(&h.region);
@@ -311,7 +341,8 @@ impl<'p> RowParser<'p> {
                 .collect::<Vec<_>>()
                 .join(", ");
             let v = h.region.clone();
-            err(
+            cells.error(
+                h,
                 Column::Region,
                 &v,
                 "unknown_region",
@@ -323,170 +354,28 @@ impl<'p> RowParser<'p> {
                 ),
             );
         }
+    }
 
-        macro_rules! parsed {
-            ($col:expr, $f:expr) => {{
-                let raw = cell($col);
-                match $f(raw) {
-                    Ok(v) => v,
-                    Err(e) => {
-                        let e: cells::CellError = e;
-                        err(
-                            $col,
-                            raw,
-                            e.code(),
-                            format!("{}列{}", $col.zh(), e.zh()),
-                            format!("{}: {}", $col.name(), e.en()),
-                        );
-                        None
-                    }
-                }
-            }};
-        }
-
-        let residence_raw = cell(Column::Residence);
-        h.residence = enum_cell(residence_raw, Residence::parse).unwrap_or_else(|()| {
-            err(
-                Column::Residence,
-                residence_raw,
-                "bad_residence",
-                "城乡类别应为“城市”“城镇”或“农村”（urban/rural）".into(),
-                "residence must be urban or rural (城市/城镇/农村)".into(),
-            );
-            None
-        });
-        h.members = parsed!(Column::Members, cells::parse_count);
-        if h.members == Some(0) {
-            err(
-                Column::Members,
-                cell(Column::Members),
-                "zero_members",
-                "家庭人口至少为 1".into(),
-                "members must be at least 1".into(),
-            );
-        }
-        h.monthly_income = parsed!(Column::MonthlyIncome, cells::parse_money);
-        h.exempt_income = parsed!(Column::ExemptIncome, cells::parse_money).unwrap_or_default();
-        h.employment_income =
-            parsed!(Column::EmploymentIncome, cells::parse_money).unwrap_or_default();
-        h.employed = parsed!(Column::Employed, cells::parse_count).unwrap_or_default();
-        if let Some(income) = h.monthly_income {
-            for (c, part) in [
-                (Column::ExemptIncome, h.exempt_income),
-                (Column::EmploymentIncome, h.employment_income),
-            ] {
-                if part > income {
-                    err(
-                        c,
-                        cell(c),
-                        "part_exceeds_income",
-                        format!(
-                            "{}（{part}）大于家庭月收入（{income}）：它是月收入的一部分",
-                            c.zh()
-                        ),
-                        format!(
-                            "{} ({part}) exceeds monthly_income ({income}), of which it is a part",
-                            c.name()
-                        ),
-                    );
-                }
-            }
-        }
-
-        let status_raw = cell(Column::Status);
-        h.status = enum_cell(status_raw, Status::parse)
-            .unwrap_or_else(|()| {
-                err(
-                    Column::Status,
-                    status_raw,
-                    "bad_status",
-                    "保障类别应为“无”“低保”“特困”或“低保边缘”".into(),
-                    "status must be none, dibao, tekun or edge".into(),
-                );
-                None
-            })
-            .unwrap_or_default();
-
-        let cats_raw = cell(Column::Categories);
-        match Categories::parse(cats_raw) {
-            Ok(c) => h.categories = c,
-            Err(bad) => err(
-                Column::Categories,
-                cats_raw,
-                "bad_category",
-                format!(
-                    "未知的类别“{bad}”；可用：{}",
-                    CATEGORY_NAMES
-                        .iter()
-                        .map(|(_, z)| *z)
-                        .collect::<Vec<_>>()
-                        .join("、")
-                ),
-                format!(
-                    "unknown category \"{bad}\"; known: {}",
-                    CATEGORY_NAMES
-                        .iter()
-                        .map(|(e, _)| *e)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ),
-        }
-
-        let group_cols = [
-            Column::Elderly,
-            Column::SeverelyDisabled,
-            Column::Disabled,
-            Column::SeriouslyIll,
-            Column::Minors,
-        ];
-        for (i, c) in group_cols.into_iter().enumerate() {
-            h.groups[i] = parsed!(c, cells::parse_count).unwrap_or_default();
-        }
-        // u64: counts of up to u32::MAX each must not wrap round to a small sum
-        let mut group_columns = None;
-        let in_groups: u64 = h.groups.iter().map(|&g| u64::from(g)).sum();
-        if let Some(m) = h.members
-            && in_groups > u64::from(m)
-        {
-            // every group column that counts someone, and its cell as typed
-            let counted = || group_cols.iter().zip(h.groups).filter(|(_, g)| *g > 0);
-            let values = counted()
-                .map(|(c, _)| cell(*c))
-                .collect::<Vec<_>>()
-                .join("+");
-            group_columns = Some(
-                counted()
-                    .map(|(c, _)| c.name())
-                    .collect::<Vec<_>>()
-                    .join("+"),
-            );
-            err(
-                Column::Elderly,
-                &values,
-                "groups_exceed_members",
-                format!("各类人数之和（{in_groups}）超过家庭人口（{m}）：每人只计入补助最高的一类"),
-                format!(
-                    "the group counts add up to {in_groups}, more than the {m} members: count each person once, in the group that pays most"
-                ),
-            );
-        }
-
-        let care_raw = cell(Column::CareLevel);
-        h.care_level = enum_cell(care_raw, CareLevel::parse).unwrap_or_else(|()| {
-            err(
-                Column::CareLevel,
-                care_raw,
-                "bad_care_level",
-                "自理能力应为“全自理”“半失能”或“全失能”".into(),
-                "care_level must be self_care, partial or full".into(),
-            );
-            None
-        });
-        h.institutional = parsed!(Column::Institutional, parse_institutional).unwrap_or(false);
-        let tier = cells::trim(cell(Column::Tier));
+    /// The care level, 集中供养 and the tier (a tier the policy does not define for the
+    /// household's residence can never be paid).
+    fn read_care_and_tier<'r, F: Fn(usize) -> Option<&'r str>>(
+        &self,
+        h: &mut Household,
+        cells: &RowCells<'_, F>,
+    ) {
+        h.care_level = cells.enumerated(
+            h,
+            Column::CareLevel,
+            CareLevel::parse,
+            "bad_care_level",
+            "自理能力应为“全自理”“半失能”或“全失能”",
+            "care_level must be self_care, partial or full",
+        );
+        h.institutional = cells
+            .parsed(h, Column::Institutional, parse_institutional)
+            .unwrap_or(false);
+        let tier = cells::trim(cells.get(Column::Tier));
         h.tier = (!tier.is_empty()).then(|| tier.to_string());
-        // a tier the policy does not pay for the household's residence can never be paid
         if let Some(d) = &self.policy.file.dibao
             && d.payment == crate::policy::model::Payment::Tier
             && !tier.is_empty()
@@ -535,42 +424,33 @@ impl<'p> RowParser<'p> {
                         ),
                     ),
                 };
-                err(Column::Tier, cell(Column::Tier), "unknown_tier", zh, en);
+                cells.error(
+                    h,
+                    Column::Tier,
+                    cells.get(Column::Tier),
+                    "unknown_tier",
+                    zh,
+                    en,
+                );
             }
         }
-        h.exit_start =
-            parsed!(Column::ExitStart, cells::parse_month).and_then(|(y, m)| Month::new(y, m));
-        h.last_grant = parsed!(Column::LastGrant, cells::parse_money);
-        h.months_without_income = parsed!(Column::MonthsWithoutIncome, cells::parse_count);
-        h.unemployment_insured = parsed!(Column::UnemploymentInsured, cells::parse_yes_no);
-        let pandemic_raw = cell(Column::Pandemic);
-        h.pandemic = enum_cell(pandemic_raw, Pandemic::parse)
-            .unwrap_or_else(|()| {
-                err(
-                    Column::Pandemic,
-                    pandemic_raw,
-                    "bad_pandemic",
-                    "疫情影响应为“无”“患者”“隔离”或“滞留”".into(),
-                    "pandemic must be none, patient, quarantine or stranded".into(),
-                );
-                None
-            })
-            .unwrap_or_default();
-        h.assets = parsed!(Column::Assets, cells::parse_money);
-        // `err` names one column: the group counts' error names every column it added up
-        if let Some(columns) = group_columns
-            && let Some(e) = h
-                .errors
-                .iter_mut()
-                .find(|e| e.code == "groups_exceed_members")
-        {
-            e.column = columns;
-        }
-        h.township.push_str(cells::trim(cell(Column::Township)));
-        h.head_name.push_str(cells::trim(cell(Column::HeadName)));
-        h.head_id.push_str(cells::trim(cell(Column::HeadId)));
+    }
+
+    /// The head's name and ID number, the township and the bank account, with the warnings of
+    /// an ID number that does not check and of numbers Excel damaged.
+    fn read_names_and_ids<'r, F: Fn(usize) -> Option<&'r str>>(
+        &self,
+        h: &mut Household,
+        cells: &RowCells<'_, F>,
+    ) {
+        let row = cells.row;
+        h.township
+            .push_str(cells::trim(cells.get(Column::Township)));
+        h.head_name
+            .push_str(cells::trim(cells.get(Column::HeadName)));
+        h.head_id.push_str(cells::trim(cells.get(Column::HeadId)));
         h.bank_account
-            .push_str(cells::trim(cell(Column::BankAccount)));
+            .push_str(cells::trim(cells.get(Column::BankAccount)));
         if !h.head_id.is_empty()
             && let Err(p) = idcard::validate_id(&h.head_id, self.today)
         {
@@ -606,57 +486,15 @@ impl<'p> RowParser<'p> {
                 });
             }
         }
-        h.extra.extend(
-            self.map
-                .extra
-                .iter()
-                .map(|(i, _)| field(*i).unwrap_or("").to_string()),
-        );
-        // A line break in a typed cell: a quote that is not closed where it should be has
-        // pulled the lines below (other households) into this cell. The text cells, already
-        // copied into the household, are scanned once for control bytes (a line break is
-        // one); the cells are looked at one by one only then, or when the row already failed (a
-        // number, a month or a category with a line break in it never reads), to name the
-        // cause. A line break at either end of a cell is trimmed and swallowed nothing.
-        let text_cells = [
-            h.id.as_str(),
-            h.region.as_str(),
-            h.township.as_str(),
-            h.head_name.as_str(),
-            h.head_id.as_str(),
-            h.bank_account.as_str(),
-            h.tier.as_deref().unwrap_or(""),
-        ];
-        let control = text_cells
-            .iter()
-            .any(|t| t.bytes().fold(false, |any, b| any | (b < 0x20)));
-        let looked_at: &[(Column, &str, &[&str])] = if control || !h.errors.is_empty() {
-            columns::COLUMNS
-        } else {
-            &[]
-        };
-        for (c, _, _) in looked_at {
-            let raw = cells::trim(cell(*c));
-            let breaks = raw.contains(['\n', '\r']);
-            if breaks {
-                let lines = raw.split(['\n', '\r']).count();
-                h.errors.push(RowError {
-                    row,
-                    column: c.name().to_string(),
-                    value: raw.to_string(),
-                    code: "line_break_in_cell",
-                    zh: format!(
-                        "{}列的单元格里有换行（跨 {lines} 行）：多半是某个引号没有闭合，把下方的行并进了这个单元格；请删除多余的引号，并核对下方各户是否都在",
-                        c.zh()
-                    ),
-                    en: format!(
-                        "the {} cell holds a line break (it spans {lines} lines): most likely a quote is not closed and the rows below were read into this cell; remove the stray quote and check that the households below are all there",
-                        c.name()
-                    ),
-                });
-            }
-        }
-        // Cells past the header's width: a stray delimiter in a cell shifts the cells after it.
+    }
+
+    /// Cells past the header's width: a stray delimiter in a cell shifts the cells after it.
+    fn check_cells_beyond_header<'r>(
+        &self,
+        h: &mut Household,
+        field: &impl Fn(usize) -> Option<&'r str>,
+    ) {
+        let row = h.row;
         if self.map.width > 0 {
             let beyond: Vec<(usize, &str)> = (self.map.width..)
                 .map_while(|i| field(i).map(|v| (i, v)))
@@ -678,10 +516,302 @@ impl<'p> RowParser<'p> {
                 });
             }
         }
-        if let Some(join) = &self.members {
-            join.apply(&mut h);
+    }
+}
+
+/// One row's cells by column, and how a cell's problem is recorded.
+struct RowCells<'a, F> {
+    fields: &'a [Option<usize>; columns::COLUMNS.len()],
+    field: &'a F,
+    row: u64,
+}
+
+impl<'r, F: Fn(usize) -> Option<&'r str>> RowCells<'_, F> {
+    /// The cell of column `c` as written ("" when the file has no such column).
+    #[inline(always)]
+    fn get(&self, c: Column) -> &'r str {
+        self.fields[c as usize].and_then(self.field).unwrap_or("")
+    }
+
+    /// Records an error of column `c`.
+    fn error(
+        &self,
+        h: &mut Household,
+        c: Column,
+        value: &str,
+        code: &'static str,
+        zh: String,
+        en: String,
+    ) {
+        h.errors.push(RowError {
+            row: self.row,
+            column: c.name().to_string(),
+            value: value.to_string(),
+            code,
+            zh,
+            en,
+        });
+    }
+
+    /// The value of a number, month or yes/no cell; a cell that does not read is an error.
+    /// Inlined: it runs for about fifteen cells of every row.
+    #[inline(always)]
+    fn parsed<T>(
+        &self,
+        h: &mut Household,
+        c: Column,
+        parse: impl FnOnce(&str) -> Result<Option<T>, cells::CellError>,
+    ) -> Option<T> {
+        let raw = self.get(c);
+        match parse(raw) {
+            Ok(v) => v,
+            Err(e) => {
+                self.error(
+                    h,
+                    c,
+                    raw,
+                    e.code(),
+                    format!("{}列{}", c.zh(), e.zh()),
+                    format!("{}: {}", c.name(), e.en()),
+                );
+                None
+            }
         }
-        h
+    }
+
+    /// The value of an enumerated cell; unknown text is the error `code`.
+    #[inline(always)]
+    fn enumerated<T>(
+        &self,
+        h: &mut Household,
+        c: Column,
+        parse: fn(&str) -> Option<T>,
+        code: &'static str,
+        zh: &str,
+        en: &str,
+    ) -> Option<T> {
+        let raw = self.get(c);
+        enum_cell(raw, parse).unwrap_or_else(|()| {
+            self.error(h, c, raw, code, zh.into(), en.into());
+            None
+        })
+    }
+}
+
+/// Residence, members and the income columns (a part of the income above the whole is an
+/// error).
+fn read_income<'r, F: Fn(usize) -> Option<&'r str>>(h: &mut Household, cells: &RowCells<'_, F>) {
+    h.residence = cells.enumerated(
+        h,
+        Column::Residence,
+        Residence::parse,
+        "bad_residence",
+        "城乡类别应为“城市”“城镇”或“农村”（urban/rural）",
+        "residence must be urban or rural (城市/城镇/农村)",
+    );
+    h.members = cells.parsed(h, Column::Members, cells::parse_count);
+    if h.members == Some(0) {
+        cells.error(
+            h,
+            Column::Members,
+            cells.get(Column::Members),
+            "zero_members",
+            "家庭人口至少为 1".into(),
+            "members must be at least 1".into(),
+        );
+    }
+    h.monthly_income = cells.parsed(h, Column::MonthlyIncome, cells::parse_money);
+    h.exempt_income = cells
+        .parsed(h, Column::ExemptIncome, cells::parse_money)
+        .unwrap_or_default();
+    h.employment_income = cells
+        .parsed(h, Column::EmploymentIncome, cells::parse_money)
+        .unwrap_or_default();
+    h.employed = cells
+        .parsed(h, Column::Employed, cells::parse_count)
+        .unwrap_or_default();
+    if let Some(income) = h.monthly_income {
+        for (c, part) in [
+            (Column::ExemptIncome, h.exempt_income),
+            (Column::EmploymentIncome, h.employment_income),
+        ] {
+            if part > income {
+                cells.error(
+                    h,
+                    c,
+                    cells.get(c),
+                    "part_exceeds_income",
+                    format!(
+                        "{}（{part}）大于家庭月收入（{income}）：它是月收入的一部分",
+                        c.zh()
+                    ),
+                    format!(
+                        "{} ({part}) exceeds monthly_income ({income}), of which it is a part",
+                        c.name()
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// The enrolment status and the categories.
+fn read_status<'r, F: Fn(usize) -> Option<&'r str>>(h: &mut Household, cells: &RowCells<'_, F>) {
+    h.status = cells
+        .enumerated(
+            h,
+            Column::Status,
+            Status::parse,
+            "bad_status",
+            "保障类别应为“无”“低保”“特困”或“低保边缘”",
+            "status must be none, dibao, tekun or edge",
+        )
+        .unwrap_or_default();
+    let cats_raw = cells.get(Column::Categories);
+    match Categories::parse(cats_raw) {
+        Ok(c) => h.categories = c,
+        Err(bad) => cells.error(
+            h,
+            Column::Categories,
+            cats_raw,
+            "bad_category",
+            format!(
+                "未知的类别“{bad}”；可用：{}",
+                CATEGORY_NAMES
+                    .iter()
+                    .map(|(_, z)| *z)
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+            format!(
+                "unknown category \"{bad}\"; known: {}",
+                CATEGORY_NAMES
+                    .iter()
+                    .map(|(e, _)| *e)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+    }
+}
+
+/// The 分类施保 group counts; more persons in groups than members is an error. Returns the
+/// columns that counted someone when it is, for the error to name them all.
+fn read_groups<'r, F: Fn(usize) -> Option<&'r str>>(
+    h: &mut Household,
+    cells: &RowCells<'_, F>,
+) -> Option<String> {
+    let group_cols = [
+        Column::Elderly,
+        Column::SeverelyDisabled,
+        Column::Disabled,
+        Column::SeriouslyIll,
+        Column::Minors,
+    ];
+    for (i, c) in group_cols.into_iter().enumerate() {
+        h.groups[i] = cells.parsed(h, c, cells::parse_count).unwrap_or_default();
+    }
+    // u64: counts of up to u32::MAX each must not wrap round to a small sum
+    let in_groups: u64 = h.groups.iter().map(|&g| u64::from(g)).sum();
+    let m = h.members.filter(|m| in_groups > u64::from(*m))?;
+    // every group column that counts someone, and its cell as typed
+    let counted = || group_cols.iter().zip(h.groups).filter(|(_, g)| *g > 0);
+    let values = counted()
+        .map(|(c, _)| cells.get(*c))
+        .collect::<Vec<_>>()
+        .join("+");
+    let columns = counted()
+        .map(|(c, _)| c.name())
+        .collect::<Vec<_>>()
+        .join("+");
+    cells.error(
+        h,
+        Column::Elderly,
+        &values,
+        "groups_exceed_members",
+        format!("各类人数之和（{in_groups}）超过家庭人口（{m}）：每人只计入补助最高的一类"),
+        format!(
+            "the group counts add up to {in_groups}, more than the {m} members: count each person once, in the group that pays most"
+        ),
+    );
+    Some(columns)
+}
+
+/// The gradual exit's start, the last grant, and the inputs of temporary assistance and of
+/// the asset test.
+fn read_exit_and_temporary<'r, F: Fn(usize) -> Option<&'r str>>(
+    h: &mut Household,
+    cells: &RowCells<'_, F>,
+) {
+    h.exit_start = cells
+        .parsed(h, Column::ExitStart, cells::parse_month)
+        .and_then(|(y, m)| Month::new(y, m));
+    h.last_grant = cells.parsed(h, Column::LastGrant, cells::parse_money);
+    h.months_without_income = cells.parsed(h, Column::MonthsWithoutIncome, cells::parse_count);
+    h.unemployment_insured = cells.parsed(h, Column::UnemploymentInsured, cells::parse_yes_no);
+    h.pandemic = cells
+        .enumerated(
+            h,
+            Column::Pandemic,
+            Pandemic::parse,
+            "bad_pandemic",
+            "疫情影响应为“无”“患者”“隔离”或“滞留”",
+            "pandemic must be none, patient, quarantine or stranded",
+        )
+        .unwrap_or_default();
+    h.assets = cells.parsed(h, Column::Assets, cells::parse_money);
+}
+
+/// A line break in a typed cell: a quote that is not closed where it should be has pulled the
+/// lines below (other households) into this cell.
+fn check_line_breaks<'r, F: Fn(usize) -> Option<&'r str>>(
+    h: &mut Household,
+    cells: &RowCells<'_, F>,
+) {
+    let row = cells.row;
+    let cell = |c: Column| cells.get(c);
+    // The text cells, already
+    // copied into the household, are scanned once for control bytes (a line break is
+    // one); the cells are looked at one by one only then, or when the row already failed (a
+    // number, a month or a category with a line break in it never reads), to name the
+    // cause. A line break at either end of a cell is trimmed and swallowed nothing.
+    let text_cells = [
+        h.id.as_str(),
+        h.region.as_str(),
+        h.township.as_str(),
+        h.head_name.as_str(),
+        h.head_id.as_str(),
+        h.bank_account.as_str(),
+        h.tier.as_deref().unwrap_or(""),
+    ];
+    let control = text_cells
+        .iter()
+        .any(|t| t.bytes().fold(false, |any, b| any | (b < 0x20)));
+    let looked_at: &[(Column, &str, &[&str])] = if control || !h.errors.is_empty() {
+        columns::COLUMNS
+    } else {
+        &[]
+    };
+    for (c, _, _) in looked_at {
+        let raw = cells::trim(cell(*c));
+        let breaks = raw.contains(['\n', '\r']);
+        if breaks {
+            let lines = raw.split(['\n', '\r']).count();
+            h.errors.push(RowError {
+                    row,
+                    column: c.name().to_string(),
+                    value: raw.to_string(),
+                    code: "line_break_in_cell",
+                    zh: format!(
+                        "{}列的单元格里有换行（跨 {lines} 行）：多半是某个引号没有闭合，把下方的行并进了这个单元格；请删除多余的引号，并核对下方各户是否都在",
+                        c.zh()
+                    ),
+                    en: format!(
+                        "the {} cell holds a line break (it spans {lines} lines): most likely a quote is not closed and the rows below were read into this cell; remove the stray quote and check that the households below are all there",
+                        c.name()
+                    ),
+                });
+        }
     }
 }
 

@@ -24,14 +24,15 @@
 //!   and so are a column-number row (`1, 2, 3 …`) and a units row right under it.
 //! - **Rows that are not households**: a row with `合计`, `小计`, `总计` or `共计` in a cell and no
 //!   household id of its own, and a note under the table (`制表人：…`, `注：…`), are skipped,
-//!   never counted, and listed (on stderr when [`ReadOptions::report`] is set). A row with a real
+//!   never counted, and handed to [`ReadOptions::report`] as they are met. A row with a real
 //!   household id is never skipped.
 
 use super::columns::{self, HeaderMap};
 use super::idcard;
 use super::record::Record;
 use super::split::{MAX_COLUMNS, MAX_RECORD_BYTES, Refusal, Split, Splitter};
-use crate::output::screen::screen_text;
+use crate::lang::Lang;
+use crate::text::screen_text;
 use calamine::{Data, Reader};
 use encoding_rs::{Decoder, DecoderResult, Encoding, GB18030, UTF_16BE, UTF_16LE};
 use std::borrow::Cow;
@@ -109,7 +110,7 @@ impl InputError {
 }
 
 /// The text encoding of a CSV roster (`--encoding`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputEncoding {
     /// UTF-8 (with or without a BOM)
     Utf8,
@@ -128,8 +129,85 @@ pub struct ReadOptions {
     pub encoding: Option<InputEncoding>,
     /// `--sheet`: the workbook sheet to read (default: the first)
     pub sheet: Option<String>,
-    /// say on stderr which rows above the header and which total rows were skipped
-    pub report: bool,
+    /// where to hand each row skipped as not data, as it is met (the command says it on stderr
+    /// in its language); `None`: the rows are only kept in the table's skipped list
+    pub report: Option<Notify>,
+}
+
+/// What the reader says about the file as it reads it: the command decides how to show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadNotice {
+    /// the header row is below title or units rows, which were skipped
+    HeaderBelow {
+        /// the file's name as given
+        file: String,
+        /// the header's line (CSV) or row (sheet)
+        line: u64,
+        /// how many rows above it were skipped
+        skipped: usize,
+    },
+    /// a row under the header that is not a household (a total, a note …)
+    Skipped {
+        /// the file's name as given
+        file: String,
+        /// the row that was skipped
+        row: Skipped,
+    },
+}
+
+impl ReadNotice {
+    /// The notice in `lang`, file names and cells made safe for a terminal.
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            ReadNotice::HeaderBelow {
+                file,
+                line,
+                skipped,
+            } => match lang {
+                Lang::Zh => format!(
+                    "{}: 表头在第 {line} 行，已跳过其上方的 {skipped} 行标题/单位行",
+                    screen_text(file)
+                ),
+                Lang::En => format!(
+                    "{}: header on line {line}; {skipped} title or units rows above it skipped",
+                    screen_text(file)
+                ),
+            },
+            ReadNotice::Skipped { file, row } => match lang {
+                Lang::Zh => format!(
+                    "{} 第 {} 行“{}”是{}",
+                    screen_text(file),
+                    row.line,
+                    row.text,
+                    row.reason.zh()
+                ),
+                Lang::En => format!(
+                    "{} line {}: \"{}\" is {}",
+                    screen_text(file),
+                    row.line,
+                    row.text,
+                    row.reason.en()
+                ),
+            },
+        }
+    }
+}
+
+/// A receiver of [`ReadNotice`]s, called from the reading thread as rows are met.
+#[derive(Clone)]
+pub struct Notify(pub Arc<dyn Fn(&ReadNotice) + Send + Sync>);
+
+impl Notify {
+    /// A receiver calling `f`.
+    pub fn new(f: impl Fn(&ReadNotice) + Send + Sync + 'static) -> Notify {
+        Notify(Arc::new(f))
+    }
+}
+
+impl std::fmt::Debug for Notify {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Notify")
+    }
 }
 
 /// Why a row of the file is not read as a household.
@@ -1016,7 +1094,7 @@ pub struct Table {
     pending: VecDeque<(Record, u64)>,
     key_field: Option<usize>,
     skipped: Vec<Skipped>,
-    report: bool,
+    report: Option<Notify>,
     /// an error met while reading ahead for the header, returned after the rows before it
     deferred: Option<InputError>,
 }
@@ -1118,7 +1196,7 @@ impl Table {
             pending: VecDeque::new(),
             key_field: None,
             skipped: Vec::new(),
-            report: opts.report,
+            report: opts.report.clone(),
             deferred: None,
         };
         t.find_header(score)?;
@@ -1246,11 +1324,14 @@ impl Table {
         let (header, line) = rest.next().unwrap_or_default();
         self.header = header.iter().map(str::to_string).collect();
         self.header_line = line;
-        if self.report && at > 0 {
-            eprintln!(
-                "jiuzhu: {}: 表头在第 {line} 行，已跳过其上方的 {at} 行标题/单位行 (header on line {line}; {at} title or units rows above it skipped)",
-                screen_text(&self.name)
-            );
+        if let Some(notify) = &self.report
+            && at > 0
+        {
+            (notify.0)(&ReadNotice::HeaderBelow {
+                file: self.name.clone(),
+                line,
+                skipped: at,
+            });
         }
         let mut under_header = true;
         for (rec, line) in rest {
@@ -1287,16 +1368,17 @@ impl Table {
         if let Cow::Owned(shown) = screen_text(&text) {
             text = shown;
         }
-        if self.report && reason != SkipReason::AboveHeader {
-            eprintln!(
-                "jiuzhu: {} 第 {line} 行“{text}”是{} (line {line}: {})",
-                screen_text(&self.name),
-                reason.zh(),
-                reason.en()
-            );
+        let row = Skipped { line, reason, text };
+        if let Some(notify) = &self.report
+            && reason != SkipReason::AboveHeader
+        {
+            (notify.0)(&ReadNotice::Skipped {
+                file: self.name.clone(),
+                row: row.clone(),
+            });
         }
         if self.skipped.len() < KEEP_SKIPPED {
-            self.skipped.push(Skipped { line, reason, text });
+            self.skipped.push(row);
         }
     }
 

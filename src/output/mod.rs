@@ -3,17 +3,15 @@
 pub mod bank;
 pub mod commit;
 pub mod schema;
-pub mod screen;
+pub use crate::text as screen;
 pub mod table;
 pub mod xlsx;
 
-use crate::cli::OutputArgs;
-use crate::household::cells::guard_formula;
 use crate::household::columns::Column;
 use crate::household::idcard;
 use crate::lang::Lang;
 use crate::month::Month;
-use clap::ValueEnum;
+use crate::text::guard_formula;
 use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -22,7 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub use commit::{OutputGroup, refuse_same_files};
 
 /// Output format (`--format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// aligned table for people on a terminal (IDs and accounts masked)
     Table,
@@ -56,7 +54,7 @@ impl Format {
 /// Excel opens a CSV without a BOM in the system's ANSI code page, which on Chinese Windows is
 /// GBK, so UTF-8 Chinese shows as mojibake. With a BOM (`utf8-bom`) every Excel since 2007 and
 /// WPS read it right; `gb18030` suits older Excel and tools that expect the code page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CsvEncoding {
     /// UTF-8 without a BOM (scripts, databases)
     Utf8,
@@ -64,6 +62,17 @@ pub enum CsvEncoding {
     Utf8Bom,
     /// GB18030, a superset of GBK that can write every character
     Gb18030,
+}
+
+/// Where and how a command writes its output (what `-o`, `--lang` and `--csv-encoding` ask).
+#[derive(Debug, Clone, Default)]
+pub struct OutputOptions {
+    /// the file to write (atomically); `None` or `-` is stdout
+    pub path: Option<String>,
+    /// the language of messages about the output
+    pub lang: Lang,
+    /// the CSV encoding (default: UTF-8 with a BOM in a file, plain UTF-8 on stdout)
+    pub csv_encoding: Option<CsvEncoding>,
 }
 
 /// Where output goes: stdout, or a file written atomically (a temporary file in the same
@@ -290,8 +299,9 @@ impl Output {
 
     /// Opens the output of a command in `format`, honouring `--csv-encoding`: a CSV file gets a
     /// UTF-8 BOM unless asked otherwise, stdout plain UTF-8 (see [`CsvEncoding`]).
-    pub fn create(args: &OutputArgs, format: Format) -> io::Result<Output> {
-        let mut out = Output::open(args.output.as_deref())?;
+    pub fn create(options: impl Into<OutputOptions>, format: Format) -> io::Result<Output> {
+        let args: OutputOptions = options.into();
+        let mut out = Output::open(args.path.as_deref())?;
         out.lang = args.lang;
         if format == Format::Csv {
             let encoding = args.csv_encoding.unwrap_or(if out.path().is_some() {

@@ -4,9 +4,10 @@
 pub mod dated;
 pub mod model;
 
-use crate::household::Residence;
+use crate::lang::Lang;
 use crate::money::{Number, Share};
 use crate::month::Month;
+use crate::vocab::Residence;
 use dated::{Dated, ambiguous, in_force};
 use model::{Per, PolicyFile};
 use rust_decimal::Decimal;
@@ -168,10 +169,43 @@ pub struct Policy {
     /// area ids; a single "" when the policy defines no areas
     pub area_ids: Vec<String>,
     region_area: HashMap<String, AreaIndex>,
-    /// values that are allowed but unusual (a share above 1), one sentence each, in English with
-    /// the Chinese in brackets; `load` prints them
-    pub warnings: Vec<String>,
+    /// values that are allowed but unusual (a share above 1): the command says them in its
+    /// language
+    pub warnings: Vec<PolicyWarning>,
 }
+
+/// A value a policy may set but that is probably a mistake.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PolicyWarning {
+    /// a share above 1, more than the whole it is a share of
+    ShareAboveOne {
+        /// the policy file
+        path: String,
+        /// the key, e.g. `tekun.care.full`
+        key: String,
+        /// the value as written
+        value: String,
+    },
+}
+
+impl PolicyWarning {
+    /// The warning in `lang`.
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            PolicyWarning::ShareAboveOne { path, key, value } => match lang {
+                Lang::Zh => format!(
+                    "政策 {path}：`{key}` = {value} 是大于 1 的份额，超过其所占的整体：请核对是否误填为百分数或金额"
+                ),
+                Lang::En => format!(
+                    "policy {path}: `{key}` = {value} is a share above 1, more than the whole it is a share of: check it is not a percentage or an amount"
+                ),
+            },
+        }
+    }
+}
+
+/// The keys that name a source, with the source they name, collected as a policy is checked.
+type SourceRefs<'a> = Vec<(String, &'a Option<String>)>;
 
 /// The longest gradual exit a policy may set, in months (ten years; published exits last 3 to
 /// 12 months).
@@ -224,11 +258,7 @@ impl Policy {
             key: "(file)".into(),
             message: "the policy file must be UTF-8 text".into(),
         })?;
-        let policy = Policy::parse(&text, &name)?;
-        for w in &policy.warnings {
-            eprintln!("jiuzhu: warning: {w}");
-        }
-        Ok(policy)
+        Policy::parse(&text, &name)
     }
 
     /// Parses and validates policy text; `name` is used in messages.
@@ -449,13 +479,44 @@ impl Policy {
         })
     }
 
+    /// Checks what serde cannot: names, sources, areas, groups and the consistency of each
+    /// table, one step per table, in the order of the file's tables; a source named anywhere
+    /// must be defined, and an alias must name a roster column.
     fn validate(&self) -> Result<(), PolicyError> {
         let f = &self.file;
         if f.policy.name.trim().is_empty() {
             return Err(self.err("policy.name", "must not be empty"));
         }
+        let ids = self.source_ids()?;
+        let mut refs: SourceRefs = vec![("policy.source".into(), &f.policy.source)];
+        if let Some(d) = &f.dibao {
+            self.validate_dibao(d, &mut refs)?;
+        }
+        if let Some(t) = &f.tekun {
+            self.validate_tekun(t, &mut refs)?;
+        }
+        if let Some(e) = &f.edge {
+            refs.push(("edge.source".into(), &e.source));
+        }
+        if let Some(g) = &f.gradual_exit {
+            self.validate_gradual_exit(g, &mut refs)?;
+        }
+        if let Some(p) = &f.price_subsidy {
+            self.validate_price_subsidy_names(p, &mut refs)?;
+            self.validate_price_subsidy(p)?;
+        }
+        self.validate_one_offs(&mut refs)?;
+        if let Some(t) = &f.temporary {
+            self.validate_temporary(t, &mut refs)?;
+        }
+        self.validate_source_refs(&ids, refs)?;
+        self.validate_aliases()
+    }
+
+    /// The ids of `[[sources]]`; one defined twice is refused.
+    fn source_ids(&self) -> Result<BTreeSet<&str>, PolicyError> {
         let mut ids = BTreeSet::new();
-        for s in &f.sources {
+        for s in &self.file.sources {
             if !ids.insert(s.id.as_str()) {
                 return Err(self.err(
                     "sources.id",
@@ -463,162 +524,194 @@ impl Policy {
                 ));
             }
         }
-        let mut refs: Vec<(String, &Option<String>)> =
-            vec![("policy.source".into(), &f.policy.source)];
-        let area_ok = |a: &Option<String>| a.as_ref().is_none_or(|a| f.areas.contains_key(a));
-        if let Some(d) = &f.dibao {
-            refs.push(("dibao.source".into(), &d.source));
-            self.check_dated("dibao.standard", &d.standard)?;
-            for (i, s) in d.standard.iter().enumerate() {
-                refs.push((format!("dibao.standard[{i}].source"), &s.source));
-                if !area_ok(&s.area) {
-                    return Err(self.err(
-                        format!("dibao.standard[{i}].area"),
-                        self.unknown_area(&s.area),
-                    ));
-                }
-                if s.urban.0.is_sign_negative() || s.rural.0.is_sign_negative() {
-                    return Err(self.err(
-                        format!("dibao.standard[{i}]"),
-                        "a standard cannot be negative",
-                    ));
-                }
-            }
-            if d.floor_share.is_some() && d.floor_amount.is_some() {
+        Ok(ids)
+    }
+
+    /// Whether an entry's `area` (none: every area) is an area of `[areas]`.
+    fn area_known(&self, a: &Option<String>) -> bool {
+        a.as_ref().is_none_or(|a| self.file.areas.contains_key(a))
+    }
+
+    /// `[dibao]`: standards, floor, deduction, tiers and uplift groups.
+    fn validate_dibao<'a>(
+        &self,
+        d: &'a model::Dibao,
+        refs: &mut SourceRefs<'a>,
+    ) -> Result<(), PolicyError> {
+        refs.push(("dibao.source".into(), &d.source));
+        self.check_dated("dibao.standard", &d.standard)?;
+        for (i, s) in d.standard.iter().enumerate() {
+            refs.push((format!("dibao.standard[{i}].source"), &s.source));
+            if !self.area_known(&s.area) {
                 return Err(self.err(
-                    "dibao.floor_share",
-                    "give floor_share or floor_amount, not both",
+                    format!("dibao.standard[{i}].area"),
+                    self.unknown_area(&s.area),
                 ));
             }
-            if let Some(ed) = &d.employment_deduction
-                && ed.share_of_income.is_some() == ed.share_of_standard.is_some()
-            {
+            if s.urban.0.is_sign_negative() || s.rural.0.is_sign_negative() {
                 return Err(self.err(
-                    "dibao.employment_deduction",
-                    "give exactly one of share_of_income or share_of_standard",
-                ));
-            }
-            if d.payment == model::Payment::Tier && d.tiers.is_empty() {
-                return Err(self.err(
-                    "dibao.tiers",
-                    "payment = \"tier\" needs at least one [[dibao.tiers]]",
-                ));
-            }
-            let mut groups = BTreeSet::new();
-            for (i, u) in d.uplift.iter().enumerate() {
-                refs.push((format!("dibao.uplift[{i}].source"), &u.source));
-                if u.share.is_some() == u.amount.is_some() {
-                    return Err(self.err(
-                        format!("dibao.uplift[{i}]"),
-                        "give exactly one of share or amount",
-                    ));
-                }
-                if !groups.insert(u.group) {
-                    return Err(self.err(
-                        format!("dibao.uplift[{i}].group"),
-                        format!("group {} has two uplift entries", u.group.name()),
-                    ));
-                }
-            }
-            for (i, t) in d.tiers.iter().enumerate() {
-                refs.push((format!("dibao.tiers[{i}].source"), &t.source));
-                let dup = d.tiers[..i].iter().any(|o| {
-                    o.tier == t.tier
-                        && (o.residence.is_none()
-                            || t.residence.is_none()
-                            || o.residence == t.residence)
-                });
-                if dup {
-                    return Err(self.err(
-                        format!("dibao.tiers[{i}]"),
-                        format!("tier \"{}\" is defined twice", t.tier),
-                    ));
-                }
-            }
-        }
-        if let Some(t) = &f.tekun {
-            refs.push(("tekun.source".into(), &t.source));
-            self.check_dated("tekun.care_base", &t.care_base)?;
-            for (i, c) in t.care_base.iter().enumerate() {
-                refs.push((format!("tekun.care_base[{i}].source"), &c.source));
-                if !area_ok(&c.area) {
-                    return Err(self.err(
-                        format!("tekun.care_base[{i}].area"),
-                        self.unknown_area(&c.area),
-                    ));
-                }
-            }
-            if t.care.is_none() && !t.care_base.is_empty() {
-                return Err(self.err("tekun.care", "care_base is given but no care shares"));
-            }
-        }
-        if let Some(e) = &f.edge {
-            refs.push(("edge.source".into(), &e.source));
-        }
-        if let Some(g) = &f.gradual_exit {
-            refs.push(("gradual_exit.source".into(), &g.source));
-            if g.months == 0 {
-                return Err(self.err("gradual_exit.months", "must be at least 1"));
-            }
-            if g.months > MAX_EXIT_MONTHS {
-                return Err(self.err(
-                    "gradual_exit.months",
-                    format!(
-                        "{} months is longer than the {MAX_EXIT_MONTHS} months (ten years) a gradual exit may last (渐退期不能超过 {MAX_EXIT_MONTHS} 个月)",
-                        g.months
-                    ),
-                ));
-            }
-            if let Some(s) = &g.schedule
-                && s.len() != g.months as usize
-            {
-                return Err(self.err(
-                    "gradual_exit.schedule",
-                    format!(
-                        "has {} shares but months = {}: give exactly one share per month",
-                        s.len(),
-                        g.months
-                    ),
+                    format!("dibao.standard[{i}]"),
+                    "a standard cannot be negative",
                 ));
             }
         }
-        if let Some(p) = &f.price_subsidy {
-            refs.push(("price_subsidy.source".into(), &p.source));
-            self.check_dated("price_subsidy.trigger", &p.trigger)?;
-            self.check_dated("price_subsidy.formula", &p.formula)?;
-            for (i, t) in p.trigger.iter().enumerate() {
-                refs.push((format!("price_subsidy.trigger[{i}].source"), &t.source));
-                if !area_ok(&t.area) {
-                    return Err(self.err(
-                        format!("price_subsidy.trigger[{i}].area"),
-                        self.unknown_area(&t.area),
-                    ));
-                }
-                for g in &t.extra_groups {
-                    if !GROUPS.contains(&g.as_str()) {
-                        return Err(self.err(
-                            format!("price_subsidy.trigger[{i}].extra_groups"),
-                            unknown_group(g),
-                        ));
-                    }
-                }
+        if d.floor_share.is_some() && d.floor_amount.is_some() {
+            return Err(self.err(
+                "dibao.floor_share",
+                "give floor_share or floor_amount, not both",
+            ));
+        }
+        if let Some(ed) = &d.employment_deduction
+            && ed.share_of_income.is_some() == ed.share_of_standard.is_some()
+        {
+            return Err(self.err(
+                "dibao.employment_deduction",
+                "give exactly one of share_of_income or share_of_standard",
+            ));
+        }
+        if d.payment == model::Payment::Tier && d.tiers.is_empty() {
+            return Err(self.err(
+                "dibao.tiers",
+                "payment = \"tier\" needs at least one [[dibao.tiers]]",
+            ));
+        }
+        let mut groups = BTreeSet::new();
+        for (i, u) in d.uplift.iter().enumerate() {
+            refs.push((format!("dibao.uplift[{i}].source"), &u.source));
+            if u.share.is_some() == u.amount.is_some() {
+                return Err(self.err(
+                    format!("dibao.uplift[{i}]"),
+                    "give exactly one of share or amount",
+                ));
             }
-            for (i, fm) in p.formula.iter().enumerate() {
-                refs.push((format!("price_subsidy.formula[{i}].source"), &fm.source));
-                if !area_ok(&fm.area) {
-                    return Err(self.err(
-                        format!("price_subsidy.formula[{i}].area"),
-                        self.unknown_area(&fm.area),
-                    ));
-                }
+            if !groups.insert(u.group) {
+                return Err(self.err(
+                    format!("dibao.uplift[{i}].group"),
+                    format!("group {} has two uplift entries", u.group.name()),
+                ));
             }
-            for g in p.groups.keys() {
+        }
+        for (i, t) in d.tiers.iter().enumerate() {
+            refs.push((format!("dibao.tiers[{i}].source"), &t.source));
+            let dup = d.tiers[..i].iter().any(|o| {
+                o.tier == t.tier
+                    && (o.residence.is_none()
+                        || t.residence.is_none()
+                        || o.residence == t.residence)
+            });
+            if dup {
+                return Err(self.err(
+                    format!("dibao.tiers[{i}]"),
+                    format!("tier \"{}\" is defined twice", t.tier),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// `[tekun]`: the care bases and their shares.
+    fn validate_tekun<'a>(
+        &self,
+        t: &'a model::Tekun,
+        refs: &mut SourceRefs<'a>,
+    ) -> Result<(), PolicyError> {
+        refs.push(("tekun.source".into(), &t.source));
+        self.check_dated("tekun.care_base", &t.care_base)?;
+        for (i, c) in t.care_base.iter().enumerate() {
+            refs.push((format!("tekun.care_base[{i}].source"), &c.source));
+            if !self.area_known(&c.area) {
+                return Err(self.err(
+                    format!("tekun.care_base[{i}].area"),
+                    self.unknown_area(&c.area),
+                ));
+            }
+        }
+        if t.care.is_none() && !t.care_base.is_empty() {
+            return Err(self.err("tekun.care", "care_base is given but no care shares"));
+        }
+        Ok(())
+    }
+
+    /// `[gradual_exit]`: its length and schedule.
+    fn validate_gradual_exit<'a>(
+        &self,
+        g: &'a model::GradualExit,
+        refs: &mut SourceRefs<'a>,
+    ) -> Result<(), PolicyError> {
+        refs.push(("gradual_exit.source".into(), &g.source));
+        if g.months == 0 {
+            return Err(self.err("gradual_exit.months", "must be at least 1"));
+        }
+        if g.months > MAX_EXIT_MONTHS {
+            return Err(self.err(
+                "gradual_exit.months",
+                format!(
+                    "{} months is longer than the {MAX_EXIT_MONTHS} months (ten years) a gradual exit may last (渐退期不能超过 {MAX_EXIT_MONTHS} 个月)",
+                    g.months
+                ),
+            ));
+        }
+        if let Some(s) = &g.schedule
+            && s.len() != g.months as usize
+        {
+            return Err(self.err(
+                "gradual_exit.schedule",
+                format!(
+                    "has {} shares but months = {}: give exactly one share per month",
+                    s.len(),
+                    g.months
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `[price_subsidy]`: the areas and groups its triggers and formulas name.
+    fn validate_price_subsidy_names<'a>(
+        &self,
+        p: &'a model::PriceSubsidy,
+        refs: &mut SourceRefs<'a>,
+    ) -> Result<(), PolicyError> {
+        refs.push(("price_subsidy.source".into(), &p.source));
+        self.check_dated("price_subsidy.trigger", &p.trigger)?;
+        self.check_dated("price_subsidy.formula", &p.formula)?;
+        for (i, t) in p.trigger.iter().enumerate() {
+            refs.push((format!("price_subsidy.trigger[{i}].source"), &t.source));
+            if !self.area_known(&t.area) {
+                return Err(self.err(
+                    format!("price_subsidy.trigger[{i}].area"),
+                    self.unknown_area(&t.area),
+                ));
+            }
+            for g in &t.extra_groups {
                 if !GROUPS.contains(&g.as_str()) {
-                    return Err(self.err("price_subsidy.groups", unknown_group(g)));
+                    return Err(self.err(
+                        format!("price_subsidy.trigger[{i}].extra_groups"),
+                        unknown_group(g),
+                    ));
                 }
             }
-            self.validate_price_subsidy(p)?;
         }
+        for (i, fm) in p.formula.iter().enumerate() {
+            refs.push((format!("price_subsidy.formula[{i}].source"), &fm.source));
+            if !self.area_known(&fm.area) {
+                return Err(self.err(
+                    format!("price_subsidy.formula[{i}].area"),
+                    self.unknown_area(&fm.area),
+                ));
+            }
+        }
+        for g in p.groups.keys() {
+            if !GROUPS.contains(&g.as_str()) {
+                return Err(self.err("price_subsidy.groups", unknown_group(g)));
+            }
+        }
+        Ok(())
+    }
+
+    /// `[[one_off]]`: ids, groups and areas.
+    fn validate_one_offs<'a>(&'a self, refs: &mut SourceRefs<'a>) -> Result<(), PolicyError> {
+        let f = &self.file;
         let mut one_off_ids = BTreeSet::new();
         for (i, o) in f.one_off.iter().enumerate() {
             refs.push((format!("one_off[{i}].source"), &o.source));
@@ -648,69 +741,77 @@ impl Policy {
                 }
             }
         }
-        if let Some(t) = &f.temporary {
-            refs.push(("temporary.source".into(), &t.source));
-            for (name, item) in [
-                ("unemployed_uninsured", &t.unemployed_uninsured),
-                ("pandemic", &t.pandemic),
-                ("stranded", &t.stranded),
-                ("graduate", &t.graduate),
-            ] {
-                if let Some(item) = item {
-                    refs.push((format!("temporary.{name}.source"), &item.source));
-                }
+        Ok(())
+    }
+
+    /// `[temporary]`: its items, approval tiers and high-risk entries.
+    fn validate_temporary<'a>(
+        &self,
+        t: &'a model::Temporary,
+        refs: &mut SourceRefs<'a>,
+    ) -> Result<(), PolicyError> {
+        let f = &self.file;
+        refs.push(("temporary.source".into(), &t.source));
+        for (name, item) in [
+            ("unemployed_uninsured", &t.unemployed_uninsured),
+            ("pandemic", &t.pandemic),
+            ("stranded", &t.stranded),
+            ("graduate", &t.graduate),
+        ] {
+            if let Some(item) = item {
+                refs.push((format!("temporary.{name}.source"), &item.source));
             }
-            if let Some(u) = &t.unemployed_uninsured
-                && u.min_months_without_income.is_none()
-            {
+        }
+        if let Some(u) = &t.unemployed_uninsured
+            && u.min_months_without_income.is_none()
+        {
+            return Err(self.err(
+                "temporary.unemployed_uninsured.min_months_without_income",
+                "is required: the months without income the rule asks for (民发〔2020〕69号: 3)",
+            ));
+        }
+        for (i, a) in t.approval.iter().enumerate() {
+            if a.up_to.is_none() && i + 1 < t.approval.len() {
                 return Err(self.err(
-                    "temporary.unemployed_uninsured.min_months_without_income",
-                    "is required: the months without income the rule asks for (民发〔2020〕69号: 3)",
+                    format!("temporary.approval[{i}].up_to"),
+                    "only the last tier may have no upper bound: the tiers after it could never approve anything",
                 ));
             }
-            for (i, a) in t.approval.iter().enumerate() {
-                if a.up_to.is_none() && i + 1 < t.approval.len() {
-                    return Err(self.err(
-                        format!("temporary.approval[{i}].up_to"),
-                        "only the last tier may have no upper bound: the tiers after it could never approve anything",
-                    ));
-                }
+        }
+        for (i, r) in t.high_risk.iter().enumerate() {
+            refs.push((format!("temporary.high_risk[{i}].source"), &r.source));
+            if let Some(u) = r.until
+                && u < r.from
+            {
+                return Err(self.err(
+                    format!("temporary.high_risk[{i}]"),
+                    format!("the entry ends ({u}) before it starts ({})", r.from),
+                ));
             }
-            for (i, r) in t.high_risk.iter().enumerate() {
-                refs.push((format!("temporary.high_risk[{i}].source"), &r.source));
-                if let Some(u) = r.until
-                    && u < r.from
+            for a in &r.areas {
+                if self.has_areas()
+                    && !f.areas.contains_key(a)
+                    && !self.region_area.contains_key(a.trim())
                 {
                     return Err(self.err(
-                        format!("temporary.high_risk[{i}]"),
-                        format!("the entry ends ({u}) before it starts ({})", r.from),
-                    ));
-                }
-                for a in &r.areas {
-                    if self.has_areas()
-                        && !f.areas.contains_key(a)
-                        && !self.region_area.contains_key(a.trim())
-                    {
-                        return Err(self.err(
-                            format!("temporary.high_risk[{i}].areas"),
-                            format!("\"{a}\" is neither an area id nor a region code of [areas]"),
-                        ));
-                    }
-                }
-            }
-            for (i, a) in t.approval.iter().enumerate() {
-                refs.push((format!("temporary.approval[{i}].source"), &a.source));
-                if !["township", "county", "city", "case_by_case"].contains(&a.level.as_str()) {
-                    return Err(self.err(
-                        format!("temporary.approval[{i}].level"),
-                        format!(
-                            "unknown level \"{}\": use township, county, city or case_by_case",
-                            a.level
-                        ),
+                        format!("temporary.high_risk[{i}].areas"),
+                        format!("\"{a}\" is neither an area id nor a region code of [areas]"),
                     ));
                 }
             }
         }
+        for (i, a) in t.approval.iter().enumerate() {
+            refs.push((format!("temporary.approval[{i}].source"), &a.source));
+        }
+        Ok(())
+    }
+
+    /// Every source named is defined in `[[sources]]`.
+    fn validate_source_refs(
+        &self,
+        ids: &BTreeSet<&str>,
+        refs: SourceRefs,
+    ) -> Result<(), PolicyError> {
         for (key, r) in refs {
             if let Some(id) = r
                 && !ids.contains(id.as_str())
@@ -721,8 +822,14 @@ impl Policy {
                 ));
             }
         }
+        Ok(())
+    }
+
+    /// Every `[aliases]` entry names a roster column.
+    fn validate_aliases(&self) -> Result<(), PolicyError> {
+        let f = &self.file;
         for (alias, column) in &f.aliases {
-            if !crate::household::columns::is_known(column) {
+            if !crate::vocab::columns::is_known(column) {
                 return Err(self.err(
                     format!("aliases.{alias}"),
                     format!("\"{column}\" is not a roster column"),
@@ -736,7 +843,7 @@ impl Policy {
     /// an exit longer than [`MAX_EXIT_MONTHS`]; returns a warning for each share above 1 where a
     /// share is a part of something (care shares of a `care_base`, deductions, floors, uplifts,
     /// the exit schedule).
-    fn validate_numbers(&self) -> Result<Vec<String>, PolicyError> {
+    fn validate_numbers(&self) -> Result<Vec<PolicyWarning>, PolicyError> {
         use model::{AmountSpec, ByResidence};
         let f = &self.file;
         let mut warnings = Vec::new();
@@ -761,10 +868,11 @@ impl Policy {
         let mut part = |key: &str, s: Share| -> Result<(), PolicyError> {
             share(key, s)?;
             if s.value() > Decimal::ONE {
-                warnings.push(format!(
-                    "policy {}: `{key}` = {s} is a share above 1, more than the whole it is a share of: check it is not a percentage or an amount (份额大于 1，请核对是否误填为百分数或金额)",
-                    self.path
-                ));
+                warnings.push(PolicyWarning::ShareAboveOne {
+                    path: self.path.clone(),
+                    key: key.to_string(),
+                    value: s.to_string(),
+                });
             }
             Ok(())
         };

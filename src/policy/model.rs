@@ -452,8 +452,9 @@ pub struct TemporaryItem {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Approval {
-    /// `township`, `county`, `case_by_case`
-    pub level: String,
+    /// `township`, `county`, `city`, `case_by_case`; any other name is refused when the
+    /// policy loads, naming the valid ones
+    pub level: crate::vocab::ApprovalLevel,
     /// the highest amount this level approves; omitted: no upper bound
     pub up_to: Option<AmountSpec>,
     /// source id

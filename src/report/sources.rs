@@ -23,17 +23,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// The policy arguments as the command helpers take them.
-fn policy_args(cfg: &Config) -> crate::cli::PolicyArgs {
-    crate::cli::PolicyArgs {
+fn policy_args(cfg: &Config) -> crate::cmd::args::PolicyArgs {
+    crate::cmd::args::PolicyArgs {
         policy: cfg.policy.clone(),
         strict: cfg.strict,
     }
 }
 
 /// The roster-reading arguments as the command helpers take them.
-fn input_args(cfg: &Config) -> crate::cli::InputArgs {
+fn input_args(cfg: &Config) -> crate::cmd::args::InputArgs {
     let i = &cfg.input;
-    crate::cli::InputArgs {
+    crate::cmd::args::InputArgs {
         region: i.region.clone(),
         alias: i.alias.clone(),
         encoding: i.encoding,
@@ -45,7 +45,7 @@ fn input_args(cfg: &Config) -> crate::cli::InputArgs {
 /// Loads the policy as every command does (a bad policy, a stale one with `--strict`, or a
 /// month with a parameter not in force is an error) and resolves the month's parameters.
 pub fn load_policy(cfg: &Config) -> Result<(Policy, MonthParams)> {
-    cmd::load_policy(&policy_args(cfg), cfg.month)
+    cmd::load_policy(&policy_args(cfg), cfg.month, cfg.lang)
 }
 
 /// The parameters of another month (the month before the reported one).
@@ -140,8 +140,8 @@ pub fn each_household(
     mut each: impl FnMut(HouseholdFacts) -> Result<()>,
 ) -> Result<BTreeSet<ParamUse>> {
     let mut used = BTreeSet::new();
-    let (mut source, parser) = cmd::open_roster(&cfg.roster, &input_args(cfg), policy)?;
-    let parser = cmd::attach_members(parser, &input_args(cfg), policy, params)?;
+    let (mut source, parser) = cmd::open_roster(&cfg.roster, &input_args(cfg), policy, cfg.lang)?;
+    let parser = cmd::attach_members(parser, &input_args(cfg), policy, params, cfg.lang)?;
     let id_field = parser
         .header_map()
         .get(crate::household::columns::Column::HouseholdId);
@@ -417,11 +417,11 @@ fn build_schedule(
     pcfg: &schedule::Config,
     ledger: Option<&Ledger>,
 ) -> Result<schedule::Streamed> {
-    let (mut source, parser) = cmd::open_roster(&cfg.roster, &input_args(cfg), policy)?;
+    let (mut source, parser) = cmd::open_roster(&cfg.roster, &input_args(cfg), policy, cfg.lang)?;
     let Some(first) = pcfg.months.first() else {
         anyhow::bail!("the report's range has no month");
     };
-    let parser = cmd::attach_members(parser, &input_args(cfg), policy, first)?;
+    let parser = cmd::attach_members(parser, &input_args(cfg), policy, first, cfg.lang)?;
     let parse = |row: &Row| cmd::check::evaluate_row(policy, first, &parser, row, false).0;
     schedule::build(
         pcfg,
@@ -459,10 +459,10 @@ pub fn audit(cfg: &Config) -> Result<AuditSection> {
         roster: cfg.roster.clone(),
         month: cfg.month,
         amount_column: None,
-        columns: crate::cli::ColumnsArgs { columns: None },
+        columns: crate::cmd::args::ColumnsArgs { columns: None },
         against: cfg.against.clone(),
         input: input_args(cfg),
-        out: crate::cli::OutputArgs {
+        out: crate::cmd::args::OutputArgs {
             format: Some(crate::output::Format::Json),
             output: Some(path.to_string_lossy().into_owned()),
             lang: cfg.lang,

@@ -16,28 +16,29 @@ use crate::household::Residence;
 use crate::money::fmt_money;
 use crate::month::Month;
 use crate::policy::{AreaParams, Policy};
+pub use crate::vocab::ApprovalLevel;
 use rust_decimal::Decimal;
 
-/// The level of a regular (non-temporary) payment.
-pub const ROUTINE: &str = "routine";
-/// The level when no tier covers an amount.
-pub const CASE_BY_CASE: &str = "case_by_case";
+/// The level code of a regular (non-temporary) payment.
+pub const ROUTINE: &str = ApprovalLevel::Routine.code();
+/// The level code when no tier covers an amount.
+pub const CASE_BY_CASE: &str = ApprovalLevel::CaseByCase.code();
 
 /// Who approves a temporary-assistance payment.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Route<'p> {
-    /// `township`, `county`, `city`, `case_by_case`
-    pub level: &'p str,
+pub struct Route {
+    /// township, county, city or case by case
+    pub level: ApprovalLevel,
     /// the limit of that level, when it has one
     pub limit: Option<Decimal>,
     /// whether a high-risk entry raised the township limit
     pub high_risk: bool,
 }
 
-impl Route<'_> {
+impl Route {
     /// "township ≤ 5000.00 (high-risk area)" — the routing as shown beside a payment.
     pub fn describe(&self) -> String {
-        let mut s = self.level.to_string();
+        let mut s = self.level.code().to_string();
         if let Some(l) = self.limit {
             s.push_str(&format!(" ≤ {}", fmt_money(l)));
         }
@@ -51,16 +52,16 @@ impl Route<'_> {
 /// Routes a temporary-assistance `amount` of a household in `region` (area `area`) for the
 /// pay month of `area`. A limit that depends on an empty residence is treated as not covering
 /// the amount, so the payment goes up to the next level, never down.
-pub fn route<'p>(
-    policy: &'p Policy,
+pub fn route(
+    policy: &Policy,
     area: &AreaParams,
     region: &str,
     residence: Option<Residence>,
     amount: Decimal,
-) -> Route<'p> {
+) -> Route {
     let Some(t) = &policy.file.temporary else {
         return Route {
-            level: CASE_BY_CASE,
+            level: ApprovalLevel::CaseByCase,
             limit: None,
             high_risk: false,
         };
@@ -75,7 +76,7 @@ pub fn route<'p>(
             },
         };
         let mut high_risk = false;
-        if tier.level == "township"
+        if tier.level == ApprovalLevel::Township
             && let Some(r) = raised
             && limit.is_some_and(|l| r > l)
         {
@@ -84,14 +85,14 @@ pub fn route<'p>(
         }
         if limit.is_none_or(|l| amount <= l) {
             return Route {
-                level: tier.level.as_str(),
+                level: tier.level,
                 limit,
                 high_risk,
             };
         }
     }
     Route {
-        level: CASE_BY_CASE,
+        level: ApprovalLevel::CaseByCase,
         limit: None,
         high_risk: false,
     }
@@ -140,6 +141,7 @@ mod tests {
         let a = p.area_of(region).unwrap();
         route(p, &params.areas[a], region, Some(Residence::Urban), amount)
             .level
+            .code()
             .to_string()
     }
 
@@ -213,5 +215,25 @@ township_up_to = 3000
     fn without_tiers_everything_is_case_by_case() {
         let p = policy("[temporary.stranded]\namount = 500");
         assert_eq!(level(&p, "2022-05", "350582", dec!(1)), "case_by_case");
+    }
+
+    /// A tier naming a level that does not exist is refused when the policy loads, with the
+    /// valid levels named: it is never routed as `case_by_case`.
+    #[test]
+    fn an_unknown_level_in_a_policy_is_an_error_naming_the_valid_ones() {
+        let text = crate::rules::fixtures::policy_text(
+            &[("city", "350582")],
+            "2022-01",
+            914,
+            439,
+            "[[temporary.approval]]\nlevel = \"province\"\nup_to = 5000",
+        );
+        let err = Policy::parse(&text, "t.toml").unwrap_err().to_string();
+        assert!(err.contains("temporary.approval[0].level"), "{err}");
+        assert!(err.contains("province"), "{err}");
+        assert!(
+            err.contains("township, county, city, case_by_case"),
+            "{err}"
+        );
     }
 }

@@ -6,13 +6,14 @@
 //! 分类施保: an extra amount per person in a group, as a share of the standard or a fixed
 //! amount, rounded per person (Zhongshan 2016: 40% of 629 → 252).
 
-use super::Trace;
 use super::income::CountedIncome;
+use super::{Reason, Trace};
 use crate::household::columns::Column;
+use crate::household::members::UpliftPerPerson;
 use crate::household::{Household, Residence};
 use crate::money::{fmt_money, fmt_plain};
 use crate::policy::model::{ByResidence, Payment, UpliftGroup};
-use crate::policy::{Param, Policy};
+use crate::policy::{MonthParams, Param, Policy};
 use rust_decimal::Decimal;
 
 /// A 低保 grant with the reasons that shaped it.
@@ -103,7 +104,7 @@ pub fn grant(
                     &t.tier == tier && t.residence.is_none_or(|r| r.name() == residence.name())
                 })
                 .ok_or_else(|| vec![Column::Tier])?;
-            reasons.push("dibao_tier");
+            reasons.push(Reason::DibaoTier.code());
             let p = Param::plain(
                 "dibao.tiers.per_person",
                 entry.per_person.0,
@@ -144,7 +145,7 @@ pub fn grant(
             });
             match floor {
                 Some(f) if f > gap => {
-                    reasons.push("dibao_floor");
+                    reasons.push(Reason::DibaoFloor.code());
                     let basis = match d.floor_share {
                         Some(s) => format!("{s} × {}", fmt_money(standard.value)),
                         None => "floor_amount".to_string(),
@@ -180,6 +181,26 @@ pub fn grant(
         )
     });
     Ok(Grant { amount, reasons })
+}
+
+/// Per area of `params`, the uplift one person of each group is paid (urban, then rural): what
+/// a members file ranks a person's groups by (see [`crate::household::members`]).
+pub fn uplift_per_person(policy: &Policy, params: &MonthParams) -> UpliftPerPerson {
+    params
+        .areas
+        .iter()
+        .map(|a| {
+            [a.standard(Residence::Urban), a.standard(Residence::Rural)].map(|standard| {
+                let mut out = [Decimal::ZERO; 5];
+                for (i, slot) in out.iter_mut().enumerate() {
+                    let mut probe = Household::default();
+                    probe.groups[i] = 1;
+                    *slot = uplift(policy, standard, &probe, &mut Trace::new(false));
+                }
+                out
+            })
+        })
+        .collect()
 }
 
 /// The 分类施保 uplift of a 低保 household: per group, the per-person amount (share of the

@@ -19,79 +19,12 @@ pub(crate) mod fixtures;
 use crate::household::columns::Column;
 use crate::household::{Household, Residence, Status};
 use crate::lang::Lang;
-use crate::money::{Yuan, fmt_money};
+use crate::money::fmt_money;
 use crate::policy::{AreaParams, MonthParams, Param, Policy};
+use crate::vocab::wording::{self, Facts};
 use rust_decimal::Decimal;
-use std::fmt;
 
-/// The decision for a household and a month.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Decision {
-    /// 低保: counted per-capita income below the standard
-    Dibao,
-    /// 特困: enrolled extreme-poverty support
-    Tekun,
-    /// 低保边缘: marginal low income
-    Edge,
-    /// 渐退期: income above the standard through work, still paid for a while
-    GradualExit,
-    /// none of the above
-    None,
-    /// a value a rule needs is unknown
-    Undetermined,
-    /// a cell could not be read
-    Invalid,
-}
-
-impl Decision {
-    /// Every decision, in summary order.
-    pub const ALL: [Decision; 7] = [
-        Decision::Dibao,
-        Decision::Tekun,
-        Decision::Edge,
-        Decision::GradualExit,
-        Decision::None,
-        Decision::Undetermined,
-        Decision::Invalid,
-    ];
-
-    /// The output name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Decision::Dibao => "dibao",
-            Decision::Tekun => "tekun",
-            Decision::Edge => "edge",
-            Decision::GradualExit => "gradual_exit",
-            Decision::None => "none",
-            Decision::Undetermined => "undetermined",
-            Decision::Invalid => "invalid",
-        }
-    }
-
-    /// The Chinese name.
-    pub fn zh(self) -> &'static str {
-        match self {
-            Decision::Dibao => "低保",
-            Decision::Tekun => "特困",
-            Decision::Edge => "低保边缘",
-            Decision::GradualExit => "渐退期",
-            Decision::None => "不符合",
-            Decision::Undetermined => "待定（缺数据）",
-            Decision::Invalid => "无效行",
-        }
-    }
-
-    /// Whether the row counts as decided (exit code 0).
-    pub fn is_decided(self) -> bool {
-        !matches!(self, Decision::Undetermined | Decision::Invalid)
-    }
-}
-
-impl fmt::Display for Decision {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+pub use crate::vocab::wording::{Decision, Reason};
 
 /// One step of a computation, as `explain` shows it: the rule, what was compared or computed,
 /// and the parameters used with their provenance.
@@ -225,6 +158,11 @@ impl Evaluation {
         self.decision == Decision::Dibao && h.status != Status::Dibao
     }
 
+    /// Whether the rules gave `reason`.
+    pub fn has(&self, reason: Reason) -> bool {
+        self.reasons.contains(&reason.code())
+    }
+
     /// Whether an enrolled 低保 household is no longer eligible and not in an exit: to review.
     pub fn to_review(&self, h: &Household) -> bool {
         h.status == Status::Dibao && matches!(self.decision, Decision::Edge | Decision::None)
@@ -256,7 +194,7 @@ fn decide(policy: &Policy, params: &MonthParams, h: &Household, tr: &mut Trace) 
     }
     let Some(area) = h.area.and_then(|a| params.areas.get(a)) else {
         let mut ev = Evaluation::new(Decision::Invalid);
-        ev.reasons.push("unknown_region");
+        ev.reasons.push(Reason::UnknownRegion.code());
         return ev;
     };
     let mut missing = Vec::new();
@@ -289,7 +227,7 @@ fn decide(policy: &Policy, params: &MonthParams, h: &Household, tr: &mut Trace) 
 
 fn undetermined(missing: Vec<Column>) -> Evaluation {
     let mut ev = Evaluation::new(Decision::Undetermined);
-    ev.reasons.push("missing_input");
+    ev.reasons.push(Reason::MissingInput.code());
     ev.missing = missing;
     ev
 }
@@ -298,7 +236,7 @@ fn tekun_decision(policy: &Policy, area: &AreaParams, h: &Household, tr: &mut Tr
     let mut ev = Evaluation::new(Decision::Tekun);
     let residence = h.residence.unwrap_or(Residence::Urban);
     ev.standard = Some(area.standard(residence).value);
-    ev.reasons.push("tekun_enrolled");
+    ev.reasons.push(Reason::TekunEnrolled.code());
     match &policy.file.tekun {
         Some(t) => {
             let s = tekun::support(policy, t, area, h, tr);
@@ -308,7 +246,7 @@ fn tekun_decision(policy: &Policy, area: &AreaParams, h: &Household, tr: &mut Tr
         None => {
             // nothing to pay it by: not decided at 0.00 but left for the policy to be completed
             ev.decision = Decision::Undetermined;
-            ev.reasons.push("tekun_no_policy");
+            ev.reasons.push(Reason::TekunNoPolicy.code());
         }
     }
     ev
@@ -349,20 +287,20 @@ fn means_tested(policy: &Policy, area: &AreaParams, h: &Household, tr: &mut Trac
                 .as_ref()
                 .is_some_and(|d| d.asset_limit_per_person.is_some())
         {
-            ev.reasons.push("assets_not_given");
+            ev.reasons.push(Reason::AssetsNotGiven.code());
         }
         match dibao::grant(policy, standard, members, &counted, h, tr) {
             Ok(g) => {
                 ev.decision = Decision::Dibao;
-                ev.reasons.push("income_below_standard");
+                ev.reasons.push(Reason::IncomeBelowStandard.code());
                 ev.reasons.extend(g.reasons);
                 ev.dibao_amount = g.amount;
                 ev.uplift_amount = dibao::uplift(policy, standard, h, tr);
                 if ev.uplift_amount > Decimal::ZERO {
-                    ev.reasons.push("uplift");
+                    ev.reasons.push(Reason::Uplift.code());
                 }
                 if h.status != Status::Dibao {
-                    ev.reasons.push("not_enrolled");
+                    ev.reasons.push(Reason::NotEnrolled.code());
                 }
             }
             Err(missing) => return undetermined(missing),
@@ -370,9 +308,9 @@ fn means_tested(policy: &Policy, area: &AreaParams, h: &Household, tr: &mut Trac
         return ev;
     }
     if !below {
-        ev.reasons.push("income_not_below_standard");
+        ev.reasons.push(Reason::IncomeNotBelowStandard.code());
     } else {
-        ev.reasons.push("assets_over_limit");
+        ev.reasons.push(Reason::AssetsOverLimit.code());
     }
     if h.status == Status::Dibao && !below {
         let exit = gradual_exit::state(policy, standard, &counted, h, area.month, tr);
@@ -382,35 +320,38 @@ fn means_tested(policy: &Policy, area: &AreaParams, h: &Household, tr: &mut Trac
                 if let ExitState::InExit(_) = state {
                     ev.decision = Decision::GradualExit;
                     ev.gradual_exit_amount = amount;
-                    ev.reasons.push("gradual_exit");
+                    ev.reasons.push(Reason::GradualExit.code());
                     return ev;
                 }
-                ev.reasons.push(match state {
-                    ExitState::Ended => "gradual_exit_ended",
-                    ExitState::OverCeiling => "gradual_exit_over_ceiling",
-                    ExitState::NotStarted => "gradual_exit_not_started",
-                    _ => "enrolled_not_eligible",
-                });
+                ev.reasons.push(
+                    match state {
+                        ExitState::Ended => Reason::GradualExitEnded,
+                        ExitState::OverCeiling => Reason::GradualExitOverCeiling,
+                        ExitState::NotStarted => Reason::GradualExitNotStarted,
+                        _ => Reason::EnrolledNotEligible,
+                    }
+                    .code(),
+                );
             }
             Err(missing) => return undetermined(missing),
         }
     }
     if edge::is_edge(policy, standard, &counted, tr) {
         if edge::asset_test(policy, h, tr) == Some(false) {
-            ev.reasons.push("edge_assets_over_limit");
+            ev.reasons.push(Reason::EdgeAssetsOverLimit.code());
         } else {
             ev.decision = Decision::Edge;
-            ev.reasons.push("edge_income");
+            ev.reasons.push(Reason::EdgeIncome.code());
         }
     }
     if ev.to_review(h) {
-        ev.reasons.push("to_review");
+        ev.reasons.push(Reason::ToReview.code());
     }
     ev
 }
 
 /// One readable sentence for the decision, in `lang`: what was decided and why, with the
-/// figures compared.
+/// figures compared (worded by [`crate::vocab::wording`]).
 pub fn message(policy: &Policy, h: &Household, ev: &Evaluation, lang: Lang) -> String {
     let mut s = String::with_capacity(160);
     write_message(&mut s, policy, h, ev, lang);
@@ -419,224 +360,59 @@ pub fn message(policy: &Policy, h: &Household, ev: &Evaluation, lang: Lang) -> S
 
 /// [`message`] appended to a reused buffer (the per-row path of `check`).
 pub fn write_message(s: &mut String, policy: &Policy, h: &Household, ev: &Evaluation, lang: Lang) {
-    use std::fmt::Write;
-    let std = ev.standard.map(Yuan);
-    let std = Opt(std);
-    let pc = Opt(ev.per_capita_income.map(Yuan));
-    let members = h.members.unwrap_or(0);
-    let total = Yuan(ev.monthly_total());
-    // Writing into a String cannot fail.
-    let _ = match (ev.decision, lang) {
-        (Decision::Invalid, _) => {
-            s.push_str(lang.pick(
-                "本行数据有误，未作计算：",
-                "this row has unreadable cells and was not computed: ",
-            ));
-            for (i, e) in h.errors.iter().enumerate() {
-                if i > 0 {
-                    s.push_str(lang.pick("；", "; "));
-                }
-                s.push_str(&e.describe(lang));
-            }
-            Ok(())
-        }
-        (Decision::Undetermined, Lang::Zh) if ev.reasons.contains(&"tekun_no_policy") => write!(
-            s,
-            "特困人员 {members} 人：政策文件没有特困供养标准（[tekun] 表），无法计算基本生活费和照料护理费：请在政策文件中补充 [tekun]"
-        ),
-        (Decision::Undetermined, Lang::En) if ev.reasons.contains(&"tekun_no_policy") => write!(
-            s,
-            "特困 support for {members} person(s): the policy has no [tekun] table, so basic living and care cannot be computed: add [tekun] to the policy"
-        ),
-        (Decision::Undetermined, Lang::Zh) => {
-            s.push_str("缺少计算所需的数据，暂不能认定：请补充");
-            for (i, c) in ev.missing.iter().enumerate() {
-                if i > 0 {
-                    s.push('、');
-                }
-                let _ = write!(s, "{}（{}）", c.zh(), c.name());
-            }
-            Ok(())
-        }
-        (Decision::Undetermined, Lang::En) => {
-            s.push_str("cannot decide until these are filled in: ");
-            for (i, c) in ev.missing.iter().enumerate() {
-                if i > 0 {
-                    s.push_str(", ");
-                }
-                s.push_str(c.name());
-            }
-            Ok(())
-        }
-        (Decision::Tekun, Lang::Zh) => write!(
-            s,
-            "特困人员 {members} 人：基本生活费 {} 元，照料护理费 {} 元，合计 {total} 元/月",
-            Yuan(ev.tekun_basic),
-            Yuan(ev.tekun_care)
-        ),
-        (Decision::Tekun, Lang::En) => write!(
-            s,
-            "特困 support for {members} person(s): basic living {}, care {}, total {total} a month",
-            Yuan(ev.tekun_basic),
-            Yuan(ev.tekun_care)
-        ),
-        (Decision::Dibao, Lang::Zh) => {
-            let _ = write!(
-                s,
-                "家庭人均计算收入 {pc} 元低于低保标准 {std} 元，{members} 人，低保金 {} 元",
-                Yuan(ev.dibao_amount)
-            );
-            if !ev.uplift_amount.is_zero() {
-                let _ = write!(s, "，分类施保 {} 元", Yuan(ev.uplift_amount));
-            }
-            write!(s, "，合计 {total} 元/月")
-        }
-        (Decision::Dibao, Lang::En) => {
-            let _ = write!(
-                s,
-                "counted per-capita income {pc} is below the 低保 standard {std}; {members} person(s): grant {}",
-                Yuan(ev.dibao_amount)
-            );
-            if !ev.uplift_amount.is_zero() {
-                let _ = write!(s, ", uplift {}", Yuan(ev.uplift_amount));
-            }
-            write!(s, ", total {total} a month")
-        }
-        (Decision::GradualExit, _) => {
-            let n = match ev.exit {
-                Some(ExitState::InExit(n)) => n,
-                _ => 0,
-            };
-            let months = policy
-                .file
-                .gradual_exit
-                .as_ref()
-                .map(|g| g.months)
-                .unwrap_or(0);
-            let paid = Yuan(ev.gradual_exit_amount);
-            match lang {
-                Lang::Zh => write!(
-                    s,
-                    "人均计算收入 {pc} 元已超过低保标准 {std} 元，处于渐退期第 {n}/{months} 个月，发放 {paid} 元"
-                ),
-                Lang::En => write!(
-                    s,
-                    "per-capita income {pc} is above the standard {std}; month {n} of {months} of the gradual exit: {paid} paid"
-                ),
-            }
-        }
-        (Decision::Edge, _) if ev.reasons.contains(&"assets_over_limit") => {
-            let (a, l) = assets_figures(policy, h);
-            match lang {
-                Lang::Zh => write!(
-                    s,
-                    "人均计算收入 {pc} 元低于低保标准 {std} 元，但家庭人均财产 {a} 元超过低保财产限额 {l} 元/人，不符合低保条件；未超过低保边缘财产限额：认定为低保边缘家庭"
-                ),
-                Lang::En => write!(
-                    s,
-                    "counted per-capita income {pc} is below the standard {std}, but assets per person {a} exceed the 低保 asset limit {l} per person: not 低保; within the 低保边缘 asset limit: 低保边缘 household"
-                ),
-            }
-        }
-        (Decision::Edge, Lang::Zh) => write!(
-            s,
-            "人均计算收入 {pc} 元不低于低保标准 {std} 元，但低于低保边缘标准：认定为低保边缘家庭"
-        ),
-        (Decision::Edge, Lang::En) => write!(
-            s,
-            "per-capita income {pc} is not below the standard {std} but below the edge threshold: 低保边缘 household"
-        ),
-        (Decision::None, _) if ev.reasons.contains(&"assets_over_limit") => {
-            let (a, l) = assets_figures(policy, h);
-            match lang {
-                Lang::Zh => write!(
-                    s,
-                    "人均计算收入 {pc} 元低于低保标准 {std} 元，但家庭人均财产 {a} 元超过财产限额 {l} 元/人：因财产超标不符合低保条件"
-                ),
-                Lang::En => write!(
-                    s,
-                    "counted per-capita income {pc} is below the standard {std}, but assets per person {a} exceed the limit {l} per person: refused for assets"
-                ),
-            }
-        }
-        (Decision::None, Lang::Zh) => write!(
-            s,
-            "人均计算收入 {pc} 元不低于低保标准 {std} 元，不符合低保条件"
-        ),
-        (Decision::None, Lang::En) => write!(
-            s,
-            "per-capita income {pc} is not below the standard {std}: not eligible"
-        ),
-    };
-    let mut first = true;
-    for n in ev.reasons.iter().filter_map(|r| note(r, lang)) {
-        s.push_str(if first {
-            lang.pick("。", ". ")
+    wording::write_message(s, &facts(policy, h, ev, lang), lang);
+}
+
+/// The figures the sentence of a decision states, taken from the evaluation, the household
+/// and the policy.
+fn facts<'a>(policy: &Policy, h: &'a Household, ev: &'a Evaluation, lang: Lang) -> Facts<'a> {
+    let assets = ev.has(Reason::AssetsOverLimit);
+    Facts {
+        decision: ev.decision,
+        members: h.members.unwrap_or(0),
+        standard: ev.standard,
+        per_capita: ev.per_capita_income,
+        dibao: ev.dibao_amount,
+        uplift: ev.uplift_amount,
+        tekun_basic: ev.tekun_basic,
+        tekun_care: ev.tekun_care,
+        gradual_exit: ev.gradual_exit_amount,
+        total: ev.monthly_total(),
+        exit_month: match ev.exit {
+            Some(ExitState::InExit(n)) => n,
+            _ => 0,
+        },
+        exit_months: policy
+            .file
+            .gradual_exit
+            .as_ref()
+            .map(|g| g.months)
+            .unwrap_or(0),
+        assets_per_person: if assets {
+            let members = Decimal::from(h.members.unwrap_or(1).max(1));
+            h.assets.map(|a| a / members)
         } else {
-            lang.pick("；", "; ")
-        });
-        s.push_str(n);
-        first = false;
+            None
+        },
+        asset_limit: if assets {
+            policy
+                .file
+                .dibao
+                .as_ref()
+                .and_then(|d| d.asset_limit_per_person)
+                .map(|n| n.0)
+        } else {
+            None
+        },
+        missing: &ev.missing,
+        reasons: &ev.reasons,
+        errors: if ev.decision == Decision::Invalid {
+            h.errors.iter().map(|e| e.describe(lang)).collect()
+        } else {
+            Vec::new()
+        },
+        warnings: h.warnings.iter().map(|w| w.reason(lang)).collect(),
     }
-    for w in &h.warnings {
-        s.push_str(lang.pick("。注意：", ". Warning: "));
-        s.push_str(w.reason(lang));
-    }
-}
-
-/// The household's assets per person and the 低保 asset limit per person, for the sentence of a
-/// household refused for its assets.
-fn assets_figures(policy: &Policy, h: &Household) -> (Opt, Opt) {
-    let members = Decimal::from(h.members.unwrap_or(1).max(1));
-    let per_person = h.assets.map(|a| Yuan(a / members));
-    let limit = policy
-        .file
-        .dibao
-        .as_ref()
-        .and_then(|d| d.asset_limit_per_person)
-        .map(|n| Yuan(n.0));
-    (Opt(per_person), Opt(limit))
-}
-
-/// An optional amount that displays as nothing when absent.
-struct Opt(Option<Yuan>);
-
-impl fmt::Display for Opt {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        match self.0 {
-            Some(y) => y.fmt(f),
-            None => Ok(()),
-        }
-    }
-}
-
-fn note(reason: &str, lang: Lang) -> Option<&'static str> {
-    Some(match (reason, lang) {
-        ("not_enrolled", Lang::Zh) => "该户尚未纳入低保，建议及时纳入",
-        ("not_enrolled", Lang::En) => "not enrolled yet: enrol",
-        ("to_review", Lang::Zh) => "该户在保但已不符合条件且不在渐退期，请复核",
-        ("to_review", Lang::En) => {
-            "enrolled but no longer eligible and not in a gradual exit: review"
-        }
-        ("gradual_exit_ended", Lang::Zh) => "渐退期已满",
-        ("gradual_exit_ended", Lang::En) => "the gradual exit is over",
-        ("gradual_exit_over_ceiling", Lang::Zh) => "人均收入已达渐退上限，渐退提前结束",
-        ("gradual_exit_over_ceiling", Lang::En) => {
-            "income reached the exit ceiling: the exit ends early"
-        }
-        ("gradual_exit_not_started", Lang::Zh) => "渐退起始月晚于计算月份",
-        ("gradual_exit_not_started", Lang::En) => "the exit starts after this month",
-        ("dibao_floor", Lang::Zh) => "按保底金额发放",
-        ("dibao_floor", Lang::En) => "the per-person floor applies",
-        ("assets_over_limit", _) => return None,
-        ("edge_assets_over_limit", Lang::Zh) => "家庭财产超过低保边缘财产限额，不认定为低保边缘",
-        ("edge_assets_over_limit", Lang::En) => {
-            "assets exceed the 低保边缘 asset limit: not 低保边缘"
-        }
-        ("assets_not_given", Lang::Zh) => "未填写家庭财产，未做财产核查",
-        ("assets_not_given", Lang::En) => "assets not given: asset test not applied",
-        _ => return None,
-    })
 }
 
 #[cfg(test)]

@@ -191,7 +191,7 @@ pub fn schedule_household(cfg: &Config, h: &Household) -> HouseholdSchedule {
                         lang.pick("；审批：", "; approval: "),
                         route.describe()
                     );
-                    push(Item::Temporary(kind), amount, level(route.level), reason);
+                    push(Item::Temporary(kind), amount, route.level.code(), reason);
                     temp_paid[k] = true;
                 }
                 temporary::Outcome::Undetermined(cols) => {
@@ -416,14 +416,4 @@ fn missing_text(cols: &[Column], lang: Lang) -> String {
         })
         .collect::<Vec<_>>()
         .join(lang.pick("、", ", "))
-}
-
-/// The `'static` name of an approval level (levels are validated when the policy loads).
-fn level(name: &str) -> &'static str {
-    match name {
-        "township" => "township",
-        "county" => "county",
-        "city" => "city",
-        _ => approval::CASE_BY_CASE,
-    }
 }

@@ -7,6 +7,7 @@ mod coverage;
 mod explain;
 mod golden;
 mod hostile;
+mod layering;
 mod numbers;
 mod payouts;
 mod policytest;

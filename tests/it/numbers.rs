@@ -233,6 +233,9 @@ fn a_care_share_above_one_is_warned_and_absurd_exits_are_refused() {
         "{}",
         r.stderr
     );
+    // said in the language asked for, not in both at once
+    assert!(!r.stderr.contains("share above 1"), "{}", r.stderr);
+    assert!(r.stderr.contains("大于 1 的份额"), "{}", r.stderr);
     let ok = w.check("policy.toml", "roster.csv", "2022-12", &["--format", "csv"]);
     assert!(!ok.stderr.contains("share above 1"), "{}", ok.stderr);
     for (from, to, key) in [

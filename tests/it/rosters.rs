@@ -251,6 +251,31 @@ fn workbook_rows_keep_their_sheet_numbers_and_totals_are_reported() {
     assert_eq!(decisions(&piped), decisions(&r));
 }
 
+/// The reader's notes on skipped rows (title rows above the header, a total row, a signature
+/// row) are said in the language asked for, not in both at once.
+#[test]
+fn skipped_rows_are_reported_in_the_language_asked_for() {
+    let w = workdir();
+    w.write("roster.xlsx", bundled_workbook());
+    let en = check(&w, "roster.xlsx", &["--lang", "en"]);
+    assert!(en.stderr.contains("header on line 3"), "{}", en.stderr);
+    assert!(
+        en.stderr.contains("a total (合计/小计) row: skipped"),
+        "{}",
+        en.stderr
+    );
+    assert!(!en.stderr.contains("表头在第"), "{}", en.stderr);
+    assert!(!en.stderr.contains("已跳过"), "{}", en.stderr);
+    let zh = check(&w, "roster.xlsx", &[]);
+    assert!(zh.stderr.contains("表头在第 3 行"), "{}", zh.stderr);
+    assert!(!zh.stderr.contains("header on line"), "{}", zh.stderr);
+    assert!(
+        !zh.stderr.contains("skipped, not a household"),
+        "{}",
+        zh.stderr
+    );
+}
+
 #[test]
 fn sheet_is_chosen_by_name_and_a_missing_one_is_named() {
     let w = workdir();

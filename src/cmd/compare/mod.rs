@@ -13,7 +13,7 @@ pub use render::{COLUMNS, INDEX_COLUMNS};
 pub use schema::{COMPARISON_ROW, INDEX_COMPARISON_ROW};
 pub use totals::{INDEX_TOTAL_COLUMNS, TOTAL_COLUMNS};
 
-use crate::cli::{ColumnsArgs, InputArgs, OutputArgs, PolicyArgs};
+use crate::cmd::args::{ColumnsArgs, InputArgs, OutputArgs, PolicyArgs};
 use crate::household::RowParser;
 use crate::index::IndexSeries;
 use crate::lang::Lang;
@@ -72,13 +72,18 @@ pub struct CompareArgs {
 
 /// Loads one policy for every month of the range; warns (or refuses with `--strict`) when
 /// the last month is after the policy's `last_verified`.
-fn load(path: &str, strict: bool, months: &[Month]) -> Result<(Policy, Vec<MonthParams>)> {
+fn load(
+    path: &str,
+    strict: bool,
+    months: &[Month],
+    lang: Lang,
+) -> Result<(Policy, Vec<MonthParams>)> {
     let args = PolicyArgs {
         policy: path.to_string(),
         strict,
     };
     let last = *months.last().context("empty range")?;
-    let (policy, _) = super::load_policy(&args, last)?;
+    let (policy, _) = super::load_policy(&args, last, lang)?;
     let params = months
         .iter()
         .map(|m| policy.month_params(*m))
@@ -142,11 +147,17 @@ pub fn run(args: CompareArgs) -> Result<i32> {
         &super::output_files(&args.out, &[("--chart", args.chart.as_ref())]),
         args.out.lang,
     )?;
-    let (base, base_params) = load(&args.policy.policy, args.policy.strict, &months)?;
-    let (alt, alt_params) = load(&args.with, args.policy.strict, &months)
+    let (base, base_params) = load(
+        &args.policy.policy,
+        args.policy.strict,
+        &months,
+        args.out.lang,
+    )?;
+    let (alt, alt_params) = load(&args.with, args.policy.strict, &months, args.out.lang)
         .with_context(|| format!("--with {}", args.with))?;
     super::check_region(&args.input, &alt).with_context(|| format!("--with {}", args.with))?;
-    let (mut source, base_parser) = super::open_roster(&args.roster, &args.input, &base)?;
+    let (mut source, base_parser) =
+        super::open_roster(&args.roster, &args.input, &base, args.out.lang)?;
     let alt_parser = RowParser::new(
         &alt,
         source.header_map().clone(),
@@ -161,8 +172,9 @@ pub fn run(args: CompareArgs) -> Result<i32> {
     let (Some(base_first), Some(alt_first)) = (base_params.first(), alt_params.first()) else {
         bail!("no month to compare");
     };
-    let base_parser = super::attach_members(base_parser, &args.input, &base, base_first)?;
-    let alt_parser = super::attach_members(alt_parser, &args.input, &alt, alt_first)
+    let base_parser =
+        super::attach_members(base_parser, &args.input, &base, base_first, args.out.lang)?;
+    let alt_parser = super::attach_members(alt_parser, &args.input, &alt, alt_first, args.out.lang)
         .with_context(|| format!("--with {}", args.with))?;
     if args.input.members.is_some() && months.len() > 1 {
         eprintln!(

@@ -4,7 +4,7 @@
 use super::PayoutsArgs;
 use super::files::{check_split_sum, split_paths};
 use super::formats::Ctx;
-use crate::cli::OutputArgs;
+use crate::cmd::args::OutputArgs;
 use crate::lang::Lang;
 use crate::ledger::{self, Ledger};
 use crate::money::fmt_money;

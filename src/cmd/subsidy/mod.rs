@@ -20,7 +20,7 @@ pub use months::MONTH_COLUMNS;
 pub use report::TOTAL_COLUMNS;
 pub use schema::SUBSIDY_ROW;
 
-use crate::cli::{ColumnsArgs, InputArgs, OutputArgs, PolicyArgs};
+use crate::cmd::args::{ColumnsArgs, InputArgs, OutputArgs, PolicyArgs};
 use crate::grants;
 use crate::index::IndexSeries;
 use crate::lang::Lang;

@@ -34,18 +34,20 @@ pub fn households<'p>(
     // The 低保 standard and the other rules' parameters in force in each triggered index
     // month: a household's groups there depend on them.
     let params = grants::linkage::triggered_params(table, policy)?;
-    let (mut source, parser) = crate::cmd::open_roster(roster, &args.input, policy)?;
+    let (mut source, parser) = crate::cmd::open_roster(roster, &args.input, policy, args.out.lang)?;
     // Persons' ages and uplift groups as in the first triggered index month (the means test
     // that decides the 低保 group is that month's); with no month triggered nothing depends
     // on them, and the last index month's rules read the file.
     let parser = match (&args.input.members, params.values().next()) {
         (None, _) => parser,
-        (Some(_), Some(first)) => crate::cmd::attach_members(parser, &args.input, policy, first)?,
+        (Some(_), Some(first)) => {
+            crate::cmd::attach_members(parser, &args.input, policy, first, args.out.lang)?
+        }
         (Some(_), None) => {
             let last = policy
                 .month_params(to)
                 .with_context(|| format!("--members: the rules in force in {to}"))?;
-            crate::cmd::attach_members(parser, &args.input, policy, &last)?
+            crate::cmd::attach_members(parser, &args.input, policy, &last, args.out.lang)?
         }
     };
     let lang = args.out.lang;

@@ -4,6 +4,9 @@
 //! and a cell echoed on screen is cut after [`MAX_ECHO_CHARS`] characters with a marker, so a
 //! 10 MB cell is never echoed whole. Everything printed to a terminal passes through here:
 //! tables, stderr summaries, and error messages that quote cells or file names.
+//!
+//! Also the text guards every layer shares: [`trim`] for cells and [`guard_formula`] for a
+//! value written to a spreadsheet.
 
 use std::borrow::Cow;
 use std::fmt::Write;
@@ -83,6 +86,44 @@ pub fn screen_line(s: &str) -> Cow<'_, str> {
 /// [`MAX_ECHO_CHARS`] characters.
 pub fn screen_cell(s: &str) -> Cow<'_, str> {
     shown(s, &['\n'], MAX_ECHO_CHARS)
+}
+
+/// `str::trim` (Unicode whitespace, so U+3000 and NBSP too), answering at once for the usual
+/// cell that begins and ends with a visible ASCII character.
+#[inline]
+pub fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
+/// True for an optional sign, digits, and an optional `.digits` part.
+fn is_plain_signed_number(s: &str) -> bool {
+    let unsigned = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let (int_part, frac_part) = unsigned.split_once('.').unwrap_or((unsigned, "0"));
+    all_digits(int_part) && all_digits(frac_part)
+}
+
+/// Guards a text value for a CSV meant for Excel: a value starting with `=`, `+`, `-`,
+/// `@`, tab or carriage return gets a leading `'` so Excel shows it instead of running
+/// it as a formula. Plain numbers such as `-12.50` or `+3` are left unchanged so
+/// amounts stay numeric in the spreadsheet.
+#[inline]
+pub fn guard_formula(value: &str) -> Cow<'_, str> {
+    let risky = value
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r'));
+    if !risky || is_plain_signed_number(value) {
+        return Cow::Borrowed(value);
+    }
+    Cow::Owned(format!("'{value}"))
+}
+
+fn all_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]

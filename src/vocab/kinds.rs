@@ -77,6 +77,16 @@ impl Status {
             Status::Edge => "edge",
         }
     }
+
+    /// The status in Chinese, as a roster writes it.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Status::None => "无",
+            Status::Dibao => "低保",
+            Status::Tekun => "特困",
+            Status::Edge => "低保边缘",
+        }
+    }
 }
 
 /// 自理能力 of a 特困 person.
@@ -149,7 +159,7 @@ impl Pandemic {
 
 /// Trimmed and lower-cased, allocating only when the cell has upper-case letters.
 fn lower(s: &str) -> std::borrow::Cow<'_, str> {
-    let t = super::cells::trim(s);
+    let t = crate::text::trim(s);
     if t.bytes().any(|b| b.is_ascii_uppercase()) {
         std::borrow::Cow::Owned(t.to_ascii_lowercase())
     } else {
@@ -248,6 +258,14 @@ impl fmt::Display for Categories {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_status_reads_back_from_its_chinese_and_english_names() {
+        for s in [Status::None, Status::Dibao, Status::Tekun, Status::Edge] {
+            assert_eq!(Status::parse(s.zh()), Some(s));
+            assert_eq!(Status::parse(s.name()), Some(s));
+        }
+    }
 
     #[test]
     fn chinese_and_english_values_read_alike() {

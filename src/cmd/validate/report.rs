@@ -1,0 +1,303 @@
+//! How `validate` shows its problems: streamed as CSV or JSON, or a table at the end, and the
+//! per-file summary on stderr, in the language asked for.
+
+use super::COLUMNS;
+use crate::lang::Lang;
+use crate::month::Month;
+use crate::output::screen::screen_text;
+use crate::output::{self, Format, Output, json_object, table};
+use crate::policy::Policy;
+use crate::validate::{FileSummary, Problem, Severity, Sink};
+use crate::{EXIT_OK, EXIT_ROWS};
+use anyhow::Result;
+use std::collections::HashMap;
+use std::io::Write;
+
+/// Rows shown in a terminal table; the rest are counted (write csv or json for all of them).
+const TABLE_ROWS: usize = 1000;
+
+/// Where the problems go, as they are found: CSV and JSON stream, a table is rendered at the end.
+pub(super) struct Report {
+    out: Output,
+    format: Format,
+    lang: Lang,
+    mask: bool,
+    first_json: bool,
+    table: Vec<Vec<String>>,
+    errors: u64,
+    notes: u64,
+    /// the current file's headers as written, by column name (for tables)
+    labels: HashMap<String, String>,
+}
+
+impl Report {
+    /// Opens the listing: the CSV header, or the JSON header up to the problems' list.
+    pub(super) fn start(
+        mut out: Output,
+        format: Format,
+        lang: Lang,
+        mask: bool,
+        policy: &Policy,
+        month: Month,
+    ) -> Result<Report> {
+        match format {
+            Format::Csv => {
+                let mut w = output::csv_writer(Vec::new());
+                w.write_record(COLUMNS)?;
+                out.write_all(&w.into_inner().unwrap_or_default())?;
+            }
+            Format::Json => {
+                let mut header = output::json_header(policy);
+                header["month"] = month.to_string().into();
+                let mut head = serde_json::to_string(&header)?;
+                head.pop();
+                out.write_all(head.as_bytes())?;
+                out.write_all(b",\"problems\":[\n")?;
+            }
+            _ => {}
+        }
+        Ok(Report {
+            out,
+            format,
+            lang,
+            mask,
+            first_json: true,
+            table: Vec::new(),
+            errors: 0,
+            notes: 0,
+            labels: HashMap::new(),
+        })
+    }
+
+    fn add(&mut self, p: &Problem) -> Result<()> {
+        match p.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Note => self.notes += 1,
+        }
+        let (reason, fix) = p.reason_fix(self.lang);
+        let value = if output::is_id_column(p.column.trim_start_matches("members.")) {
+            output::id_cell(&p.value, self.format, self.mask)
+        } else {
+            std::borrow::Cow::Borrowed(p.value.as_str())
+        };
+        let row = p.row.map(|r| r.to_string()).unwrap_or_default();
+        match self.format {
+            Format::Csv => {
+                let mut w = output::csv_writer(Vec::new());
+                w.write_record([
+                    output::text_cell(&p.file).as_ref(),
+                    &row,
+                    output::text_cell(&p.household_id).as_ref(),
+                    output::text_cell(&p.head_name).as_ref(),
+                    output::text_cell(&p.column).as_ref(),
+                    output::text_cell(&value).as_ref(),
+                    p.severity.name(),
+                    &p.code,
+                    output::text_cell(&reason).as_ref(),
+                    output::text_cell(&fix).as_ref(),
+                ])?;
+                let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+                output::ignore_broken_pipe(self.out.write_all(&bytes))?;
+            }
+            Format::Json => {
+                let mut b = Vec::with_capacity(256);
+                if !self.first_json {
+                    b.push(b',');
+                }
+                self.first_json = false;
+                json_object(
+                    &mut b,
+                    COLUMNS.iter().copied().zip([
+                        p.file.as_str(),
+                        row.as_str(),
+                        p.household_id.as_str(),
+                        p.head_name.as_str(),
+                        p.column.as_str(),
+                        value.as_ref(),
+                        p.severity.name(),
+                        p.code.as_str(),
+                        reason.as_str(),
+                        fix.as_str(),
+                    ]),
+                );
+                b.push(b'\n');
+                output::ignore_broken_pipe(self.out.write_all(&b))?;
+            }
+            _ => {
+                if self.table.len() < TABLE_ROWS {
+                    self.table.push(vec![
+                        p.file.clone(),
+                        row,
+                        p.household_id.clone(),
+                        p.head_name.clone(),
+                        self.labels
+                            .get(&p.column)
+                            .cloned()
+                            .unwrap_or_else(|| crate::validate::column_label(&p.column, self.lang)),
+                        value.into_owned(),
+                        match self.lang {
+                            Lang::Zh => p.severity.zh().to_string(),
+                            Lang::En => p.severity.name().to_string(),
+                        },
+                        reason,
+                        fix,
+                    ]);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Sink for Report {
+    fn problem(&mut self, p: &Problem) -> Result<()> {
+        self.add(p)
+    }
+
+    fn labels(&mut self, labels: HashMap<String, String>) {
+        self.labels = labels;
+    }
+}
+
+impl Report {
+    /// Writes the end of the listing and the summary; the exit code.
+    pub(super) fn finish(self, files: &[FileSummary]) -> Result<i32> {
+        let mut report = self;
+        let lang = report.lang;
+        match report.format {
+            Format::Json => {
+                let list: Vec<serde_json::Value> = files
+                    .iter()
+                    .map(|f| {
+                        serde_json::json!({
+                            "file": f.file,
+                            "kind": f.kind,
+                            "read_as": f.read_as,
+                            "header_line": f.header_line.map(|l| l.to_string()),
+                            "rows": f.rows.to_string(),
+                            "errors": f.errors.to_string(),
+                        })
+                    })
+                    .collect();
+                report.out.write_all(b"],\"files\":")?;
+                report
+                    .out
+                    .write_all(serde_json::to_string(&list)?.as_bytes())?;
+                let tail = serde_json::json!({
+                    "errors": report.errors.to_string(),
+                    "notes": report.notes.to_string(),
+                });
+                let tail = serde_json::to_string(&tail)?;
+                report.out.write_all(b",")?;
+                report
+                    .out
+                    .write_all(tail.trim_start_matches('{').as_bytes())?;
+                report.out.write_all(b"\n")?;
+            }
+            Format::Table => {
+                let headers: [&str; 9] = match lang {
+                    Lang::Zh => [
+                        "文件",
+                        "行",
+                        "户编号",
+                        "户主",
+                        "列",
+                        "原值",
+                        "级别",
+                        "问题",
+                        "如何修改",
+                    ],
+                    Lang::En => [
+                        "file",
+                        "row",
+                        "household",
+                        "head",
+                        "column",
+                        "value",
+                        "severity",
+                        "problem",
+                        "how to fix",
+                    ],
+                };
+                let shown = report.table.len() as u64;
+                let total = report.errors + report.notes;
+                let mut text = if report.table.is_empty() {
+                    String::new()
+                } else {
+                    table::render(&headers, &report.table, &[headers[1]])
+                };
+                if total > shown {
+                    text.push_str(&match lang {
+                    Lang::Zh => format!(
+                        "…… 另有 {} 条未显示：用 --format csv -o 问题清单.csv 导出全部\n",
+                        total - shown
+                    ),
+                    Lang::En => format!(
+                        "... and {} more not shown: write them all with --format csv -o problems.csv\n",
+                        total - shown
+                    ),
+                });
+                }
+                output::ignore_broken_pipe(report.out.write_all(text.as_bytes()))?;
+            }
+            _ => {}
+        }
+        let mut group = output::OutputGroup::new(lang);
+        group.push(report.out);
+        group.commit()?;
+        for f in files.iter().filter(|f| f.kind != "policy") {
+            let header = f.header_line.unwrap_or(1);
+            match lang {
+                Lang::Zh => eprintln!(
+                    "jiuzhu validate：{}（{}，表头在第 {header} 行）：{} 行，{} 个错误",
+                    screen_text(&f.file),
+                    if f.read_as.is_empty() {
+                        "无法读取"
+                    } else {
+                        &f.read_as
+                    },
+                    f.rows,
+                    f.errors
+                ),
+                Lang::En => eprintln!(
+                    "jiuzhu validate: {} ({}, header on line {header}): {} rows, {} errors",
+                    screen_text(&f.file),
+                    if f.read_as.is_empty() {
+                        "unreadable"
+                    } else {
+                        &f.read_as
+                    },
+                    f.rows,
+                    f.errors
+                ),
+            }
+        }
+        match lang {
+            Lang::Zh => eprintln!(
+                "jiuzhu validate：{} 个错误，{} 条提示{}",
+                report.errors,
+                report.notes,
+                if report.errors == 0 {
+                    "：文件可以使用"
+                } else {
+                    ""
+                }
+            ),
+            Lang::En => eprintln!(
+                "jiuzhu validate: {} errors, {} notes{}",
+                report.errors,
+                report.notes,
+                if report.errors == 0 {
+                    ": the files are clean"
+                } else {
+                    ""
+                }
+            ),
+        }
+        Ok(if report.errors == 0 {
+            EXIT_OK
+        } else {
+            EXIT_ROWS
+        })
+    }
+}
