@@ -41,6 +41,17 @@ impl Summary {
         for (t, v) in self.totals.iter_mut().zip(amounts(ev)) {
             self.overflow |= crate::money::add_to(t, v).is_err();
         }
+        // The sentences are made only while fewer than KEEP_PROBLEMS are kept: past them a
+        // problem is only counted.
+        let count = match ev.decision {
+            Decision::Invalid => h.errors.len(),
+            Decision::Undetermined => 1,
+            _ => 0,
+        };
+        self.problem_count += count as u64;
+        if count == 0 || self.problems.len() >= KEEP_PROBLEMS {
+            return;
+        }
         let problems: Vec<String> = match ev.decision {
             Decision::Invalid => h.errors.iter().map(|e| e.describe(lang)).collect(),
             // undetermined for want of a policy table, not of a cell: the message says which
@@ -52,16 +63,14 @@ impl Summary {
                 },
                 rules::message(policy, h, ev, lang)
             )],
-            Decision::Undetermined => vec![crate::output::missing_problem(
+            _ => vec![crate::output::missing_problem(
                 h.row,
                 &h.id,
                 None,
                 &ev.missing,
                 lang,
             )],
-            _ => Vec::new(),
         };
-        self.problem_count += problems.len() as u64;
         for p in problems {
             if self.problems.len() < KEEP_PROBLEMS {
                 self.problems.push(p);
