@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-20000}
 mkdir -p bench/out
-cargo build --release --bins -q
+cargo build --release --workspace --bins -q
 target/release/jiuzhu-gen --rows "$rows" --seed 1 -o "bench/out/instr-$rows.csv"
 # count COMMAND...: the instructions COMMAND executes (exit 1, rows invalid or findings, is fine).
 count() {

@@ -55,8 +55,8 @@ seed=1
 gnu_time=${GNU_TIME:-/usr/bin/time}
 mkdir -p "$out"
 
-echo "== cargo build --release --bins" >&2
-if ! cargo build --release --bins; then
+echo "== cargo build --release --workspace --bins" >&2
+if ! cargo build --release --workspace --bins; then
   echo "run.sh: the release build failed; nothing was timed" >&2
   exit 1
 fi

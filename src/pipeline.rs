@@ -19,6 +19,11 @@ const BATCH: usize = 16 * 1024;
 /// Records per chunk a worker computes in one go (one output buffer each).
 const CHUNK: usize = 1024;
 
+/// Room made in a new record: a roster line of a few hundred bytes in a few dozen cells fills
+/// it without growing it (a record is reused from batch to batch; a longer one grows once).
+const RECORD_TEXT: usize = 192;
+const RECORD_CELLS: usize = 32;
+
 /// One input record with its place in the file.
 pub struct Row {
     /// line number in the file
@@ -54,7 +59,7 @@ pub fn stream<T: Send>(
                     if batch.len() == n {
                         batch.push(Row {
                             line: 0,
-                            record: Record::new(),
+                            record: Record::with_capacity(RECORD_TEXT, RECORD_CELLS),
                             duplicate_of: None,
                         });
                     }
