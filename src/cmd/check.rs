@@ -81,6 +81,7 @@ impl Ctx<'_> {
                 ctx: &self.row,
                 h,
                 ev,
+                total: ev.monthly_total(),
             };
             match (self.format, csv.as_mut()) {
                 (Format::Csv, Some(w)) => self.columns.write_csv(w, &rec, &mut buf),

@@ -184,6 +184,8 @@ pub struct CheckRecord<'a> {
     pub h: &'a Household,
     /// its evaluation
     pub ev: &'a Evaluation,
+    /// its monthly total (the sum of the evaluation's amounts, computed once)
+    pub total: Decimal,
 }
 
 impl Record for CheckRecord<'_> {
@@ -218,7 +220,7 @@ impl Record for CheckRecord<'_> {
             C::UpliftAmount => Value::Money(ev.uplift_amount),
             C::TekunBasic => Value::Money(ev.tekun_basic),
             C::TekunCare => Value::Money(ev.tekun_care),
-            C::MonthlyTotal => Value::Money(ev.monthly_total()),
+            C::MonthlyTotal => Value::Money(self.total),
             C::GradualExitAmount => Value::Money(ev.gradual_exit_amount),
             C::DibaoOrExit => Value::Money(ev.dibao_amount + ev.gradual_exit_amount),
             C::TekunAmount => Value::Money(ev.tekun_basic + ev.tekun_care),
