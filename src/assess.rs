@@ -38,8 +38,12 @@ impl Summary {
             .position(|d| *d == ev.decision)
             .unwrap_or(0);
         self.counts[i] += 1;
+        // Most amounts of a household are nothing; the totals are only ever stated to the fen,
+        // so adding a zero (which could only change a total's scale) is skipped.
         for (t, v) in self.totals.iter_mut().zip(amounts(ev)) {
-            self.overflow |= crate::money::add_to(t, v).is_err();
+            if !v.is_zero() {
+                self.overflow |= crate::money::add_to(t, v).is_err();
+            }
         }
         // The sentences are made only while fewer than KEEP_PROBLEMS are kept: past them a
         // problem is only counted.

@@ -45,8 +45,8 @@ pub fn stream<T: Send>(
 ) -> anyhow::Result<u64> {
     let (full_tx, full_rx) = mpsc::sync_channel::<Vec<Row>>(2);
     let (empty_tx, empty_rx) = mpsc::channel::<Vec<Row>>();
-    // one batch being read, one computed, one written, one spare
-    for _ in 0..4 {
+    // one batch being read, one computed, one written
+    for _ in 0..3 {
         let _ = empty_tx.send(Vec::with_capacity(BATCH));
     }
     let mut total = 0u64;
@@ -94,7 +94,8 @@ pub fn stream<T: Send>(
         });
         // The batches are computed on a thread of their own, so that the results of one batch
         // are written (by `consume`, on this thread) while the next is computed.
-        let (done_tx, done_rx) = mpsc::sync_channel::<(Vec<T>, Vec<Row>)>(1);
+        // A rendezvous: the computer is at most one batch ahead of the writing.
+        let (done_tx, done_rx) = mpsc::sync_channel::<(Vec<T>, Vec<Row>)>(0);
         let work = &work;
         let computer = scope.spawn(move || {
             for batch in full_rx.iter() {
