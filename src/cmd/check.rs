@@ -49,6 +49,16 @@ pub struct CheckArgs {
     pub columns: ColumnsArgs,
 }
 
+/// The money totals of a run, named as their columns, in [`Summary::totals`] order.
+const TOTALS: [&str; MONEY] = [
+    "dibao_amount",
+    "uplift_amount",
+    "tekun_basic",
+    "tekun_care",
+    "gradual_exit_amount",
+    "monthly_total",
+];
+
 /// Excel's row limit, less the header lines of the sheet.
 const XLSX_MAX_ROWS: usize = 1_048_576 - 16;
 
@@ -192,20 +202,12 @@ pub fn run(args: CheckArgs) -> Result<i32> {
     .with_context(|| format!("roster {}", args.roster))?;
     match format {
         Format::Json => {
-            let names = [
-                "dibao_amount",
-                "uplift_amount",
-                "tekun_basic",
-                "tekun_care",
-                "gradual_exit_amount",
-                "monthly_total",
-            ];
             let mut totals = serde_json::Map::new();
             totals.insert("households".into(), summary.households().to_string().into());
             for (d, c) in Decision::ALL.iter().zip(summary.counts) {
                 totals.insert(d.name().into(), c.to_string().into());
             }
-            for (n, v) in names.iter().zip(summary.totals) {
+            for (n, v) in TOTALS.iter().zip(summary.totals) {
                 totals.insert((*n).into(), fmt_money(v).into());
             }
             out.write_all(b"],\"totals\":")?;
@@ -221,15 +223,7 @@ pub fn run(args: CheckArgs) -> Result<i32> {
             for (d, c) in Decision::ALL.iter().zip(summary.counts) {
                 totals.push(vec![Cell::Text(d.name().into()), Cell::Count(c)]);
             }
-            let names = [
-                "dibao_amount",
-                "uplift_amount",
-                "tekun_basic",
-                "tekun_care",
-                "gradual_exit_amount",
-                "monthly_total",
-            ];
-            for (n, v) in names.iter().zip(summary.totals) {
+            for (n, v) in TOTALS.iter().zip(summary.totals) {
                 totals.push(vec![Cell::Text((*n).into()), Cell::Money(v)]);
             }
             let title = vec![format!("month {}", args.month)];
