@@ -15,6 +15,8 @@
 #           writing household_id, decision, per_capita_income, monthly_total
 #   check   jiuzhu check -p policies/lanzhou-2022.toml ... --month 2022-12 --format csv
 #   check1  the same with RAYON_NUM_THREADS=1 (one worker; the reader thread still runs)
+#   check1 cols / check cols  check --columns household_id,decision,per_capita_income,
+#           monthly_total (the peer's four columns) with -j 1, and on every core
 #   core1   the same pinned to one core with taskset (the whole process on one core)
 #   audit   jiuzhu audit -p policies/lanzhou-2022.toml ... --month 2022-12 --format csv
 # then prints a table: command, rows, seconds, rows/s, MB/s (roster size / seconds; for gen,
@@ -55,8 +57,8 @@ seed=1
 gnu_time=${GNU_TIME:-/usr/bin/time}
 mkdir -p "$out"
 
-echo "== cargo build --release --bins" >&2
-if ! cargo build --release --bins; then
+echo "== cargo build --release --workspace --bins" >&2
+if ! cargo build --release --workspace --bins; then
   echo "run.sh: the release build failed; nothing was timed" >&2
   exit 1
 fi
@@ -198,6 +200,7 @@ for size in "${sizes[@]}"; do
   # Start every timed read with the roster on disk, not half of it still in dirty pages.
   sync
 
+  rm -f "$out/check1-cols-$size.csv" "$out/check-cols-$size.csv"
   rm -f "$out/bare-$size.csv" "$out/peer-$size.csv" "$out/check-$size.csv" \
     "$out/check1-$size.csv" "$out/core1-$size.csv" "$out/audit-$size.csv"
 
@@ -218,6 +221,17 @@ for size in "${sizes[@]}"; do
   timed "$out/check1-$size.log" env RAYON_NUM_THREADS=1 "$bin/jiuzhu" check -p "$policy" \
     "$roster" --month "$month" --format csv -o "$out/check1-$size.csv"
   record "check1 $size" "$rows" "$bytes" "$out/check1-$size.log"
+
+  # The peer's four columns: the like-for-like comparison with the peer (one worker) and the
+  # same on every core.
+  cols=household_id,decision,per_capita_income,monthly_total
+  echo "== $size: jiuzhu check --columns (peer's four), -j 1 and every core" >&2
+  timed "$out/check1-cols-$size.log" "$bin/jiuzhu" -j 1 check -p "$policy" "$roster" \
+    --month "$month" --format csv --columns "$cols" -o "$out/check1-cols-$size.csv"
+  record "check1 cols $size" "$rows" "$bytes" "$out/check1-cols-$size.log"
+  timed "$out/check-cols-$size.log" "$bin/jiuzhu" check -p "$policy" "$roster" \
+    --month "$month" --format csv --columns "$cols" -o "$out/check-cols-$size.csv"
+  record "check cols $size" "$rows" "$bytes" "$out/check-cols-$size.log"
 
   # One core for the whole process (reader thread included), where taskset exists.
   if command -v taskset >/dev/null; then

@@ -6,6 +6,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod assess;
 pub mod audit;
 pub mod chart;
 pub mod cli;

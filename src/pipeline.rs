@@ -19,6 +19,11 @@ const BATCH: usize = 16 * 1024;
 /// Records per chunk a worker computes in one go (one output buffer each).
 const CHUNK: usize = 1024;
 
+/// Room made in a new record: a roster line of a few hundred bytes in a few dozen cells fills
+/// it without growing it (a record is reused from batch to batch; a longer one grows once).
+const RECORD_TEXT: usize = 192;
+const RECORD_CELLS: usize = 32;
+
 /// One input record with its place in the file.
 pub struct Row {
     /// line number in the file
@@ -40,6 +45,7 @@ pub fn stream<T: Send>(
 ) -> anyhow::Result<u64> {
     let (full_tx, full_rx) = mpsc::sync_channel::<Vec<Row>>(2);
     let (empty_tx, empty_rx) = mpsc::channel::<Vec<Row>>();
+    // one batch being read, one computed, one written
     for _ in 0..3 {
         let _ = empty_tx.send(Vec::with_capacity(BATCH));
     }
@@ -53,7 +59,7 @@ pub fn stream<T: Send>(
                     if batch.len() == n {
                         batch.push(Row {
                             line: 0,
-                            record: Record::new(),
+                            record: Record::with_capacity(RECORD_TEXT, RECORD_CELLS),
                             duplicate_of: None,
                         });
                     }
@@ -86,10 +92,22 @@ pub fn stream<T: Send>(
             }
             Ok(())
         });
+        // The batches are computed on a thread of their own, so that the results of one batch
+        // are written (by `consume`, on this thread) while the next is computed.
+        // A rendezvous: the computer is at most one batch ahead of the writing.
+        let (done_tx, done_rx) = mpsc::sync_channel::<(Vec<T>, Vec<Row>)>(0);
+        let work = &work;
+        let computer = scope.spawn(move || {
+            for batch in full_rx.iter() {
+                let outs: Vec<T> = batch.par_chunks(CHUNK).map(work).collect();
+                if done_tx.send((outs, batch)).is_err() {
+                    break;
+                }
+            }
+        });
         let mut result = Ok(());
-        for batch in full_rx.iter() {
+        for (outs, batch) in done_rx.iter() {
             total += batch.len() as u64;
-            let outs: Vec<T> = batch.par_chunks(CHUNK).map(&work).collect();
             for out in outs {
                 if let Err(e) = consume(out) {
                     result = Err(e);
@@ -103,8 +121,13 @@ pub fn stream<T: Send>(
             // simply not reused.
             let _ = empty_tx.send(batch);
         }
-        drop(full_rx);
+        // Ends the other threads on an error: the computer on its next result, the reader on its
+        // next batch.
+        drop(done_rx);
         drop(empty_tx);
+        if computer.join().is_err() {
+            return Err(anyhow::anyhow!("a worker stopped unexpectedly"));
+        }
         match reader.join() {
             Ok(Ok(())) => result,
             Ok(Err(e)) => Err(e.into()),
@@ -160,5 +183,96 @@ impl Hasher for PassThrough {
     }
     fn write_u32(&mut self, n: u32) {
         self.0 = (self.0 << 32) | u64::from(n);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::household::columns::HeaderMap;
+
+    /// `n` records of one field each, `H0`, `H1` …
+    struct Numbers {
+        n: u64,
+        next: u64,
+        map: HeaderMap,
+    }
+
+    impl RecordSource for Numbers {
+        fn name(&self) -> &str {
+            "numbers"
+        }
+        fn header_map(&self) -> &HeaderMap {
+            &self.map
+        }
+        fn headers(&self) -> &[String] {
+            &[]
+        }
+        fn next_record(&mut self, rec: &mut Record) -> Result<Option<u64>, InputError> {
+            if self.next == self.n {
+                return Ok(None);
+            }
+            *rec = Record::new();
+            rec.push_field(&format!("H{}", self.next % 70_000));
+            self.next += 1;
+            Ok(Some(self.next + 1))
+        }
+    }
+
+    fn numbers(n: u64) -> Numbers {
+        Numbers {
+            n,
+            next: 0,
+            map: HeaderMap::default(),
+        }
+    }
+
+    #[test]
+    fn results_come_in_input_order_across_batches_with_duplicates_marked() {
+        let mut src = numbers(5 * BATCH as u64 + 5);
+        let mut seen = Vec::new();
+        let rows = stream(
+            &mut src,
+            Some(0),
+            |rows| {
+                rows.iter()
+                    .map(|r| (r.line, r.duplicate_of))
+                    .collect::<Vec<_>>()
+            },
+            |chunk| {
+                seen.extend(chunk);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(rows, 5 * BATCH as u64 + 5);
+        assert_eq!(seen.len() as u64, rows);
+        assert!(seen.windows(2).all(|w| w[1].0 == w[0].0 + 1));
+        // H0 comes back as the 70,001st record: a repeat of line 2
+        assert_eq!(seen[70_000], (70_002, Some(2)));
+        assert_eq!(
+            seen.iter().filter(|s| s.1.is_some()).count(),
+            5 * BATCH - 70_000 + 5
+        );
+    }
+
+    #[test]
+    fn a_failure_while_writing_stops_the_run_and_is_returned() {
+        let mut src = numbers(8 * BATCH as u64);
+        let mut chunks = 0;
+        let r = stream(
+            &mut src,
+            Some(0),
+            |rows| rows.len(),
+            |_| {
+                chunks += 1;
+                if chunks == 20 {
+                    anyhow::bail!("disk full");
+                }
+                Ok(())
+            },
+        );
+        assert_eq!(r.unwrap_err().to_string(), "disk full");
+        assert_eq!(chunks, 20);
     }
 }

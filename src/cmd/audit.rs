@@ -166,7 +166,7 @@ pub fn run(args: AuditArgs) -> Result<i32> {
     let today = chrono::Local::now().date_naive();
     let lists = Lists::load(&lists, today)?;
     let lang = args.out.lang;
-    let evaluate = |row: &Row| super::check::evaluate_row(&policy, &params, &parser, row, false);
+    let evaluate = |row: &Row| crate::assess::evaluate_row(&policy, &params, &parser, row, false);
     let config = audit::Config {
         policy: &policy,
         params: &params,

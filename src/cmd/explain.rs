@@ -88,7 +88,7 @@ pub fn run(args: ExplainArgs) -> Result<i32> {
         row.line = line;
         // A second row with the same id is what `check` marks invalid: explain that one.
         let repeated = row.duplicate_of.is_some();
-        found = Some(super::check::evaluate_row(
+        found = Some(crate::assess::evaluate_row(
             &policy, &params, &parser, &row, true,
         ));
         if repeated {
@@ -109,7 +109,7 @@ pub fn run(args: ExplainArgs) -> Result<i32> {
     if mask {
         mask_ids(&mut h);
     }
-    let reasons = super::check::reasons_cell(&h, &ev);
+    let reasons = crate::assess::reasons_cell(&h, &ev);
     let mut e = Explanation::new(&policy, &parser, h, ev, args.month, args.index.as_deref())?;
     let lang = args.out.lang;
     let mut out = Output::create(&args.out, format).context("cannot create the output file")?;

@@ -153,7 +153,7 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
         None => parser,
     };
     let first = &cfg.months[0];
-    let parse = |row: &Row| super::check::evaluate_row(&policy, first, &parser, row, false).0;
+    let parse = |row: &Row| crate::assess::evaluate_row(&policy, first, &parser, row, false).0;
     let holds = Holds {
         without_account: bank_template.is_some(),
     };

@@ -20,6 +20,15 @@ impl Record {
         Record::default()
     }
 
+    /// An empty record with room for `text` bytes of cells and `cells` cells, so that filling
+    /// it with a usual line does not grow it step by step.
+    pub fn with_capacity(text: usize, cells: usize) -> Record {
+        Record {
+            text: String::with_capacity(text),
+            ends: Vec::with_capacity(cells),
+        }
+    }
+
     /// A record of the given cells.
     pub fn from_cells<'a>(cells: impl IntoIterator<Item = &'a str>) -> Record {
         let mut r = Record::new();

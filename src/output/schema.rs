@@ -318,6 +318,8 @@ impl<K: Copy + 'static> Selection<K> {
                             _ => w.field(s),
                         },
                         Value::Label { code, .. } => w.field(code),
+                        // most amounts of a roster are nothing: written without formatting
+                        Value::Money(v) if v.is_zero() && v.is_sign_positive() => w.field("0.00"),
                         Value::Money(v) => w.money(Some(v)),
                         Value::Count(n) => w.count(n),
                     }
@@ -567,6 +569,19 @@ mod tests {
         let mut w = CsvBuf::with_capacity(0);
         csv.write_csv(&mut w, &rec(), &mut String::new());
         let no_amount = Rec("1", "n", None, "");
+        let zeros = [Decimal::ZERO, Decimal::new(0, 4), Decimal::new(-0, 2)];
+        for z in zeros {
+            let mut zw = CsvBuf::with_capacity(0);
+            csv.write_csv(&mut zw, &Rec("1", "n", Some(z), ""), &mut String::new());
+            let mut direct = CsvBuf::with_capacity(0);
+            direct.field("1");
+            direct.field("n");
+            direct.money(Some(z));
+            direct.field("low");
+            direct.field("");
+            direct.end_record();
+            assert_eq!(zw.into_bytes(), direct.into_bytes(), "{z:?}");
+        }
         csv.write_csv(&mut w, &no_amount, &mut String::new());
         assert_eq!(
             String::from_utf8(w.into_bytes()).unwrap(),

@@ -14,10 +14,10 @@ pub fn evaluate_row(
     parser: &RowParser,
     row: &Row,
 ) -> (Household, Evaluation) {
-    crate::cmd::check::evaluate_row(policy, params, parser, row, false)
+    crate::assess::evaluate_row(policy, params, parser, row, false)
 }
 
 /// The reason codes of a decision, `;`-separated, as the `reasons` column writes them.
 pub fn reasons_cell(h: &Household, ev: &Evaluation) -> String {
-    crate::cmd::check::reasons_cell(h, ev)
+    crate::assess::reasons_cell(h, ev)
 }
