@@ -9,7 +9,8 @@ pub mod html;
 pub mod model;
 pub mod sources;
 
-use crate::household::reader::InputEncoding;
+pub use sources::Access;
+
 use crate::lang::Lang;
 use crate::month::Month;
 use crate::rules::Decision;
@@ -21,32 +22,12 @@ use model::{
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-/// How the roster is read (as every command reads it).
-#[derive(Debug, Clone, Default)]
-pub struct RosterInput {
-    /// region code for a county roster without a region column
-    pub region: Option<String>,
-    /// local header names: `HEADER=COLUMN`
-    pub alias: Vec<String>,
-    /// the CSV roster's encoding (default: detected)
-    pub encoding: Option<InputEncoding>,
-    /// the sheet of a workbook roster
-    pub sheet: Option<String>,
-    /// a members file, one row per person
-    pub members: Option<String>,
-}
-
 /// What the report is made from.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// the policy file
-    pub policy: String,
-    /// refuse months after the policy's `last_verified`
-    pub strict: bool,
-    /// the roster (a file: it is read once per section)
+    /// the roster as named on the command line (a file: it is read once per section, each
+    /// time through [`Access::open`])
     pub roster: String,
-    /// how the roster is read
-    pub input: RosterInput,
     /// the month reported
     pub month: Month,
     /// first month of the payment schedule (and of the headline comparison)
@@ -80,8 +61,9 @@ pub struct Made {
 const KEEP_ROWS: usize = 100;
 
 /// Makes the report: every section's figures, then the page. An error (bad policy, unreadable
-/// roster, a parameter not in force) comes before anything is written.
-pub fn make(cfg: &Config) -> Result<Made> {
+/// roster, a parameter not in force) comes before anything is written. `access` loads the
+/// policy, opens the roster and decides its rows as the command line asks.
+pub fn make(cfg: &Config, access: &dyn Access) -> Result<Made> {
     if cfg.from > cfg.to {
         bail!(
             "--from {} is after --to {} (--from 不能晚于 --to)",
@@ -102,7 +84,7 @@ pub fn make(cfg: &Config) -> Result<Made> {
             "the report reads the roster once per section: give it as a file, not - (报告需多次读取花名册，请给出文件而非标准输入)"
         );
     }
-    let (policy, params) = sources::load_policy(cfg)?;
+    let (policy, params) = access.load_policy(cfg.month)?;
     let index = match &cfg.index {
         Some(p) => Some(sources::load_index(p)?),
         None => None,
@@ -124,14 +106,15 @@ pub fn make(cfg: &Config) -> Result<Made> {
 
     // The month: headline, coverage, amounts, data quality, parameters used.
     let mut month = MonthAcc::default();
-    let mut params_used = sources::each_household(cfg, &policy, &params, true, |f| month.add(f))?;
+    let mut params_used =
+        sources::each_household(cfg, access, &policy, &params, true, |f| month.add(f))?;
     report.headline.current = month.figures(cfg.month)?;
     // The month before, when the range includes it.
     let prev = cfg.month.plus(-1);
     if prev >= cfg.from {
         let prev_params = sources::month_params(&policy, prev)?;
         let mut acc = MonthAcc::default();
-        sources::each_household(cfg, &policy, &prev_params, false, |f| acc.add(f))?;
+        sources::each_household(cfg, access, &policy, &prev_params, false, |f| acc.add(f))?;
         report.headline.previous = Some(acc.figures(prev)?);
     }
     if let Some(index) = &index {
@@ -144,12 +127,12 @@ pub fn make(cfg: &Config) -> Result<Made> {
         }
         report.price = Some(section);
     }
-    let (payouts, price_paid) = sources::payouts(cfg, &policy, index.as_ref())?;
+    let (payouts, price_paid) = sources::payouts(cfg, access, &policy, index.as_ref())?;
     report.payouts = payouts;
     if let Some(p) = &mut report.price {
         p.paid = price_paid;
     }
-    report.audit = sources::audit(cfg)?;
+    report.audit = sources::audit(cfg, access, &policy, &params)?;
     let all_decided = month.quality.invalid == 0 && month.quality.undetermined == 0;
     report.amounts = month.amounts()?;
     report.coverage = month.townships.into_values().collect();
