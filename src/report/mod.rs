@@ -306,3 +306,135 @@ impl MonthAcc {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{self, Lists};
+    use crate::household::reader::{self, ReadOptions, RecordSource};
+    use crate::household::{Household, RowParser};
+    use crate::pipeline::Row;
+    use crate::policy::{MonthParams, Policy};
+    use crate::rules::Evaluation;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    const POLICY: &str = "policies/lanzhou-2022.toml";
+    const ROSTER: &str = "examples/roster.csv";
+
+    fn today() -> chrono::NaiveDate {
+        chrono::Local::now().date_naive()
+    }
+
+    /// The policy and the example roster read with the library alone (no command), counting
+    /// how often the roster is opened.
+    #[derive(Default)]
+    struct Plain {
+        opened: AtomicUsize,
+    }
+
+    impl Access for Plain {
+        fn load_policy(&self, month: Month) -> Result<(Policy, MonthParams)> {
+            let policy = Policy::load(std::path::Path::new(POLICY))?;
+            let params = policy.month_params(month)?;
+            Ok((policy, params))
+        }
+
+        fn open<'p>(
+            &self,
+            policy: &'p Policy,
+            _params: &MonthParams,
+        ) -> Result<(Box<dyn RecordSource>, RowParser<'p>)> {
+            self.opened.fetch_add(1, Ordering::SeqCst);
+            let source = reader::open(ROSTER, &ReadOptions::default())?;
+            let parser = RowParser::new(policy, source.header_map().clone(), None, today())
+                .map_err(anyhow::Error::msg)?;
+            Ok((source, parser))
+        }
+
+        fn evaluate(
+            &self,
+            policy: &Policy,
+            params: &MonthParams,
+            parser: &RowParser,
+            row: &Row,
+            trace: bool,
+        ) -> (Household, Evaluation) {
+            let blank = Household {
+                row: row.line,
+                ..Household::default()
+            };
+            let h = parser.parse_into(blank, |i| row.record.get(i));
+            let ev = crate::rules::evaluate(policy, params, &h, trace);
+            (h, ev)
+        }
+    }
+
+    /// Guards that the report is made from library calls and the [`Access`] it is given
+    /// alone (it runs no command), reading the roster through it once per section, and that
+    /// its supervision figures are those of one [`audit::run`] on the same roster.
+    #[test]
+    fn the_report_is_made_through_its_access_and_its_findings_are_audit_runs() {
+        let cfg = Config {
+            roster: ROSTER.to_string(),
+            month: "2022-12".parse().unwrap(),
+            from: "2022-11".parse().unwrap(),
+            to: "2022-12".parse().unwrap(),
+            index: None,
+            ledger: None,
+            against: Vec::new(),
+            lang: Lang::En,
+            version: "test".to_string(),
+        };
+        let access = Plain::default();
+        let made = make(&cfg, &access).unwrap();
+        // the month, the month before, the schedule, the findings
+        assert_eq!(access.opened.load(Ordering::SeqCst), 4);
+
+        let (policy, params) = access.load_policy(cfg.month).unwrap();
+        let (mut source, parser) = access.open(&policy, &params).unwrap();
+        let evaluate = |row: &Row| access.evaluate(&policy, &params, &parser, row, false);
+        let lists = Lists::none();
+        let config = audit::Config {
+            policy: &policy,
+            params: &params,
+            parser: &parser,
+            evaluate: &evaluate,
+            lang: Lang::En,
+            mask_ids: false,
+            amount: audit::amount_column(source.headers(), None).unwrap(),
+            lists: &lists,
+            today: today(),
+        };
+        let found = audit::run(&config, source.as_mut(), ROSTER).unwrap();
+        let s = &found.summary;
+        let a = &made.report.audit;
+        assert!(s.households > 0);
+        assert_eq!(a.households, s.households);
+        assert_eq!(a.households_with_findings, s.households_with_findings);
+        assert_eq!(a.findings, s.findings());
+        let by_kind: Vec<(String, u64)> = s
+            .by_kind
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| (k.code().to_string(), *n))
+            .collect();
+        let shown: Vec<(String, u64)> = a.by_kind.iter().map(|(c, _, n)| (c.clone(), *n)).collect();
+        assert_eq!(shown, by_kind);
+        let mut first = Vec::new();
+        found
+            .findings
+            .for_each(|f| {
+                first.push((f.kind.code().to_string(), f.head.household_id, f.evidence));
+                Ok(())
+            })
+            .unwrap();
+        first.truncate(15);
+        let top: Vec<(String, String, String)> = a
+            .top
+            .iter()
+            .map(|c| (c.code.clone(), c.household_id.clone(), c.evidence.clone()))
+            .collect();
+        assert_eq!(top, first);
+        assert!(!top.is_empty(), "the example roster has findings");
+    }
+}
