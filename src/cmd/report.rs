@@ -1,10 +1,15 @@
 //! `jiuzhu report`: the month's assistance report as one self-contained HTML page.
 
 use crate::cmd::args::{InputArgs, PolicyArgs};
+use crate::household::reader::RecordSource;
+use crate::household::{Household, RowParser};
 use crate::lang::Lang;
 use crate::month::Month;
 use crate::output::{self, Output};
+use crate::pipeline::Row;
+use crate::policy::{MonthParams, Policy};
 use crate::report;
+use crate::rules::Evaluation;
 use crate::{EXIT_OK, EXIT_ROWS};
 use anyhow::{Context, Result};
 use clap::Args;
@@ -75,16 +80,7 @@ pub fn run(args: ReportArgs) -> Result<i32> {
     inputs.extend(lists.iter().map(|a| ("--against", *a)));
     output::refuse_same_files(&inputs, &[("-o", args.output.as_str())], lang)?;
     let cfg = report::Config {
-        policy: args.policy.policy.clone(),
-        strict: args.policy.strict,
         roster: args.roster.clone(),
-        input: report::RosterInput {
-            region: args.input.region.clone(),
-            alias: args.input.alias.clone(),
-            encoding: args.input.encoding,
-            sheet: args.input.sheet.clone(),
-            members: args.input.members.clone(),
-        },
         month: args.month,
         from: args.from.unwrap_or(args.month),
         to: args.to.unwrap_or(args.month),
@@ -94,7 +90,15 @@ pub fn run(args: ReportArgs) -> Result<i32> {
         lang,
         version: env!("CARGO_PKG_VERSION").to_string(),
     };
-    let made = report::make(&cfg)?;
+    let made = report::make(
+        &cfg,
+        &Roster {
+            policy: &args.policy,
+            input: &args.input,
+            roster: &args.roster,
+            lang,
+        },
+    )?;
     let mut group = output::OutputGroup::new(lang);
     let out = group.push(Output::open(Some(&args.output)).context("cannot create the report")?);
     out.write_all(made.html.as_bytes())?;
@@ -119,4 +123,40 @@ pub fn run(args: ReportArgs) -> Result<i32> {
         }
     }
     Ok(if made.all_decided { EXIT_OK } else { EXIT_ROWS })
+}
+
+/// The policy and the roster as the command line names them, for the report to load, open
+/// and decide as every command does.
+struct Roster<'a> {
+    policy: &'a PolicyArgs,
+    input: &'a InputArgs,
+    roster: &'a str,
+    lang: Lang,
+}
+
+impl report::Access for Roster<'_> {
+    fn load_policy(&self, month: Month) -> Result<(Policy, MonthParams)> {
+        super::load_policy(self.policy, month, self.lang)
+    }
+
+    fn open<'p>(
+        &self,
+        policy: &'p Policy,
+        params: &MonthParams,
+    ) -> Result<(Box<dyn RecordSource>, RowParser<'p>)> {
+        let (source, parser) = super::open_roster(self.roster, self.input, policy, self.lang)?;
+        let parser = super::attach_members(parser, self.input, policy, params, self.lang)?;
+        Ok((source, parser))
+    }
+
+    fn evaluate(
+        &self,
+        policy: &Policy,
+        params: &MonthParams,
+        parser: &RowParser,
+        row: &Row,
+        trace: bool,
+    ) -> (Household, Evaluation) {
+        super::check::evaluate_row(policy, params, parser, row, trace)
+    }
 }

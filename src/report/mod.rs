@@ -9,7 +9,8 @@ pub mod html;
 pub mod model;
 pub mod sources;
 
-use crate::household::reader::InputEncoding;
+pub use sources::Access;
+
 use crate::lang::Lang;
 use crate::month::Month;
 use crate::rules::Decision;
@@ -21,32 +22,12 @@ use model::{
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-/// How the roster is read (as every command reads it).
-#[derive(Debug, Clone, Default)]
-pub struct RosterInput {
-    /// region code for a county roster without a region column
-    pub region: Option<String>,
-    /// local header names: `HEADER=COLUMN`
-    pub alias: Vec<String>,
-    /// the CSV roster's encoding (default: detected)
-    pub encoding: Option<InputEncoding>,
-    /// the sheet of a workbook roster
-    pub sheet: Option<String>,
-    /// a members file, one row per person
-    pub members: Option<String>,
-}
-
 /// What the report is made from.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// the policy file
-    pub policy: String,
-    /// refuse months after the policy's `last_verified`
-    pub strict: bool,
-    /// the roster (a file: it is read once per section)
+    /// the roster as named on the command line (a file: it is read once per section, each
+    /// time through [`Access::open`])
     pub roster: String,
-    /// how the roster is read
-    pub input: RosterInput,
     /// the month reported
     pub month: Month,
     /// first month of the payment schedule (and of the headline comparison)
@@ -80,8 +61,9 @@ pub struct Made {
 const KEEP_ROWS: usize = 100;
 
 /// Makes the report: every section's figures, then the page. An error (bad policy, unreadable
-/// roster, a parameter not in force) comes before anything is written.
-pub fn make(cfg: &Config) -> Result<Made> {
+/// roster, a parameter not in force) comes before anything is written. `access` loads the
+/// policy, opens the roster and decides its rows as the command line asks.
+pub fn make(cfg: &Config, access: &dyn Access) -> Result<Made> {
     if cfg.from > cfg.to {
         bail!(
             "--from {} is after --to {} (--from 不能晚于 --to)",
@@ -102,7 +84,7 @@ pub fn make(cfg: &Config) -> Result<Made> {
             "the report reads the roster once per section: give it as a file, not - (报告需多次读取花名册，请给出文件而非标准输入)"
         );
     }
-    let (policy, params) = sources::load_policy(cfg)?;
+    let (policy, params) = access.load_policy(cfg.month)?;
     let index = match &cfg.index {
         Some(p) => Some(sources::load_index(p)?),
         None => None,
@@ -124,14 +106,15 @@ pub fn make(cfg: &Config) -> Result<Made> {
 
     // The month: headline, coverage, amounts, data quality, parameters used.
     let mut month = MonthAcc::default();
-    let mut params_used = sources::each_household(cfg, &policy, &params, true, |f| month.add(f))?;
+    let mut params_used =
+        sources::each_household(cfg, access, &policy, &params, true, |f| month.add(f))?;
     report.headline.current = month.figures(cfg.month)?;
     // The month before, when the range includes it.
     let prev = cfg.month.plus(-1);
     if prev >= cfg.from {
         let prev_params = sources::month_params(&policy, prev)?;
         let mut acc = MonthAcc::default();
-        sources::each_household(cfg, &policy, &prev_params, false, |f| acc.add(f))?;
+        sources::each_household(cfg, access, &policy, &prev_params, false, |f| acc.add(f))?;
         report.headline.previous = Some(acc.figures(prev)?);
     }
     if let Some(index) = &index {
@@ -144,12 +127,12 @@ pub fn make(cfg: &Config) -> Result<Made> {
         }
         report.price = Some(section);
     }
-    let (payouts, price_paid) = sources::payouts(cfg, &policy, index.as_ref())?;
+    let (payouts, price_paid) = sources::payouts(cfg, access, &policy, index.as_ref())?;
     report.payouts = payouts;
     if let Some(p) = &mut report.price {
         p.paid = price_paid;
     }
-    report.audit = sources::audit(cfg)?;
+    report.audit = sources::audit(cfg, access, &policy, &params)?;
     let all_decided = month.quality.invalid == 0 && month.quality.undetermined == 0;
     report.amounts = month.amounts()?;
     report.coverage = month.townships.into_values().collect();
@@ -321,5 +304,137 @@ impl MonthAcc {
                 })
                 .collect(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{self, Lists};
+    use crate::household::reader::{self, ReadOptions, RecordSource};
+    use crate::household::{Household, RowParser};
+    use crate::pipeline::Row;
+    use crate::policy::{MonthParams, Policy};
+    use crate::rules::Evaluation;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    const POLICY: &str = "policies/lanzhou-2022.toml";
+    const ROSTER: &str = "examples/roster.csv";
+
+    fn today() -> chrono::NaiveDate {
+        chrono::Local::now().date_naive()
+    }
+
+    /// The policy and the example roster read with the library alone (no command), counting
+    /// how often the roster is opened.
+    #[derive(Default)]
+    struct Plain {
+        opened: AtomicUsize,
+    }
+
+    impl Access for Plain {
+        fn load_policy(&self, month: Month) -> Result<(Policy, MonthParams)> {
+            let policy = Policy::load(std::path::Path::new(POLICY))?;
+            let params = policy.month_params(month)?;
+            Ok((policy, params))
+        }
+
+        fn open<'p>(
+            &self,
+            policy: &'p Policy,
+            _params: &MonthParams,
+        ) -> Result<(Box<dyn RecordSource>, RowParser<'p>)> {
+            self.opened.fetch_add(1, Ordering::SeqCst);
+            let source = reader::open(ROSTER, &ReadOptions::default())?;
+            let parser = RowParser::new(policy, source.header_map().clone(), None, today())
+                .map_err(anyhow::Error::msg)?;
+            Ok((source, parser))
+        }
+
+        fn evaluate(
+            &self,
+            policy: &Policy,
+            params: &MonthParams,
+            parser: &RowParser,
+            row: &Row,
+            trace: bool,
+        ) -> (Household, Evaluation) {
+            let blank = Household {
+                row: row.line,
+                ..Household::default()
+            };
+            let h = parser.parse_into(blank, |i| row.record.get(i));
+            let ev = crate::rules::evaluate(policy, params, &h, trace);
+            (h, ev)
+        }
+    }
+
+    /// Guards that the report is made from library calls and the [`Access`] it is given
+    /// alone (it runs no command), reading the roster through it once per section, and that
+    /// its supervision figures are those of one [`audit::run`] on the same roster.
+    #[test]
+    fn the_report_is_made_through_its_access_and_its_findings_are_audit_runs() {
+        let cfg = Config {
+            roster: ROSTER.to_string(),
+            month: "2022-12".parse().unwrap(),
+            from: "2022-11".parse().unwrap(),
+            to: "2022-12".parse().unwrap(),
+            index: None,
+            ledger: None,
+            against: Vec::new(),
+            lang: Lang::En,
+            version: "test".to_string(),
+        };
+        let access = Plain::default();
+        let made = make(&cfg, &access).unwrap();
+        // the month, the month before, the schedule, the findings
+        assert_eq!(access.opened.load(Ordering::SeqCst), 4);
+
+        let (policy, params) = access.load_policy(cfg.month).unwrap();
+        let (mut source, parser) = access.open(&policy, &params).unwrap();
+        let evaluate = |row: &Row| access.evaluate(&policy, &params, &parser, row, false);
+        let lists = Lists::none();
+        let config = audit::Config {
+            policy: &policy,
+            params: &params,
+            parser: &parser,
+            evaluate: &evaluate,
+            lang: Lang::En,
+            mask_ids: false,
+            amount: audit::amount_column(source.headers(), None).unwrap(),
+            lists: &lists,
+            today: today(),
+        };
+        let found = audit::run(&config, source.as_mut(), ROSTER).unwrap();
+        let s = &found.summary;
+        let a = &made.report.audit;
+        assert!(s.households > 0);
+        assert_eq!(a.households, s.households);
+        assert_eq!(a.households_with_findings, s.households_with_findings);
+        assert_eq!(a.findings, s.findings());
+        let by_kind: Vec<(String, u64)> = s
+            .by_kind
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| (k.code().to_string(), *n))
+            .collect();
+        let shown: Vec<(String, u64)> = a.by_kind.iter().map(|(c, _, n)| (c.clone(), *n)).collect();
+        assert_eq!(shown, by_kind);
+        let mut first = Vec::new();
+        found
+            .findings
+            .for_each(|f| {
+                first.push((f.kind.code().to_string(), f.head.household_id, f.evidence));
+                Ok(())
+            })
+            .unwrap();
+        first.truncate(15);
+        let top: Vec<(String, String, String)> = a
+            .top
+            .iter()
+            .map(|c| (c.code.clone(), c.household_id.clone(), c.evidence.clone()))
+            .collect();
+        assert_eq!(top, first);
+        assert!(!top.is_empty(), "the example roster has findings");
     }
 }

@@ -1,13 +1,16 @@
-//! Every call the report makes into the commands' domain code, in one place: the evaluation of
-//! the roster as `check` makes it, the schedule as `payouts` makes it, the price-subsidy table
-//! as `subsidy` makes it, and the findings as `audit` makes them. Each function returns plain
-//! data ([`super::model`] or the small structs here); nothing else in the report reaches
-//! outside `report/`, so that when these domains move only this file changes.
+//! Every call the report makes into the domain code, in one place: the evaluation of the
+//! roster as `check` makes it, the schedule as `payouts` makes it, the price-subsidy table as
+//! `subsidy` makes it, and the findings as `audit` makes them. Each function returns plain data
+//! ([`super::model`] or the small structs here); nothing else in the report reaches outside
+//! `report/`, so that when these domains move only this file changes. What only the command
+//! knows (how the policy is loaded and the roster opened, how a row is decided) comes through
+//! [`Access`].
 
 use super::Config;
 use super::model::{AuditSection, Case, ParamUse, PayoutSection, PriceRow, PriceSection, Sum};
-use crate::cmd;
-use crate::household::{Household, Residence};
+use crate::audit::{self, ListSpec, Lists};
+use crate::household::reader::RecordSource;
+use crate::household::{Household, Residence, RowParser};
 use crate::index::IndexSeries;
 use crate::lang::Lang;
 use crate::ledger::Ledger;
@@ -22,30 +25,29 @@ use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// The policy arguments as the command helpers take them.
-fn policy_args(cfg: &Config) -> crate::cmd::args::PolicyArgs {
-    crate::cmd::args::PolicyArgs {
-        policy: cfg.policy.clone(),
-        strict: cfg.strict,
-    }
-}
-
-/// The roster-reading arguments as the command helpers take them.
-fn input_args(cfg: &Config) -> crate::cmd::args::InputArgs {
-    let i = &cfg.input;
-    crate::cmd::args::InputArgs {
-        region: i.region.clone(),
-        alias: i.alias.clone(),
-        encoding: i.encoding,
-        sheet: i.sheet.clone(),
-        members: i.members.clone(),
-    }
-}
-
-/// Loads the policy as every command does (a bad policy, a stale one with `--strict`, or a
-/// month with a parameter not in force is an error) and resolves the month's parameters.
-pub fn load_policy(cfg: &Config) -> Result<(Policy, MonthParams)> {
-    cmd::load_policy(&policy_args(cfg), cfg.month, cfg.lang)
+/// What the report takes from the command that runs it: the policy loaded and the roster
+/// opened as every command does them (policy warnings, `--strict`, `--region`, aliases,
+/// encoding, sheet, members file), and one row decided as `check` decides it. The report
+/// reads the roster once per section, so [`Access::open`] is called several times.
+pub trait Access: Sync {
+    /// Loads the policy (a bad policy, a stale one with `--strict`, or a month with a
+    /// parameter not in force is an error) and resolves `month`'s parameters.
+    fn load_policy(&self, month: Month) -> Result<(Policy, MonthParams)>;
+    /// Opens the roster afresh, its parser with the members file (for the month of `params`).
+    fn open<'p>(
+        &self,
+        policy: &'p Policy,
+        params: &MonthParams,
+    ) -> Result<(Box<dyn RecordSource>, RowParser<'p>)>;
+    /// Parses and decides one row (with `trace`, the rules' steps name their parameters).
+    fn evaluate(
+        &self,
+        policy: &Policy,
+        params: &MonthParams,
+        parser: &RowParser,
+        row: &Row,
+        trace: bool,
+    ) -> (Household, Evaluation);
 }
 
 /// The parameters of another month (the month before the reported one).
@@ -134,14 +136,14 @@ fn facts(policy: &Policy, h: &Household, ev: &Evaluation, lang: Lang) -> Househo
 /// parameter the rules used (each once); without, nothing.
 pub fn each_household(
     cfg: &Config,
+    access: &dyn Access,
     policy: &Policy,
     params: &MonthParams,
     trace: bool,
     mut each: impl FnMut(HouseholdFacts) -> Result<()>,
 ) -> Result<BTreeSet<ParamUse>> {
     let mut used = BTreeSet::new();
-    let (mut source, parser) = cmd::open_roster(&cfg.roster, &input_args(cfg), policy, cfg.lang)?;
-    let parser = cmd::attach_members(parser, &input_args(cfg), policy, params, cfg.lang)?;
+    let (mut source, parser) = access.open(policy, params)?;
     let id_field = parser
         .header_map()
         .get(crate::household::columns::Column::HouseholdId);
@@ -155,7 +157,7 @@ pub fn each_household(
             let facts = rows
                 .iter()
                 .map(|row| {
-                    let (h, ev) = cmd::check::evaluate_row(policy, params, &parser, row, trace);
+                    let (h, ev) = access.evaluate(policy, params, &parser, row, trace);
                     for p in ev.steps.iter().flat_map(|s| &s.params) {
                         chunk_params.insert(param_use(policy, p));
                     }
@@ -310,6 +312,7 @@ pub type PricePaid = Vec<(Month, u64, Decimal)>;
 /// summed by status, approval level, month and item; and the price-subsidy lines per pay month.
 pub fn payouts(
     cfg: &Config,
+    access: &dyn Access,
     policy: &Policy,
     index: Option<&IndexSeries>,
 ) -> Result<(PayoutSection, PricePaid)> {
@@ -331,7 +334,7 @@ pub fn payouts(
     if let Some(ledger) = &ledger {
         // The lines the ledger already records, counted and summed apart: the whole schedule
         // as it would be without the ledger, each line asked of the ledger as payouts asks it.
-        let all = build_schedule(cfg, policy, &pcfg, None)?;
+        let all = build_schedule(cfg, access, policy, &pcfg, None)?;
         for i in 0..all.months().len() {
             for s in all.lines(i)? {
                 let s = s?;
@@ -347,7 +350,7 @@ pub fn payouts(
             }
         }
     }
-    let streamed = build_schedule(cfg, policy, &pcfg, ledger.as_ref())?;
+    let streamed = build_schedule(cfg, access, policy, &pcfg, ledger.as_ref())?;
     let months: Vec<Month> = cfg.from.through(cfg.to).collect();
     let mut tally = schedule::Tally::new(&months, &streamed.townships, false);
     let mut held: BTreeMap<String, Sum> = BTreeMap::new();
@@ -413,16 +416,16 @@ pub fn payouts(
 /// for a missing account), the lines `ledger` records left out.
 fn build_schedule(
     cfg: &Config,
+    access: &dyn Access,
     policy: &Policy,
     pcfg: &schedule::Config,
     ledger: Option<&Ledger>,
 ) -> Result<schedule::Streamed> {
-    let (mut source, parser) = cmd::open_roster(&cfg.roster, &input_args(cfg), policy, cfg.lang)?;
     let Some(first) = pcfg.months.first() else {
         anyhow::bail!("the report's range has no month");
     };
-    let parser = cmd::attach_members(parser, &input_args(cfg), policy, first, cfg.lang)?;
-    let parse = |row: &Row| cmd::check::evaluate_row(policy, first, &parser, row, false).0;
+    let (mut source, parser) = access.open(policy, first)?;
+    let parse = |row: &Row| access.evaluate(policy, first, &parser, row, false).0;
     schedule::build(
         pcfg,
         source.as_mut(),
@@ -448,80 +451,77 @@ fn add(s: &mut Sum, v: Decimal) -> Result<()> {
 /// How many findings the report shows in full.
 const TOP_CASES: usize = 15;
 
-/// The findings of `audit` for `cfg.month`: the command is run into a temporary JSON file
-/// (its summary goes to stderr as the command's does) and the figures are read back, so that
-/// they are exactly the command's.
-pub fn audit(cfg: &Config) -> Result<AuditSection> {
-    let dir = tempfile::tempdir().context("cannot make a temporary folder for the findings")?;
-    let path = dir.path().join("audit.json");
-    let args = cmd::audit::AuditArgs {
-        policy: policy_args(cfg),
-        roster: cfg.roster.clone(),
-        month: cfg.month,
-        amount_column: None,
-        columns: crate::cmd::args::ColumnsArgs { columns: None },
-        against: cfg.against.clone(),
-        input: input_args(cfg),
-        out: crate::cmd::args::OutputArgs {
-            format: Some(crate::output::Format::Json),
-            output: Some(path.to_string_lossy().into_owned()),
-            lang: cfg.lang,
-            csv_encoding: None,
-        },
+/// The findings of `audit` for the month of `params`, from the same library call `audit`
+/// makes with the same inputs (the amount column found by its headers, the `--against` lists
+/// read today, ID numbers unmasked as in its files), so that they are exactly the command's:
+/// the counts from its summary, the first [`TOP_CASES`] of its ranked findings in full.
+pub fn audit(
+    cfg: &Config,
+    access: &dyn Access,
+    policy: &Policy,
+    params: &MonthParams,
+) -> Result<AuditSection> {
+    let (mut source, parser) = access.open(policy, params)?;
+    let amount = audit::amount_column(source.headers(), None)?;
+    let today = chrono::Local::now().date_naive();
+    let specs: Vec<ListSpec> = cfg.against.iter().map(|a| ListSpec::parse(a)).collect();
+    let lists = Lists::load(&specs, today)?;
+    let evaluate = |row: &Row| access.evaluate(policy, params, &parser, row, false);
+    let config = audit::Config {
+        policy,
+        params,
+        parser: &parser,
+        evaluate: &evaluate,
+        lang: cfg.lang,
+        mask_ids: false,
+        amount,
+        lists: &lists,
+        today,
     };
-    cmd::audit::run(args)?;
-    let text = std::fs::read_to_string(&path).context("cannot read the findings back")?;
-    let json: serde_json::Value =
-        serde_json::from_str(&text).context("cannot read the findings back")?;
-    let s = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
-    let n = |v: &serde_json::Value| v.as_str().and_then(|x| x.parse().ok()).unwrap_or(0u64);
-    let summary = &json["summary"];
-    let kinds = crate::audit::Kind::ALL;
-    let title = |code: &str| {
-        kinds
-            .iter()
-            .find(|k| k.code() == code)
-            .map_or(code.to_string(), |k| k.title(cfg.lang).to_string())
-    };
+    let found = audit::run(&config, source.as_mut(), &cfg.roster)?;
+    let summary = &found.summary;
+    let lang = cfg.lang;
     let mut section = AuditSection {
-        households: n(&summary["households"]),
-        households_with_findings: n(&summary["households_with_findings"]),
-        findings: n(&summary["findings"]),
+        households: summary.households,
+        households_with_findings: summary.households_with_findings,
+        findings: summary.findings(),
         ..AuditSection::default()
     };
-    for k in kinds {
-        let c = n(&summary["by_code"][k.code()]);
+    for k in audit::Kind::ALL {
+        let c = summary.by_kind.get(&k).copied().unwrap_or(0);
         if c > 0 {
             section
                 .by_kind
-                .push((k.code().to_string(), k.title(cfg.lang).to_string(), c));
+                .push((k.code().to_string(), k.title(lang).to_string(), c));
         }
     }
-    let mut by_township: BTreeMap<String, Vec<(String, u64)>> = BTreeMap::new();
-    for e in summary["by_township"].as_array().into_iter().flatten() {
-        by_township
-            .entry(s(&e["township"]))
-            .or_default()
-            .push((s(&e["code"]), n(&e["findings"])));
-    }
-    section.by_township = by_township.into_iter().collect();
-    for f in json["findings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .take(TOP_CASES)
-    {
-        let code = s(&f["code"]);
-        section.top.push(Case {
-            title: title(&code),
-            code,
-            severity: s(&f["severity"]),
-            household_id: s(&f["household_id"]),
-            township: s(&f["township"]),
-            head_name: s(&f["head_name"]),
-            evidence: s(&f["evidence"]),
-            action: s(&f["action"]),
-        });
-    }
+    section.by_township = summary
+        .by_township
+        .iter()
+        .map(|(t, kinds)| {
+            let kinds = kinds
+                .iter()
+                .map(|(k, n)| (k.code().to_string(), *n))
+                .collect();
+            (t.clone(), kinds)
+        })
+        .collect();
+    let mut top = Vec::with_capacity(TOP_CASES);
+    found.findings.for_each(|f| {
+        if top.len() < TOP_CASES {
+            top.push(Case {
+                title: f.kind.title(lang).to_string(),
+                code: f.kind.code().to_string(),
+                severity: f.severity.name().to_string(),
+                household_id: f.head.household_id,
+                township: f.head.township,
+                head_name: f.head.head_name,
+                evidence: f.evidence,
+                action: f.kind.action(lang).to_string(),
+            });
+        }
+        Ok(())
+    })?;
+    section.top = top;
     Ok(section)
 }
