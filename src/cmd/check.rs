@@ -2,12 +2,9 @@
 
 mod row;
 
-pub use crate::assess::{
-    Summary, evaluate_row, evaluate_row_into, reason_label, reasons_cell, write_reasons,
-};
 pub use row::{CHECK_ROW, COLUMNS, CheckColumn, CheckRecord, RowCtx};
 
-use crate::assess::{MONEY, assess_rows};
+use crate::assess::{MONEY, Summary, assess_rows};
 use crate::cmd::args::{ColumnsArgs, InputArgs, OutputArgs, PolicyArgs};
 use crate::household::RowParser;
 use crate::lang::Lang;

@@ -157,6 +157,6 @@ impl report::Access for Roster<'_> {
         row: &Row,
         trace: bool,
     ) -> (Household, Evaluation) {
-        super::check::evaluate_row(policy, params, parser, row, trace)
+        crate::assess::evaluate_row(policy, params, parser, row, trace)
     }
 }
