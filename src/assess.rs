@@ -56,25 +56,7 @@ impl Summary {
         if count == 0 || self.problems.len() >= KEEP_PROBLEMS {
             return;
         }
-        let problems: Vec<String> = match ev.decision {
-            Decision::Invalid => h.errors.iter().map(|e| e.describe(lang)).collect(),
-            // undetermined for want of a policy table, not of a cell: the message says which
-            Decision::Undetermined if ev.missing.is_empty() => vec![format!(
-                "{}{}",
-                match lang {
-                    Lang::Zh => format!("第 {} 行（户 {}）：", h.row, h.id),
-                    Lang::En => format!("row {} (household {}): ", h.row, h.id),
-                },
-                rules::message(policy, h, ev, lang)
-            )],
-            _ => vec![crate::output::missing_problem(
-                h.row,
-                &h.id,
-                None,
-                &ev.missing,
-                lang,
-            )],
-        };
+        let problems = problem_sentences(policy, h, ev, lang);
         for p in problems {
             if self.problems.len() < KEEP_PROBLEMS {
                 self.problems.push(p);
@@ -216,6 +198,37 @@ pub fn reason_label(h: &Household, ev: &Evaluation, lang: Lang) -> String {
         parts.push(format!("{}{}", lang.pick("核对：", "check: "), list(cols)));
     }
     parts.join(lang.pick("；", "; "))
+}
+
+/// The problem sentences of one row, as a run's summary lists them: each invalid cell of an
+/// invalid row; for an undetermined row, the cells missing, or the policy table missing when
+/// no cell is. A decided row has none.
+pub fn problem_sentences(
+    policy: &Policy,
+    h: &Household,
+    ev: &Evaluation,
+    lang: Lang,
+) -> Vec<String> {
+    match ev.decision {
+        Decision::Invalid => h.errors.iter().map(|e| e.describe(lang)).collect(),
+        // undetermined for want of a policy table, not of a cell: the message says which
+        Decision::Undetermined if ev.missing.is_empty() => vec![format!(
+            "{}{}",
+            match lang {
+                Lang::Zh => format!("第 {} 行（户 {}）：", h.row, h.id),
+                Lang::En => format!("row {} (household {}): ", h.row, h.id),
+            },
+            rules::message(policy, h, ev, lang)
+        )],
+        Decision::Undetermined => vec![crate::output::missing_problem(
+            h.row,
+            &h.id,
+            None,
+            &ev.missing,
+            lang,
+        )],
+        _ => Vec::new(),
+    }
 }
 
 /// Evaluates one raw row: parse, mark a duplicate id, apply the rules.

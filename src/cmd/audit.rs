@@ -5,7 +5,8 @@ use crate::audit::{self, Finding, ListSpec, Lists, Summary};
 use crate::cmd::args::{ColumnsArgs, InputArgs, OutputArgs, PolicyArgs};
 use crate::lang::Lang;
 use crate::month::Month;
-use crate::output::schema::{Column, Heading, Kind, Record, Schema, Value};
+use crate::output::schema::{Kind, Record, Schema, Value};
+use crate::output::schema::{col, head};
 use crate::output::{self, CsvBuf, Format, Output, json_str, table};
 use crate::pipeline::Row;
 use crate::{EXIT_OK, EXIT_ROWS};
@@ -61,19 +62,6 @@ pub enum FindingColumn {
     Evidence,
     Rule,
     Action,
-}
-
-const fn col(
-    en: &'static str,
-    zh: &'static str,
-    kind: Kind,
-    key: FindingColumn,
-) -> Column<FindingColumn> {
-    Column { en, zh, kind, key }
-}
-
-const fn head(column: &'static str, zh: &'static str, en: &'static str) -> Heading {
-    Heading { column, zh, en }
 }
 
 /// The columns of a finding: all of them in files, in this order; the usual few in a table.

@@ -1,15 +1,13 @@
 //! `jiuzhu report`: the month's assistance report as one self-contained HTML page.
 
 use crate::cmd::args::{InputArgs, PolicyArgs};
+use crate::household::RowParser;
 use crate::household::reader::RecordSource;
-use crate::household::{Household, RowParser};
 use crate::lang::Lang;
 use crate::month::Month;
 use crate::output::{self, Output};
-use crate::pipeline::Row;
 use crate::policy::{MonthParams, Policy};
 use crate::report;
-use crate::rules::Evaluation;
 use crate::{EXIT_OK, EXIT_ROWS};
 use anyhow::{Context, Result};
 use clap::Args;
@@ -147,16 +145,5 @@ impl report::Access for Roster<'_> {
         let (source, parser) = super::open_roster(self.roster, self.input, policy, self.lang)?;
         let parser = super::attach_members(parser, self.input, policy, params, self.lang)?;
         Ok((source, parser))
-    }
-
-    fn evaluate(
-        &self,
-        policy: &Policy,
-        params: &MonthParams,
-        parser: &RowParser,
-        row: &Row,
-        trace: bool,
-    ) -> (Household, Evaluation) {
-        crate::assess::evaluate_row(policy, params, parser, row, trace)
     }
 }

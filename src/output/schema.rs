@@ -67,6 +67,18 @@ pub struct Column<K> {
     pub key: K,
 }
 
+/// A column of a schema, written as the schemas' tables are: `col("household_id", "户编号",
+/// Kind::Id, Key::HouseholdId)`.
+pub const fn col<K: Copy>(en: &'static str, zh: &'static str, kind: Kind, key: K) -> Column<K> {
+    Column { en, zh, kind, key }
+}
+
+/// A column of the default terminal table with its short headings: `head("monthly_total",
+/// "月合计", "total")`.
+pub const fn head(column: &'static str, zh: &'static str, en: &'static str) -> Heading {
+    Heading { column, zh, en }
+}
+
 /// A column of the default terminal table, with the short headings a table uses.
 #[derive(Debug, Clone, Copy)]
 pub struct Heading {

@@ -311,11 +311,10 @@ impl MonthAcc {
 mod tests {
     use super::*;
     use crate::audit::{self, Lists};
+    use crate::household::RowParser;
     use crate::household::reader::{self, ReadOptions, RecordSource};
-    use crate::household::{Household, RowParser};
     use crate::pipeline::Row;
     use crate::policy::{MonthParams, Policy};
-    use crate::rules::Evaluation;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     const POLICY: &str = "policies/lanzhou-2022.toml";
@@ -350,23 +349,6 @@ mod tests {
                 .map_err(anyhow::Error::msg)?;
             Ok((source, parser))
         }
-
-        fn evaluate(
-            &self,
-            policy: &Policy,
-            params: &MonthParams,
-            parser: &RowParser,
-            row: &Row,
-            trace: bool,
-        ) -> (Household, Evaluation) {
-            let blank = Household {
-                row: row.line,
-                ..Household::default()
-            };
-            let h = parser.parse_into(blank, |i| row.record.get(i));
-            let ev = crate::rules::evaluate(policy, params, &h, trace);
-            (h, ev)
-        }
     }
 
     /// Guards that the report is made from library calls and the [`Access`] it is given
@@ -392,7 +374,8 @@ mod tests {
 
         let (policy, params) = access.load_policy(cfg.month).unwrap();
         let (mut source, parser) = access.open(&policy, &params).unwrap();
-        let evaluate = |row: &Row| access.evaluate(&policy, &params, &parser, row, false);
+        let evaluate =
+            |row: &Row| crate::assess::evaluate_row(&policy, &params, &parser, row, false);
         let lists = Lists::none();
         let config = audit::Config {
             policy: &policy,

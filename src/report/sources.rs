@@ -27,7 +27,8 @@ use std::path::Path;
 
 /// What the report takes from the command that runs it: the policy loaded and the roster
 /// opened as every command does them (policy warnings, `--strict`, `--region`, aliases,
-/// encoding, sheet, members file), and one row decided as `check` decides it. The report
+/// encoding, sheet, members file). Rows are decided by [`crate::assess::evaluate_row`], as
+/// `check` decides them. The report
 /// reads the roster once per section, so [`Access::open`] is called several times.
 pub trait Access: Sync {
     /// Loads the policy (a bad policy, a stale one with `--strict`, or a month with a
@@ -39,15 +40,6 @@ pub trait Access: Sync {
         policy: &'p Policy,
         params: &MonthParams,
     ) -> Result<(Box<dyn RecordSource>, RowParser<'p>)>;
-    /// Parses and decides one row (with `trace`, the rules' steps name their parameters).
-    fn evaluate(
-        &self,
-        policy: &Policy,
-        params: &MonthParams,
-        parser: &RowParser,
-        row: &Row,
-        trace: bool,
-    ) -> (Household, Evaluation);
 }
 
 /// The parameters of another month (the month before the reported one).
@@ -87,25 +79,7 @@ pub struct HouseholdFacts {
 
 fn facts(policy: &Policy, h: &Household, ev: &Evaluation, lang: Lang) -> HouseholdFacts {
     // The problem sentences of `check`'s summary, for the same rows.
-    let problems: Vec<String> = match ev.decision {
-        Decision::Invalid => h.errors.iter().map(|e| e.describe(lang)).collect(),
-        Decision::Undetermined if ev.missing.is_empty() => vec![format!(
-            "{}{}",
-            match lang {
-                Lang::Zh => format!("第 {} 行（户 {}）：", h.row, h.id),
-                Lang::En => format!("row {} (household {}): ", h.row, h.id),
-            },
-            rules::message(policy, h, ev, lang)
-        )],
-        Decision::Undetermined => vec![crate::output::missing_problem(
-            h.row,
-            &h.id,
-            None,
-            &ev.missing,
-            lang,
-        )],
-        _ => Vec::new(),
-    };
+    let problems = crate::assess::problem_sentences(policy, h, ev, lang);
     HouseholdFacts {
         row: h.row,
         id: h.id.clone(),
@@ -157,7 +131,7 @@ pub fn each_household(
             let facts = rows
                 .iter()
                 .map(|row| {
-                    let (h, ev) = access.evaluate(policy, params, &parser, row, trace);
+                    let (h, ev) = crate::assess::evaluate_row(policy, params, &parser, row, trace);
                     for p in ev.steps.iter().flat_map(|s| &s.params) {
                         chunk_params.insert(param_use(policy, p));
                     }
@@ -425,7 +399,7 @@ fn build_schedule(
         anyhow::bail!("the report's range has no month");
     };
     let (mut source, parser) = access.open(policy, first)?;
-    let parse = |row: &Row| access.evaluate(policy, first, &parser, row, false).0;
+    let parse = |row: &Row| crate::assess::evaluate_row(policy, first, &parser, row, false).0;
     schedule::build(
         pcfg,
         source.as_mut(),
@@ -466,7 +440,7 @@ pub fn audit(
     let today = chrono::Local::now().date_naive();
     let specs: Vec<ListSpec> = cfg.against.iter().map(|a| ListSpec::parse(a)).collect();
     let lists = Lists::load(&specs, today)?;
-    let evaluate = |row: &Row| access.evaluate(policy, params, &parser, row, false);
+    let evaluate = |row: &Row| crate::assess::evaluate_row(policy, params, &parser, row, false);
     let config = audit::Config {
         policy,
         params,

@@ -5,6 +5,7 @@ use crate::assess::{reason_label, write_reasons};
 use crate::household::Household;
 use crate::lang::Lang;
 use crate::output::schema::{self, Heading, Kind, Record, Schema, Value};
+use crate::output::schema::{col, head};
 use crate::policy::Policy;
 use crate::rules::{self, Evaluation};
 use rust_decimal::Decimal;
@@ -34,19 +35,6 @@ pub enum CheckColumn {
     DibaoOrExit,
     TekunAmount,
     ReasonLabel,
-}
-
-const fn col(
-    en: &'static str,
-    zh: &'static str,
-    kind: Kind,
-    key: CheckColumn,
-) -> schema::Column<CheckColumn> {
-    schema::Column { en, zh, kind, key }
-}
-
-const fn head(column: &'static str, zh: &'static str, en: &'static str) -> Heading {
-    Heading { column, zh, en }
 }
 
 /// The schema of a check row: the [`COLUMNS`] of files, then the sums and the short reason a

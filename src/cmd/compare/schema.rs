@@ -3,6 +3,7 @@
 
 use crate::lang::Lang;
 use crate::output::schema::{Column, Heading, Kind, Record, Schema, Value};
+use crate::output::schema::{col, head};
 use crate::output::{Format, text_cell};
 use crate::reform::{HouseholdComparison, MonthComparison, SideMonth};
 use std::fmt::Write as _;
@@ -36,14 +37,6 @@ pub enum Col {
     ReasonsAlt,
     Row,
     Decisions,
-}
-
-const fn col(en: &'static str, zh: &'static str, kind: Kind, key: Col) -> Column<Col> {
-    Column { en, zh, kind, key }
-}
-
-const fn head(column: &'static str, zh: &'static str, en: &'static str) -> Heading {
-    Heading { column, zh, en }
 }
 
 const COLUMNS: &[Column<Col>] = &[

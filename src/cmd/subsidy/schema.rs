@@ -3,7 +3,8 @@
 
 use crate::grants::HouseholdMonths;
 use crate::household::Household;
-use crate::output::schema::{Column, Heading, Kind, Record, Schema, Value};
+use crate::output::schema::{Kind, Record, Schema, Value};
+use crate::output::schema::{col, head};
 use crate::policy::Policy;
 use crate::rules::price_subsidy::{HouseholdState, HouseholdSubsidy};
 use std::fmt::Write as _;
@@ -28,14 +29,6 @@ pub enum Col {
     Status,
     Reasons,
     Row,
-}
-
-const fn col(en: &'static str, zh: &'static str, kind: Kind, key: Col) -> Column<Col> {
-    Column { en, zh, kind, key }
-}
-
-const fn head(column: &'static str, zh: &'static str, en: &'static str) -> Heading {
-    Heading { column, zh, en }
 }
 
 /// A subsidy row: files hold [`super::HOUSEHOLD_COLUMNS`], then the roster's carried columns.
