@@ -90,7 +90,8 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
         super::warn_policy(&loaded.policy, lang);
     }
     let out = Output::create(&args.out, format).context("cannot create the output file")?;
-    let mut report = report::Report::start(out, format, lang, args.mask, columns, &loaded.policy, month)?;
+    let mut report =
+        report::Report::start(out, format, lang, args.mask, columns, &loaded.policy, month)?;
     let mut read = super::read_options(&args.input, &loaded.policy, lang)?;
     read.report = None;
     let cfg = Config {
@@ -121,7 +122,10 @@ fn run_ledger(args: &ValidateArgs, path: &str) -> Result<i32> {
         bail!("validate writes table, csv or json");
     }
     let columns = args.columns.columns.as_deref();
-    let columns = (PROBLEM.select(columns, format, &[], lang)?, columns.is_some());
+    let columns = (
+        PROBLEM.select(columns, format, &[], lang)?,
+        columns.is_some(),
+    );
     let (rows, listed) = checks::ledger_problems(path)?;
     let mut group = output::OutputGroup::new(lang);
     let out =

@@ -4,8 +4,8 @@
 use super::row::{ProblemColumn, ProblemRecord, table_headings};
 use crate::lang::Lang;
 use crate::month::Month;
-use crate::output::screen::screen_text;
 use crate::output::schema::Selection;
+use crate::output::screen::screen_text;
 use crate::output::{self, CsvBuf, Format, Output, table};
 use crate::policy::Policy;
 use crate::validate::{FileSummary, Problem, Severity, Sink};
