@@ -28,7 +28,7 @@ pub use row::{PROBLEM, ProblemColumn};
 /// Check a policy and rosters without computing payments.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Every problem is listed with file, row, column, the value as written, the reason and how to fix it; notes list the rows that were skipped as totals (合计/小计) or notes. Exit 0 when everything is clean, 1 when there is any error, 2 when a file cannot be opened.\n\nExamples:\n  jiuzhu validate -p policies/lanzhou-2022.toml examples/roster.csv\n  jiuzhu validate -p policy.toml 城关镇.xlsx 七里河.csv --members 成员.xlsx\n  jiuzhu validate -p policy.toml roster.csv --format csv -o problems.csv"
+    after_help = "Every problem is listed with file, row, column, the value as written, the reason and how to fix it; notes list the rows that were skipped as totals (合计/小计) or notes. Exit 0 when everything is clean, 1 when there is any error, 2 when a file cannot be opened.\n\nExamples:\n  jiuzhu validate -p policies/lanzhou-2022.toml examples/roster.csv\n  jiuzhu validate -p policy.toml 城关镇.xlsx 七里河.csv --members 成员.xlsx\n  jiuzhu validate -p policy.toml roster.csv --format csv -o problems.csv\n  jiuzhu validate -p policy.toml roster.csv --columns 行,户编号,问题"
 )]
 #[command(mut_arg("policy", |a| a.required(false).required_unless_present("ledger").default_value("")))]
 pub struct ValidateArgs {
