@@ -703,3 +703,40 @@ fn an_unknown_column_is_a_usage_error_naming_the_problem_columns() {
         }
     }
 }
+
+#[test]
+fn columns_choose_the_problem_lines_of_a_ledger_too() {
+    let w = Workdir::new();
+    w.write(
+        "paid.csv",
+        "payment_id,pay_month,household_id,item,amount,recorded_at,policy_sha256\nP1,2022-1x,H1,dibao,1.00,2026-12-04T18:51:11+00:00,a1\n",
+    );
+    let r = w.run(&[
+        "validate",
+        "--ledger",
+        "paid.csv",
+        "--format",
+        "csv",
+        "--columns",
+        "行,code",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stdout, "row,code\n2,ledger_line\n");
+    let t = w.run(&[
+        "validate",
+        "--ledger",
+        "paid.csv",
+        "--lang",
+        "en",
+        "--format",
+        "table",
+        "--columns",
+        "row,reason",
+    ]);
+    assert_eq!(t.code, 1, "{}", t.stderr);
+    assert!(t.stdout.contains("| row | reason"), "{}", t.stdout);
+    assert!(t.stdout.contains("2022-1x"), "{}", t.stdout);
+    let bad = w.run(&["validate", "--ledger", "paid.csv", "--columns", "原因"]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("可用的列"), "{}", bad.stderr);
+}
