@@ -10,22 +10,25 @@
 //! error, 0 when the files are clean; 2 when a file cannot be opened at all.
 
 mod report;
+mod row;
 
-use crate::cmd::args::{InputArgs, OutputArgs, PolicyArgs};
+use crate::cmd::args::{ColumnsArgs, InputArgs, OutputArgs, PolicyArgs};
 use crate::lang::Lang;
 use crate::month::Month;
-use crate::output::{self, Format, Output};
+use crate::output::schema::Selection;
+use crate::output::{self, CsvBuf, Format, Output};
 use crate::validate::{self as checks, Config};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use std::io::Write;
 
 pub use crate::validate::{Problem, Severity};
+pub use row::{PROBLEM, ProblemColumn};
 
 /// Check a policy and rosters without computing payments.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Every problem is listed with file, row, column, the value as written, the reason and how to fix it; notes list the rows that were skipped as totals (合计/小计) or notes. Exit 0 when everything is clean, 1 when there is any error, 2 when a file cannot be opened.\n\nExamples:\n  jiuzhu validate -p policies/lanzhou-2022.toml examples/roster.csv\n  jiuzhu validate -p policy.toml 城关镇.xlsx 七里河.csv --members 成员.xlsx\n  jiuzhu validate -p policy.toml roster.csv --format csv -o problems.csv"
+    after_help = "Every problem is listed with file, row, column, the value as written, the reason and how to fix it; notes list the rows that were skipped as totals (合计/小计) or notes. Exit 0 when everything is clean, 1 when there is any error, 2 when a file cannot be opened.\n\nExamples:\n  jiuzhu validate -p policies/lanzhou-2022.toml examples/roster.csv\n  jiuzhu validate -p policy.toml 城关镇.xlsx 七里河.csv --members 成员.xlsx\n  jiuzhu validate -p policy.toml roster.csv --format csv -o problems.csv\n  jiuzhu validate -p policy.toml roster.csv --columns 行,户编号,问题"
 )]
 #[command(mut_arg("policy", |a| a.required(false).required_unless_present("ledger").default_value("")))]
 pub struct ValidateArgs {
@@ -45,26 +48,12 @@ pub struct ValidateArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub out: OutputArgs,
+    #[command(flatten)]
+    pub columns: ColumnsArgs,
     /// mask ID and account numbers in the csv/json listing too (a table always masks them)
     #[arg(long)]
     pub mask: bool,
 }
-
-/// The columns of the listing (CSV header and JSON keys).
-/// `household_id` and `head_name` follow `row` so that a problem names the household it is
-/// in (empty for a problem of a whole file, or of a line that is no household).
-pub const COLUMNS: &[&str] = &[
-    "file",
-    "row",
-    "household_id",
-    "head_name",
-    "column",
-    "value",
-    "severity",
-    "code",
-    "reason",
-    "fix",
-];
 
 /// Runs `validate`: the arguments become a [`Config`], [`checks::check`] finds the problems,
 /// [`report::Report`] writes them as they come and the summary at the end.
@@ -86,6 +75,7 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
     if format == Format::Xlsx {
         bail!("validate writes table, csv or json");
     }
+    let columns = PROBLEM.select(args.columns.columns.as_deref(), format, &[], lang)?;
     // Files that cannot be opened at all stop the run before anything is written.
     for path in args.rosters.iter().chain(&args.input.members) {
         if path != "-" {
@@ -100,7 +90,8 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
         super::warn_policy(&loaded.policy, lang);
     }
     let out = Output::create(&args.out, format).context("cannot create the output file")?;
-    let mut report = report::Report::start(out, format, lang, args.mask, &loaded.policy, month)?;
+    let mut report =
+        report::Report::start(out, format, lang, args.mask, columns, &loaded.policy, month)?;
     let mut read = super::read_options(&args.input, &loaded.policy, lang)?;
     read.report = None;
     let cfg = Config {
@@ -130,11 +121,16 @@ fn run_ledger(args: &ValidateArgs, path: &str) -> Result<i32> {
     if format == Format::Xlsx {
         bail!("validate writes table, csv or json");
     }
+    let columns = args.columns.columns.as_deref();
+    let columns = (
+        PROBLEM.select(columns, format, &[], lang)?,
+        columns.is_some(),
+    );
     let (rows, listed) = checks::ledger_problems(path)?;
     let mut group = output::OutputGroup::new(lang);
     let out =
         group.push(Output::create(&args.out, format).context("cannot create the output file")?);
-    let text = ledger_listing(path, rows, &listed, format, lang)?;
+    let text = ledger_listing(path, rows, &listed, &columns, format, lang)?;
     match format {
         Format::Csv | Format::Json => out.write_all(&text)?,
         _ => output::ignore_broken_pipe(out.write_all(&text))?,
@@ -149,52 +145,44 @@ fn run_ledger(args: &ValidateArgs, path: &str) -> Result<i32> {
     })
 }
 
-/// The listing of a ledger's problems in `format`.
+/// The listing of a ledger's problems in `format` (`columns`: the selection, and whether
+/// `--columns` made it; without it a table is one sentence per problem).
 fn ledger_listing(
     path: &str,
     rows: u64,
     listed: &[Problem],
+    (columns, chosen): &(Selection<ProblemColumn>, bool),
     format: Format,
     lang: Lang,
 ) -> Result<Vec<u8>> {
-    let fields = |p: &Problem| -> [String; 10] {
-        let (reason, fix) = p.reason_fix(lang);
-        [
-            p.file.clone(),
-            p.row.map(|r| r.to_string()).unwrap_or_default(),
-            p.household_id.clone(),
-            p.head_name.clone(),
-            p.column.clone(),
-            p.value.clone(),
-            p.severity.name().to_string(),
-            p.code.clone(),
-            reason,
-            fix,
-        ]
+    let rec = |problem| row::ProblemRecord {
+        problem,
+        lang,
+        format,
+        mask: false,
+        ids: false,
+        labels: None,
     };
+    let mut buf = String::new();
     match format {
         Format::Csv => {
             let mut w = output::csv_writer(Vec::new());
-            w.write_record(COLUMNS)?;
+            w.write_record(columns.csv_header())?;
+            let mut text = w.into_inner().unwrap_or_default();
             for p in listed {
-                w.write_record(fields(p).iter().map(|f| output::text_cell(f).into_owned()))?;
+                let mut w = CsvBuf::with_capacity(256);
+                columns.write_csv(&mut w, &rec(p), &mut buf);
+                text.extend(w.into_bytes());
             }
-            Ok(w.into_inner().unwrap_or_default())
+            Ok(text)
         }
         Format::Json => {
-            let list: Vec<serde_json::Value> = listed
-                .iter()
-                .map(|p| {
-                    let f = fields(p);
-                    serde_json::Value::Object(
-                        COLUMNS
-                            .iter()
-                            .zip(f)
-                            .map(|(k, v)| ((*k).to_string(), v.into()))
-                            .collect(),
-                    )
-                })
-                .collect();
+            let mut list = Vec::with_capacity(listed.len());
+            for p in listed {
+                let mut line = Vec::with_capacity(256);
+                columns.write_json(&mut line, &rec(p), &mut buf);
+                list.push(serde_json::from_slice::<serde_json::Value>(&line)?);
+            }
             let v = serde_json::json!({
                 "tool_version": env!("CARGO_PKG_VERSION"),
                 "ledger": path,
@@ -202,6 +190,16 @@ fn ledger_listing(
                 "problems": list,
             });
             Ok((serde_json::to_string_pretty(&v)? + "\n").into_bytes())
+        }
+        _ if *chosen && !listed.is_empty() => {
+            let cells: Vec<Vec<String>> = listed
+                .iter()
+                .map(|p| columns.table_cells(&rec(p), &mut buf, lang))
+                .collect();
+            let (headers, right) = row::table_headings(columns, lang);
+            let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+            let right: Vec<&str> = right.iter().map(String::as_str).collect();
+            Ok(output::table::render(&headers, &cells, &right).into_bytes())
         }
         _ => {
             let mut text = String::new();

@@ -603,3 +603,140 @@ fn the_listing_is_byte_identical_in_every_format_and_language() {
         assert!(r.stdout == want, "{format} {lang}:\n{}", r.stdout);
     }
 }
+
+/// `validate` in `format` (the listing of [`validate`] is CSV).
+fn validate_in(w: &Workdir, format: &str, args: &[&str]) -> Run {
+    let mut all = vec![
+        "validate",
+        "-p",
+        "policy.toml",
+        "--month",
+        "2022-12",
+        "--format",
+        format,
+    ];
+    all.extend_from_slice(args);
+    w.run(&all)
+}
+
+fn cells_workdir() -> Workdir {
+    let w = workdir();
+    w.write(
+        "cells.csv",
+        format!("{HEADER}C1,620102,城市,3,12a,低保,,,\nC2,620102,城市,2.5,100,低保,,,\nC1,620102,城市,1,100,低保,,,\n"),
+    );
+    w
+}
+
+#[test]
+fn columns_choose_and_order_the_problem_lines_by_english_or_chinese_name() {
+    let w = cells_workdir();
+    let full = validate(&w, &["cells.csv"]);
+    let r = validate(&w, &["cells.csv", "--columns", "code,行,文件,value"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let rows = r.csv();
+    assert_eq!(rows[0], ["code", "row", "file", "value"]);
+    // the same problems, in the same order, each with the columns asked for
+    let expected: Vec<Vec<String>> = full
+        .csv()
+        .iter()
+        .skip(1)
+        .map(|p| vec![p[7].clone(), p[1].clone(), p[0].clone(), p[5].clone()])
+        .collect();
+    assert!(expected.len() >= 3, "{expected:?}");
+    assert_eq!(rows[1..], expected[..]);
+    let j = validate_in(&w, "json", &["cells.csv", "--columns", "级别,column"]).json();
+    let first = &j["problems"][0];
+    assert_eq!(first.as_object().map(|o| o.len()), Some(2), "{first}");
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["column"], "monthly_income");
+    assert!(j["files"].is_array(), "{j}");
+    // a table: the chosen columns under their names, the severity in words
+    for (lang, heads, word) in [
+        ("en", ["code", "severity"], "error"),
+        ("zh", ["问题代码", "级别"], "错误"),
+    ] {
+        let t = validate_in(
+            &w,
+            "table",
+            &[
+                "cells.csv",
+                "--lang",
+                lang,
+                "--columns",
+                "问题代码,severity",
+            ],
+        );
+        assert_eq!(t.code, 1, "{}", t.stderr);
+        let head = t
+            .stdout
+            .lines()
+            .find(|l| l.contains(heads[0]))
+            .unwrap_or("");
+        let (a, b) = (head.find(heads[0]), head.find(heads[1]));
+        assert!(a.is_some() && b.is_some() && a < b, "{}", t.stdout);
+        assert!(t.stdout.contains("not_money"), "{}", t.stdout);
+        assert!(t.stdout.contains(word), "{}", t.stdout);
+        assert!(!t.stdout.contains("cells.csv"), "{}", t.stdout);
+    }
+}
+
+#[test]
+fn an_unknown_column_is_a_usage_error_naming_the_problem_columns() {
+    let w = cells_workdir();
+    for (lang, expect, named) in [
+        ("en", "the columns are", "fix (如何修改)"),
+        ("zh", "可用的列", "fix（如何修改）"),
+    ] {
+        for format in ["csv", "table"] {
+            let r = validate_in(
+                &w,
+                format,
+                &["cells.csv", "--columns", "code,nosuch", "--lang", lang],
+            );
+            assert_eq!(r.code, 2, "{}", r.stderr);
+            assert!(r.stdout.is_empty(), "{}", r.stdout);
+            assert!(r.stderr.contains("nosuch"), "{}", r.stderr);
+            assert!(r.stderr.contains(expect), "{}", r.stderr);
+            assert!(r.stderr.contains(named), "{}", r.stderr);
+            assert!(r.stderr.contains("household_id"), "{}", r.stderr);
+        }
+    }
+}
+
+#[test]
+fn columns_choose_the_problem_lines_of_a_ledger_too() {
+    let w = Workdir::new();
+    w.write(
+        "paid.csv",
+        "payment_id,pay_month,household_id,item,amount,recorded_at,policy_sha256\nP1,2022-1x,H1,dibao,1.00,2026-12-04T18:51:11+00:00,a1\n",
+    );
+    let r = w.run(&[
+        "validate",
+        "--ledger",
+        "paid.csv",
+        "--format",
+        "csv",
+        "--columns",
+        "行,code",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stdout, "row,code\n2,ledger_line\n");
+    let t = w.run(&[
+        "validate",
+        "--ledger",
+        "paid.csv",
+        "--lang",
+        "en",
+        "--format",
+        "table",
+        "--columns",
+        "row,reason",
+    ]);
+    assert_eq!(t.code, 1, "{}", t.stderr);
+    assert!(t.stdout.contains("| row | reason"), "{}", t.stdout);
+    assert!(t.stdout.contains("2022-1x"), "{}", t.stdout);
+    let bad = w.run(&["validate", "--ledger", "paid.csv", "--columns", "原因"]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("可用的列"), "{}", bad.stderr);
+}

@@ -1,11 +1,12 @@
 //! How `validate` shows its problems: streamed as CSV or JSON, or a table at the end, and the
 //! per-file summary on stderr, in the language asked for.
 
-use super::COLUMNS;
+use super::row::{ProblemColumn, ProblemRecord, table_headings};
 use crate::lang::Lang;
 use crate::month::Month;
+use crate::output::schema::Selection;
 use crate::output::screen::screen_text;
-use crate::output::{self, Format, Output, json_object, table};
+use crate::output::{self, CsvBuf, Format, Output, table};
 use crate::policy::Policy;
 use crate::validate::{FileSummary, Problem, Severity, Sink};
 use crate::{EXIT_OK, EXIT_ROWS};
@@ -22,6 +23,7 @@ pub(super) struct Report {
     format: Format,
     lang: Lang,
     mask: bool,
+    columns: Selection<ProblemColumn>,
     first_json: bool,
     table: Vec<Vec<String>>,
     errors: u64,
@@ -37,13 +39,14 @@ impl Report {
         format: Format,
         lang: Lang,
         mask: bool,
+        columns: Selection<ProblemColumn>,
         policy: &Policy,
         month: Month,
     ) -> Result<Report> {
         match format {
             Format::Csv => {
                 let mut w = output::csv_writer(Vec::new());
-                w.write_record(COLUMNS)?;
+                w.write_record(columns.csv_header())?;
                 out.write_all(&w.into_inner().unwrap_or_default())?;
             }
             Format::Json => {
@@ -61,6 +64,7 @@ impl Report {
             format,
             lang,
             mask,
+            columns,
             first_json: true,
             table: Vec::new(),
             errors: 0,
@@ -74,30 +78,20 @@ impl Report {
             Severity::Error => self.errors += 1,
             Severity::Note => self.notes += 1,
         }
-        let (reason, fix) = p.reason_fix(self.lang);
-        let value = if output::is_id_column(p.column.trim_start_matches("members.")) {
-            output::id_cell(&p.value, self.format, self.mask)
-        } else {
-            std::borrow::Cow::Borrowed(p.value.as_str())
+        let rec = ProblemRecord {
+            problem: p,
+            lang: self.lang,
+            format: self.format,
+            mask: self.mask,
+            ids: true,
+            labels: Some(&self.labels),
         };
-        let row = p.row.map(|r| r.to_string()).unwrap_or_default();
+        let mut buf = String::new();
         match self.format {
             Format::Csv => {
-                let mut w = output::csv_writer(Vec::new());
-                w.write_record([
-                    output::text_cell(&p.file).as_ref(),
-                    &row,
-                    output::text_cell(&p.household_id).as_ref(),
-                    output::text_cell(&p.head_name).as_ref(),
-                    output::text_cell(&p.column).as_ref(),
-                    output::text_cell(&value).as_ref(),
-                    p.severity.name(),
-                    &p.code,
-                    output::text_cell(&reason).as_ref(),
-                    output::text_cell(&fix).as_ref(),
-                ])?;
-                let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-                output::ignore_broken_pipe(self.out.write_all(&bytes))?;
+                let mut w = CsvBuf::with_capacity(256);
+                self.columns.write_csv(&mut w, &rec, &mut buf);
+                output::ignore_broken_pipe(self.out.write_all(&w.into_bytes()))?;
             }
             Format::Json => {
                 let mut b = Vec::with_capacity(256);
@@ -105,43 +99,14 @@ impl Report {
                     b.push(b',');
                 }
                 self.first_json = false;
-                json_object(
-                    &mut b,
-                    COLUMNS.iter().copied().zip([
-                        p.file.as_str(),
-                        row.as_str(),
-                        p.household_id.as_str(),
-                        p.head_name.as_str(),
-                        p.column.as_str(),
-                        value.as_ref(),
-                        p.severity.name(),
-                        p.code.as_str(),
-                        reason.as_str(),
-                        fix.as_str(),
-                    ]),
-                );
+                self.columns.write_json(&mut b, &rec, &mut buf);
                 b.push(b'\n');
                 output::ignore_broken_pipe(self.out.write_all(&b))?;
             }
             _ => {
                 if self.table.len() < TABLE_ROWS {
-                    self.table.push(vec![
-                        p.file.clone(),
-                        row,
-                        p.household_id.clone(),
-                        p.head_name.clone(),
-                        self.labels
-                            .get(&p.column)
-                            .cloned()
-                            .unwrap_or_else(|| crate::validate::column_label(&p.column, self.lang)),
-                        value.into_owned(),
-                        match self.lang {
-                            Lang::Zh => p.severity.zh().to_string(),
-                            Lang::En => p.severity.name().to_string(),
-                        },
-                        reason,
-                        fix,
-                    ]);
+                    let cells = self.columns.table_cells(&rec, &mut buf, self.lang);
+                    self.table.push(cells);
                 }
             }
         }
@@ -195,36 +160,15 @@ impl Report {
                 report.out.write_all(b"\n")?;
             }
             Format::Table => {
-                let headers: [&str; 9] = match lang {
-                    Lang::Zh => [
-                        "文件",
-                        "行",
-                        "户编号",
-                        "户主",
-                        "列",
-                        "原值",
-                        "级别",
-                        "问题",
-                        "如何修改",
-                    ],
-                    Lang::En => [
-                        "file",
-                        "row",
-                        "household",
-                        "head",
-                        "column",
-                        "value",
-                        "severity",
-                        "problem",
-                        "how to fix",
-                    ],
-                };
+                let (headers, right) = table_headings(&report.columns, lang);
+                let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+                let right: Vec<&str> = right.iter().map(String::as_str).collect();
                 let shown = report.table.len() as u64;
                 let total = report.errors + report.notes;
                 let mut text = if report.table.is_empty() {
                     String::new()
                 } else {
-                    table::render(&headers, &report.table, &[headers[1]])
+                    table::render(&headers, &report.table, &right)
                 };
                 if total > shown {
                     text.push_str(&match lang {
