@@ -2,7 +2,8 @@
 //! and records, the JSON objects and the terminal table, and lets `--columns` choose them.
 
 use crate::lang::Lang;
-use crate::output::schema::{Column, Heading, Kind, Record, Schema, Selection, Value};
+use crate::output::schema::{Kind, Record, Schema, Selection, Value};
+use crate::output::schema::{col, head};
 use crate::output::{self, Format};
 use crate::validate::Problem;
 use std::collections::HashMap;
@@ -30,19 +31,6 @@ pub enum ProblemColumn {
     Reason,
     /// how to fix it
     Fix,
-}
-
-const fn col(
-    en: &'static str,
-    zh: &'static str,
-    kind: Kind,
-    key: ProblemColumn,
-) -> Column<ProblemColumn> {
-    Column { en, zh, kind, key }
-}
-
-const fn head(column: &'static str, zh: &'static str, en: &'static str) -> Heading {
-    Heading { column, zh, en }
 }
 
 /// The columns of a problem line: all of them in files, in this order (`household_id` and
