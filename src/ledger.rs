@@ -82,13 +82,48 @@ pub const ITEMS: &[&str] = &[
 /// 16 digits would come back as `1.5834E+14`). Ledgers written before the letter was added
 /// hold the 16 hex digits alone; both forms are read.
 pub fn payment_id(household_id: &str, month: Month, item: &str) -> String {
-    format!("P{}", legacy_payment_id(household_id, month, item))
+    let mut id = String::with_capacity(17);
+    id.push('P');
+    push_id_digits(&mut id, household_id, month, item);
+    id
 }
 
 /// The id older versions wrote: the 16 hex digits without the letter.
 pub fn legacy_payment_id(household_id: &str, month: Month, item: &str) -> String {
-    let digest = Sha256::digest(format!("{household_id}|{month}|{item}").as_bytes());
-    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    let mut id = String::with_capacity(16);
+    push_id_digits(&mut id, household_id, month, item);
+    id
+}
+
+/// Appends the id's 16 hex digits: the first 8 bytes of the SHA-256 of
+/// `household_id|YYYY-MM|item`, hashed piece by piece (no text is assembled).
+fn push_id_digits(out: &mut String, household_id: &str, month: Month, item: &str) {
+    let mut h = Sha256::new();
+    h.update(household_id.as_bytes());
+    h.update(b"|");
+    let (y, m) = (month.year(), month.month());
+    if (0..=9999).contains(&y) {
+        let y = y as u32;
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        h.update([
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m / 10),
+            digit(m),
+        ]);
+    } else {
+        h.update(month.to_string().as_bytes());
+    }
+    h.update(b"|");
+    h.update(item.as_bytes());
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for b in &h.finalize()[..8] {
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 15)] as char);
+    }
 }
 
 /// Why the ledger cannot be used.
@@ -1232,6 +1267,29 @@ mod tests {
         // past the end, or a row cut short, is no row
         assert!(read_row(&file, offset + 10).is_none());
         assert!(first_fields(b"P1,2022-05,H1", true).is_none());
+    }
+
+    #[test]
+    fn payment_ids_are_the_sha256_of_the_household_month_and_item() {
+        let reference = |h: &str, m: Month, item: &str| {
+            let digest = Sha256::digest(format!("{h}|{m}|{item}").as_bytes());
+            digest
+                .iter()
+                .take(8)
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        for (h, m, item) in [
+            ("H1", may(), "dibao"),
+            ("620102-0001", "2022-12".parse().unwrap(), "one_off:spring"),
+            ("户一", "1999-01".parse().unwrap(), "temporary:stranded"),
+            ("", "2030-10".parse().unwrap(), "uplift"),
+        ] {
+            let want = reference(h, m, item);
+            assert_eq!(legacy_payment_id(h, m, item), want);
+            assert_eq!(payment_id(h, m, item), format!("P{want}"));
+        }
+        assert_eq!(payment_id("H1", may(), "dibao"), "P17b1defb6c5feff1");
     }
 
     #[test]

@@ -77,8 +77,10 @@ pub fn schedule_household(cfg: &Config, h: &Household) -> HouseholdSchedule {
         }
     }
     let evs: Vec<&Evaluation> = at.iter().map(|&k| &distinct[k]).collect();
-    let messages: Vec<std::cell::OnceCell<String>> =
-        distinct.iter().map(|_| std::cell::OnceCell::new()).collect();
+    let messages: Vec<std::cell::OnceCell<String>> = distinct
+        .iter()
+        .map(|_| std::cell::OnceCell::new())
+        .collect();
     for ((params, ev), &k) in cfg.months.iter().zip(&evs).zip(&at) {
         let ev: &Evaluation = ev;
         let m = params.month;
