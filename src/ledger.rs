@@ -32,7 +32,6 @@
 use crate::lang::Lang;
 use crate::month::Month;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -83,13 +82,48 @@ pub const ITEMS: &[&str] = &[
 /// 16 digits would come back as `1.5834E+14`). Ledgers written before the letter was added
 /// hold the 16 hex digits alone; both forms are read.
 pub fn payment_id(household_id: &str, month: Month, item: &str) -> String {
-    format!("P{}", legacy_payment_id(household_id, month, item))
+    let mut id = String::with_capacity(17);
+    id.push('P');
+    push_id_digits(&mut id, household_id, month, item);
+    id
 }
 
 /// The id older versions wrote: the 16 hex digits without the letter.
 pub fn legacy_payment_id(household_id: &str, month: Month, item: &str) -> String {
-    let digest = Sha256::digest(format!("{household_id}|{month}|{item}").as_bytes());
-    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    let mut id = String::with_capacity(16);
+    push_id_digits(&mut id, household_id, month, item);
+    id
+}
+
+/// Appends the id's 16 hex digits: the first 8 bytes of the SHA-256 of
+/// `household_id|YYYY-MM|item`, hashed piece by piece (no text is assembled).
+fn push_id_digits(out: &mut String, household_id: &str, month: Month, item: &str) {
+    let mut h = Sha256::new();
+    h.update(household_id.as_bytes());
+    h.update(b"|");
+    let (y, m) = (month.year(), month.month());
+    if (0..=9999).contains(&y) {
+        let y = y as u32;
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        h.update([
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m / 10),
+            digit(m),
+        ]);
+    } else {
+        h.update(month.to_string().as_bytes());
+    }
+    h.update(b"|");
+    h.update(item.as_bytes());
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for b in &h.finalize()[..8] {
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 15)] as char);
+    }
 }
 
 /// Why the ledger cannot be used.
@@ -304,8 +338,8 @@ pub struct Ledger {
     paid: Fingerprints,
     /// every recorded household and once-only item, as a fingerprint
     once: Fingerprints,
-    /// the ledger file, read back on a fingerprint's hit
-    file: Option<std::sync::Mutex<File>>,
+    /// the ledger file, read back on a fingerprint's hit (one handle, positioned reads)
+    file: Option<File>,
     rows: u64,
 }
 
@@ -329,6 +363,46 @@ impl Fingerprints {
         self.entries.shrink_to_fit();
     }
 
+    /// The values read more than once: (offset of the repeat, offset of the first row with
+    /// its value), the rows at `skip` (sorted offsets) left out. Equal fingerprints are
+    /// confirmed against the rows read back with `same`.
+    fn repeats(
+        &self,
+        file: &Option<File>,
+        skip: &[u64],
+        same: impl Fn(&Row, &Row) -> bool,
+    ) -> Vec<(u64, u64)> {
+        let mut out = Vec::new();
+        let Some(file) = file else {
+            return out;
+        };
+        let mut skip = skip.to_vec();
+        skip.sort_unstable();
+        let mut i = 0;
+        while i < self.entries.len() {
+            let fp = self.entries[i].0;
+            let mut j = i + 1;
+            while j < self.entries.len() && self.entries[j].0 == fp {
+                j += 1;
+            }
+            if j - i > 1 {
+                // rows in file order (entries sort by fingerprint, then offset)
+                let rows: Vec<(u64, Row)> = self.entries[i..j]
+                    .iter()
+                    .filter(|e| skip.binary_search(&e.1).is_err())
+                    .filter_map(|e| read_row(file, e.1).map(|r| (e.1, r)))
+                    .collect();
+                for (k, (at, row)) in rows.iter().enumerate() {
+                    if let Some((first, _)) = rows[..k].iter().find(|(_, r)| same(r, row)) {
+                        out.push((*at, *first));
+                    }
+                }
+            }
+            i = j;
+        }
+        out
+    }
+
     /// The offsets of the rows whose value has fingerprint `fp`.
     fn rows(&self, fp: u64) -> impl Iterator<Item = u64> + '_ {
         let from = self.entries.partition_point(|e| e.0 < fp);
@@ -341,13 +415,153 @@ impl Fingerprints {
 
 /// The 8-byte fingerprint of a value made of `parts` (a fixed hash: equal values give equal
 /// fingerprints; nothing outside the run sees it).
-fn fingerprint(parts: &[&str]) -> u64 {
+fn fingerprint(parts: &[&str], month: Option<Month>) -> u64 {
     use std::hash::{DefaultHasher, Hash, Hasher};
     let mut h = DefaultHasher::new();
     for p in parts {
         p.hash(&mut h);
     }
+    month.hash(&mut h);
     h.finish()
+}
+
+fn id_fingerprint(id: &str) -> u64 {
+    fingerprint(&[id], None)
+}
+
+fn key_fingerprint(household: &str, month: Month, item: &str) -> u64 {
+    fingerprint(&[household, item], Some(month))
+}
+
+fn once_fingerprint(household: &str, item: &str) -> u64 {
+    fingerprint(&[household, item], None)
+}
+
+/// A ledger row read back: the fields a fingerprint's hit is confirmed against.
+#[derive(Debug)]
+struct Row {
+    id: String,
+    month: Month,
+    household: String,
+    item: String,
+}
+
+/// Reads `len` bytes at `offset` (fewer at the end of the file).
+fn read_at(file: &File, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; len];
+    let mut got = 0;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        while got < len {
+            match file.read_at(&mut buf[got..], offset + got as u64) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        use std::io::{Read, Seek, SeekFrom};
+        // `&File` reads and seeks too; the ledger is read back from one thread at a time
+        let mut f = file;
+        f.seek(SeekFrom::Start(offset))?;
+        while got < len {
+            match f.read(&mut buf[got..]) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    buf.truncate(got);
+    Ok(buf)
+}
+
+/// The row of the ledger starting at byte `offset`, read with positioned reads: a window is
+/// read, and widened while the row's first four fields run past it.
+fn read_row(file: &File, offset: u64) -> Option<Row> {
+    let mut len = 256;
+    loop {
+        let buf = read_at(file, offset, len).ok()?;
+        let whole = buf.len() < len;
+        match first_fields(&buf, whole) {
+            Some([id, month, household, item]) => {
+                return Some(Row {
+                    id: id.trim().to_string(),
+                    month: month.trim().parse().ok()?,
+                    household: household.trim().to_string(),
+                    item: item.trim().to_string(),
+                });
+            }
+            None if whole => return None,
+            None => len *= 4,
+        }
+    }
+}
+
+/// The first four fields of the csv record at the start of `buf`, read as the ledger's csv
+/// reader reads them (a field opened by `"` runs to the closing `"`, `""` inside it is one
+/// `"`; a `"` further into a field is itself); `None` while the fourth field may run past
+/// `buf` (and `whole` says it cannot) or the record has fewer fields.
+fn first_fields(buf: &[u8], whole: bool) -> Option<[String; 4]> {
+    let mut fields: [Vec<u8>; 4] = Default::default();
+    let mut n = 0;
+    let mut i = 0;
+    while n < 4 {
+        let field = &mut fields[n];
+        let mut quoted = false;
+        let mut start = true;
+        loop {
+            let Some(&b) = buf.get(i) else {
+                // the window's end: the field ends here only at the end of the file
+                if whole && !quoted && n == 3 {
+                    n += 1;
+                    break;
+                }
+                return None;
+            };
+            i += 1;
+            if quoted {
+                if b == b'"' {
+                    if buf.get(i) == Some(&b'"') {
+                        field.push(b'"');
+                        i += 1;
+                    } else if buf.get(i).is_none() && !whole {
+                        return None;
+                    } else {
+                        quoted = false;
+                    }
+                } else {
+                    field.push(b);
+                }
+            } else if b == b'"' && start {
+                quoted = true;
+            } else if b == b',' {
+                n += 1;
+                break;
+            } else if b == b'\n' || b == b'\r' {
+                if n < 3 {
+                    return None;
+                }
+                n += 1;
+                break;
+            } else {
+                field.push(b);
+            }
+            start = false;
+        }
+    }
+    let [a, b, c, d] = fields;
+    Some([
+        String::from_utf8(a).ok()?,
+        String::from_utf8(b).ok()?,
+        String::from_utf8(c).ok()?,
+        String::from_utf8(d).ok()?,
+    ])
 }
 
 /// The real file a ledger path names: links followed (a link to nothing, to where its target
@@ -476,12 +690,16 @@ impl Ledger {
     }
 
     /// Reads the ledger; returns the problems of its lines (none for a missing file).
+    ///
+    /// Repeated ids and repeated payments are found once the file is read, from the sorted
+    /// fingerprints (equal fingerprints sit side by side; each pair is confirmed against the
+    /// rows read back), so reading keeps no map besides the fingerprints themselves.
     fn read(&mut self) -> Result<Vec<LineProblem>, LedgerError> {
         let file = match File::open(&self.path) {
             Ok(f) => {
                 // a second handle, to read rows back by offset
                 if let Ok(f) = File::open(&self.path) {
-                    self.file = Some(std::sync::Mutex::new(f));
+                    self.file = Some(f);
                 }
                 f
             }
@@ -497,14 +715,10 @@ impl Ledger {
         let mut r = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(io::BufReader::new(file));
+            .from_reader(io::BufReader::with_capacity(1 << 16, file));
         let mut rec = csv::StringRecord::new();
         let mut line = 0u64;
         let mut seen_header = false;
-        // fingerprint -> (line, row) of the first with it; a hit is checked against that
-        // row's full value
-        let mut first_of_id: HashMap<u64, (u64, u64)> = HashMap::new();
-        let mut first_of_key: HashMap<u64, (u64, u64)> = HashMap::new();
         loop {
             match r.read_record(&mut rec) {
                 Ok(false) => break,
@@ -541,40 +755,13 @@ impl Ledger {
             match check_line(&rec) {
                 Err(problem) => problems.push(LineProblem { line, problem }),
                 Ok((id, month, household, item)) => {
-                    let month_text = month.to_string();
-                    let id_fp = fingerprint(&[&id]);
-                    let key_fp = fingerprint(&[&household, &month_text, &item]);
-                    if let Some((first, row)) = first_of_id.get(&id_fp)
-                        && self.row(*row).is_some_and(|r| r.0 == id)
-                    {
-                        problems.push(LineProblem {
-                            line,
-                            problem: Problem::DuplicateId {
-                                id: id.clone(),
-                                first: *first,
-                            },
-                        });
-                        continue;
-                    }
-                    if let Some((first, row)) = first_of_key.get(&key_fp)
-                        && self
-                            .row(*row)
-                            .is_some_and(|r| (r.1, &r.2, &r.3) == (month, &household, &item))
-                    {
-                        problems.push(LineProblem {
-                            line,
-                            problem: Problem::DuplicatePayment { first: *first },
-                        });
-                        continue;
-                    }
                     let row = rec.position().map(|p| p.byte()).unwrap_or_default();
-                    first_of_id.entry(id_fp).or_insert((line, row));
-                    first_of_key.entry(key_fp).or_insert((line, row));
                     if once_only(&item) {
-                        self.once.insert(fingerprint(&[&household, &item]), row);
+                        self.once.insert(once_fingerprint(&household, &item), row);
                     }
-                    self.paid.insert(key_fp, row);
-                    self.ids.insert(id_fp, row);
+                    self.paid
+                        .insert(key_fingerprint(&household, month, &item), row);
+                    self.ids.insert(id_fingerprint(&id), row);
                     self.rows += 1;
                 }
             }
@@ -582,21 +769,97 @@ impl Ledger {
         self.ids.seal();
         self.paid.seal();
         self.once.seal();
+        self.repeats(&mut problems);
         Ok(problems)
     }
 
-    /// The ledger's row at byte `offset` read back: (id, month, household, item).
-    fn row(&self, offset: u64) -> Option<(String, Month, String, String)> {
-        use std::io::{Seek, SeekFrom};
-        let mut file = self.file.as_ref()?.lock().ok()?;
-        file.seek(SeekFrom::Start(offset)).ok()?;
+    /// Finds repeated ids, then repeated payments (household, month and item) among rows whose
+    /// id is not a repeat; each repeat is reported naming the first row with its value, and
+    /// leaves the fingerprints, as if it had not been read.
+    fn repeats(&mut self, problems: &mut Vec<LineProblem>) {
+        // (offset of the repeat, offset of the first), for ids then for payments
+        let same_id = |a: &Row, b: &Row| a.id == b.id;
+        let id_repeats = self.ids.repeats(&self.file, &[], same_id);
+        let same_payment =
+            |a: &Row, b: &Row| (a.month, &a.household, &a.item) == (b.month, &b.household, &b.item);
+        let skip: Vec<u64> = id_repeats.iter().map(|r| r.0).collect();
+        let payment_repeats = self.paid.repeats(&self.file, &skip, same_payment);
+        if id_repeats.is_empty() && payment_repeats.is_empty() {
+            return;
+        }
+        let mut gone: Vec<u64> = id_repeats
+            .iter()
+            .chain(&payment_repeats)
+            .map(|r| r.0)
+            .collect();
+        gone.sort_unstable();
+        gone.dedup();
+        for set in [&mut self.ids, &mut self.paid, &mut self.once] {
+            set.entries.retain(|e| gone.binary_search(&e.1).is_err());
+        }
+        self.rows -= gone.len() as u64;
+        // the lines of the rows named, from one more pass (only a ledger with repeats)
+        let mut wanted: Vec<u64> = id_repeats
+            .iter()
+            .chain(&payment_repeats)
+            .flat_map(|r| [r.0, r.1])
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let lines = self.lines_at(&wanted);
+        let line_of = |offset: u64| {
+            wanted
+                .binary_search(&offset)
+                .ok()
+                .and_then(|i| lines.get(i).copied())
+                .unwrap_or_default()
+        };
+        for (at, first) in &id_repeats {
+            if let Some(row) = self.row(*at) {
+                problems.push(LineProblem {
+                    line: line_of(*at),
+                    problem: Problem::DuplicateId {
+                        id: row.id,
+                        first: line_of(*first),
+                    },
+                });
+            }
+        }
+        for (at, first) in &payment_repeats {
+            problems.push(LineProblem {
+                line: line_of(*at),
+                problem: Problem::DuplicatePayment {
+                    first: line_of(*first),
+                },
+            });
+        }
+        problems.sort_by_key(|p| p.line);
+    }
+
+    /// The line numbers of the rows at `offsets` (sorted), by reading the file once more.
+    fn lines_at(&self, offsets: &[u64]) -> Vec<u64> {
+        let mut lines = vec![0; offsets.len()];
+        let Ok(file) = File::open(&self.path) else {
+            return lines;
+        };
         let mut r = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(io::BufReader::with_capacity(4096, &mut *file));
+            .from_reader(io::BufReader::with_capacity(1 << 16, file));
         let mut rec = csv::StringRecord::new();
-        r.read_record(&mut rec).ok()?;
-        check_line(&rec).ok()
+        while let Ok(true) = r.read_record(&mut rec) {
+            if let Some(p) = rec.position()
+                && let Ok(i) = offsets.binary_search(&p.byte())
+            {
+                lines[i] = p.line();
+            }
+        }
+        lines
+    }
+
+    /// The ledger's row at byte `offset` read back: its id, month, household and item.
+    fn row(&self, offset: u64) -> Option<Row> {
+        read_row(self.file.as_ref()?, offset)
     }
 
     /// The ledger's real path (links resolved).
@@ -621,28 +884,30 @@ impl Ledger {
     /// Each recorded payment costs 32 bytes of memory here (48 for a once-only item): its id,
     /// its household, month and item, and for a once-only item its household and item, each
     /// as an 8-byte fingerprint with the 8-byte offset of its row in the file; a hit is
-    /// confirmed against the full value read back from the ledger.
+    /// confirmed against the full value read back from the ledger (one positioned read on the
+    /// handle kept open).
     pub fn is_paid(&self, payment_id: &str, household_id: &str, month: Month, item: &str) -> bool {
         if self.rows == 0 {
             return false;
         }
-        let rows = |set: &Fingerprints, fp: u64| set.rows(fp).collect::<Vec<u64>>();
-        let month_text = month.to_string();
-        rows(&self.ids, fingerprint(&[payment_id]))
-            .into_iter()
-            .any(|r| self.row(r).is_some_and(|r| r.0 == payment_id))
-            || rows(&self.paid, fingerprint(&[household_id, &month_text, item]))
-                .into_iter()
+        self.ids
+            .rows(id_fingerprint(payment_id))
+            .any(|r| self.row(r).is_some_and(|r| r.id == payment_id))
+            || self
+                .paid
+                .rows(key_fingerprint(household_id, month, item))
                 .any(|r| {
-                    self.row(r)
-                        .is_some_and(|r| r.1 == month && r.2 == household_id && r.3 == item)
+                    self.row(r).is_some_and(|r| {
+                        r.month == month && r.household == household_id && r.item == item
+                    })
                 })
             || (once_only(item)
-                && rows(&self.once, fingerprint(&[household_id, item]))
-                    .into_iter()
+                && self
+                    .once
+                    .rows(once_fingerprint(household_id, item))
                     .any(|r| {
                         self.row(r)
-                            .is_some_and(|r| r.2 == household_id && r.3 == item)
+                            .is_some_and(|r| r.household == household_id && r.item == item)
                     }))
     }
 
@@ -973,6 +1238,61 @@ mod tests {
     }
 
     #[test]
+    fn a_row_read_back_by_offset_reads_as_the_csv_reader_reads_it() {
+        let long = format!("H{}", "x".repeat(700));
+        let rows = [
+            "P0123456789abcdef,2022-05,H1,dibao,500.00,t,s\n".to_string(),
+            "\"P0123456789abcdef\",2022-05,\"H,\"\"1\"\"\n2\",dibao,1,t,s\r\n".to_string(),
+            format!("P0123456789abcdef,2022-05,{long},one_off:x,1,t,s\n"),
+            " P0123456789abcdef , 2022-05 ,H\"q,dibao,1".to_string(),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rows.csv");
+        std::fs::write(&path, rows.concat()).unwrap();
+        let file = File::open(&path).unwrap();
+        let mut offset = 0u64;
+        for text in &rows {
+            let mut r = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text.as_bytes());
+            let rec = r.records().next().unwrap().unwrap();
+            let row = read_row(&file, offset).unwrap();
+            assert_eq!(row.id, rec[0].trim(), "{text}");
+            assert_eq!(row.month.to_string(), rec[1].trim(), "{text}");
+            assert_eq!(row.household, rec[2].trim(), "{text}");
+            assert_eq!(row.item, rec[3].trim(), "{text}");
+            offset += text.len() as u64;
+        }
+        // past the end, or a row cut short, is no row
+        assert!(read_row(&file, offset + 10).is_none());
+        assert!(first_fields(b"P1,2022-05,H1", true).is_none());
+    }
+
+    #[test]
+    fn payment_ids_are_the_sha256_of_the_household_month_and_item() {
+        let reference = |h: &str, m: Month, item: &str| {
+            let digest = Sha256::digest(format!("{h}|{m}|{item}").as_bytes());
+            digest
+                .iter()
+                .take(8)
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        for (h, m, item) in [
+            ("H1", may(), "dibao"),
+            ("620102-0001", "2022-12".parse().unwrap(), "one_off:spring"),
+            ("户一", "1999-01".parse().unwrap(), "temporary:stranded"),
+            ("", "2030-10".parse().unwrap(), "uplift"),
+        ] {
+            let want = reference(h, m, item);
+            assert_eq!(legacy_payment_id(h, m, item), want);
+            assert_eq!(payment_id(h, m, item), format!("P{want}"));
+        }
+        assert_eq!(payment_id("H1", may(), "dibao"), "P17b1defb6c5feff1");
+    }
+
+    #[test]
     fn a_fingerprint_hit_is_confirmed_against_the_full_value() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("paid.csv");
@@ -989,12 +1309,12 @@ mod tests {
         // rows read back do not hold them, so they are not paid.
         let other = payment_id("H2", may(), "dibao");
         let (first, second) = (l.paid.entries[0].1, l.paid.entries[1].1);
-        l.ids.insert(fingerprint(&[&other]), first);
+        l.ids.insert(id_fingerprint(&other), first);
         l.ids.seal();
-        let june = may().plus(1).to_string();
-        l.paid.insert(fingerprint(&["H2", &june, "dibao"]), second);
+        l.paid
+            .insert(key_fingerprint("H2", may().plus(1), "dibao"), second);
         l.paid.seal();
-        l.once.insert(fingerprint(&["H2", "one_off:x"]), second);
+        l.once.insert(once_fingerprint("H2", "one_off:x"), second);
         l.once.seal();
         assert!(!l.is_paid(&other, "H3", may(), "dibao"));
         assert!(!l.is_paid("zz", "H2", may().plus(1), "dibao"));

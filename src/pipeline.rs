@@ -41,13 +41,26 @@ pub fn stream<T: Send>(
     source: &mut dyn RecordSource,
     id_field: Option<usize>,
     work: impl Fn(&[Row]) -> T + Sync,
+    consume: impl FnMut(T) -> anyhow::Result<()>,
+) -> anyhow::Result<u64> {
+    stream_batched(source, id_field, BATCH, work, consume)
+}
+
+/// [`stream`] with `batch` records per batch (at least one): a caller whose results are large
+/// per record keeps fewer of them in flight.
+pub fn stream_batched<T: Send>(
+    source: &mut dyn RecordSource,
+    id_field: Option<usize>,
+    batch: usize,
+    work: impl Fn(&[Row]) -> T + Sync,
     mut consume: impl FnMut(T) -> anyhow::Result<()>,
 ) -> anyhow::Result<u64> {
+    let batch_size = batch.max(1);
     let (full_tx, full_rx) = mpsc::sync_channel::<Vec<Row>>(2);
     let (empty_tx, empty_rx) = mpsc::channel::<Vec<Row>>();
     // one batch being read, one computed, one written
     for _ in 0..3 {
-        let _ = empty_tx.send(Vec::with_capacity(BATCH));
+        let _ = empty_tx.send(Vec::with_capacity(batch_size));
     }
     let mut total = 0u64;
     std::thread::scope(|scope| -> anyhow::Result<()> {
@@ -55,7 +68,7 @@ pub fn stream<T: Send>(
             let mut seen: HashMap<[u32; 2], u32, IdHasher> = HashMap::default();
             while let Ok(mut batch) = empty_rx.recv() {
                 let mut n = 0;
-                while n < BATCH {
+                while n < batch_size {
                     if batch.len() == n {
                         batch.push(Row {
                             line: 0,
@@ -82,7 +95,7 @@ pub fn stream<T: Send>(
                     }
                 }
                 batch.truncate(n);
-                let last = n < BATCH;
+                let last = n < batch_size;
                 if n > 0 && full_tx.send(batch).is_err() {
                     return Ok(());
                 }

@@ -60,12 +60,27 @@ pub fn schedule_household(cfg: &Config, h: &Household) -> HouseholdSchedule {
     // Every month's evaluation, kept: the price subsidy paid in a month reads the evaluation
     // of its index month, which is an earlier month of the range unless the lag reaches back
     // before it.
-    let evs: Vec<Evaluation> = cfg
-        .months
+    // A month whose parameters for the household's area are those of the month before shares
+    // its evaluation and sentence: the rules read the month itself only for a gradual exit.
+    let month_free = h.exit_start.is_none() || policy.file.gradual_exit.is_none();
+    let mut distinct: Vec<Evaluation> = Vec::new();
+    let mut at: Vec<usize> = Vec::with_capacity(cfg.months.len());
+    for (i, p) in cfg.months.iter().enumerate() {
+        match at.last() {
+            Some(&k) if month_free && same_area_params(h, &cfg.months[i - 1], p) => at.push(k),
+            _ => {
+                distinct.push(rules::evaluate(policy, p, h, false));
+                at.push(distinct.len() - 1);
+            }
+        }
+    }
+    let evs: Vec<&Evaluation> = at.iter().map(|&k| &distinct[k]).collect();
+    let messages: Vec<std::cell::OnceCell<String>> = distinct
         .iter()
-        .map(|p| rules::evaluate(policy, p, h, false))
+        .map(|_| std::cell::OnceCell::new())
         .collect();
-    for (params, ev) in cfg.months.iter().zip(&evs) {
+    for ((params, ev), &k) in cfg.months.iter().zip(&evs).zip(&at) {
+        let ev: &Evaluation = ev;
         let m = params.month;
         let Some(area) = h.area.and_then(|a| params.areas.get(a)) else {
             continue;
@@ -109,7 +124,11 @@ pub fn schedule_household(cfg: &Config, h: &Household) -> HouseholdSchedule {
             }
             _ => {}
         }
-        let message = || rules::message(policy, h, ev, lang);
+        let message = || {
+            messages[k]
+                .get_or_init(|| rules::message(policy, h, ev, lang))
+                .clone()
+        };
         match (h.status, ev.decision) {
             (Status::Tekun, Decision::Tekun) => {
                 let msg = message();
@@ -251,6 +270,22 @@ enum SubsidyLine {
     Nothing,
 }
 
+/// Whether two months hold the same parameters for the household's area (the month aside).
+fn same_area_params(
+    h: &Household,
+    a: &crate::policy::MonthParams,
+    b: &crate::policy::MonthParams,
+) -> bool {
+    match h.area.map(|i| (a.areas.get(i), b.areas.get(i))) {
+        None | Some((None, None)) => true,
+        Some((Some(x), Some(y))) => {
+            (&x.area, &x.urban, &x.rural, &x.care_base)
+                == (&y.area, &y.urban, &y.rural, &y.care_base)
+        }
+        Some(_) => false,
+    }
+}
+
 /// The price subsidy paid to `h` in `pay` — the library's reading, as `subsidy` gives it for
 /// the index month `pay − index_lag`: its trigger, formula and standard, and the household's
 /// groups judged by the rules of that index month (`evs` holds the evaluation of every month
@@ -261,7 +296,7 @@ fn price_subsidy(
     run: &SubsidyRun,
     h: &Household,
     pay: Month,
-    evs: &[Evaluation],
+    evs: &[&Evaluation],
 ) -> SubsidyLine {
     let policy = cfg.policy;
     let lang = cfg.lang;
@@ -276,7 +311,7 @@ fn price_subsidy(
     let first = cfg.months.first().map_or(pay, |p| p.month);
     let early;
     let ev: Option<&Evaluation> = if im >= first {
-        evs.get(im.since(first) as usize)
+        evs.get(im.since(first) as usize).copied()
     } else {
         early = run
             .early

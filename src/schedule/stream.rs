@@ -15,6 +15,9 @@ use crate::lang::Lang;
 use crate::ledger::Ledger;
 use crate::month::Month;
 use crate::pipeline::{self, Row};
+
+/// Households per batch handed to the workers.
+const BATCH: usize = 4 * 1024;
 use anyhow::Result;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -97,9 +100,12 @@ pub fn build(
     let mut already_paid = 0u64;
     let mut keys: Vec<Key> = Vec::new();
     let mut seq = 0u64;
-    pipeline::stream(
+    // A household's year of lines is far larger than a checked row: smaller batches keep
+    // fewer of them in flight.
+    pipeline::stream_batched(
         source,
         id_field,
+        BATCH,
         |rows: &[Row]| {
             rows.iter()
                 .map(|row| schedule_household(cfg, &parse(row)))

@@ -5,6 +5,7 @@ use crate::month::Month;
 use anyhow::Result;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// A total of paid lines. `None` in a key means "all".
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +31,7 @@ pub struct Total {
 pub struct Tally {
     townships: Vec<String>,
     by_township: bool,
-    acc: HashMap<Key, (u64, Decimal)>,
+    acc: HashMap<Key, (u64, Decimal), BuildHasherDefault<KeyHasher>>,
     /// paid lines
     pub paid: u64,
     /// held lines
@@ -44,12 +45,46 @@ pub struct Tally {
 // Keys sort "all" after the named values: (is_all, value).
 type Key = ((bool, usize), (bool, Option<Month>), (bool, Option<Item>));
 
+/// A cheap hash for the tally's keys (small numbers made by the run itself, never read from
+/// a file): each line adds to several totals, and the keys are sorted before they are shown.
+#[derive(Debug, Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl KeyHasher {
+    fn add(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.add(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+}
+
 impl Tally {
     /// An empty tally over `months`: every month of the range and the grand total appear, at
     /// 0.00 when nothing is paid. `townships` (sorted) are those lines may name; with
     /// `by_township` the totals of each are kept too.
     pub fn new(months: &[Month], townships: &[String], by_township: bool) -> Tally {
-        let mut acc = HashMap::new();
+        let mut acc = HashMap::default();
         for m in months {
             acc.insert(
                 ((true, 0), (false, Some(*m)), (true, None)),
