@@ -49,9 +49,7 @@ pub enum PolicyError {
         message: String,
     },
     /// A value needed for a month has no entry in force.
-    #[error(
-        "policy {path}: no `{key}` in force for area {area} in {month} (政策参数在该月无效：未定义或已过期)"
-    )]
+    #[error("政策文件 {path}：地区 {area} 在 {month} 没有有效的 `{key}`（未定义或已过期）")]
     NotInForce {
         /// the file
         path: String,
@@ -63,9 +61,7 @@ pub enum PolicyError {
         month: Month,
     },
     /// `last_verified` is before the evaluated month and `--strict` was given.
-    #[error(
-        "policy {path}: last verified {verified}, evaluating {month}; refusing with --strict (政策文件核对日期早于计算月份)"
-    )]
+    #[error("政策文件 {path}：核对日期 {verified} 早于计算月份 {month}，--strict 下拒绝计算")]
     Stale {
         /// the file
         path: String,
@@ -172,6 +168,64 @@ pub struct Policy {
     /// values that are allowed but unusual (a share above 1): the command says them in its
     /// language
     pub warnings: Vec<PolicyWarning>,
+}
+
+/// `last_verified` is before the month evaluated (without `--strict`): said as a warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleWarning {
+    /// the policy's name
+    pub name: String,
+    /// `policy.last_verified`
+    pub verified: Month,
+    /// the month evaluated
+    pub month: Month,
+}
+
+impl StaleWarning {
+    /// The warning in `lang`.
+    pub fn describe(&self, lang: Lang) -> String {
+        let StaleWarning {
+            name,
+            verified,
+            month,
+        } = self;
+        match lang {
+            Lang::Zh => format!(
+                "政策“{name}”的核对日期 {verified} 早于计算月份 {month}：请核实参数是否仍然有效"
+            ),
+            Lang::En => format!(
+                "policy \"{name}\" was last verified {verified}, before the month evaluated ({month}): check the parameters are still in force"
+            ),
+        }
+    }
+}
+
+impl PolicyError {
+    /// The error in `lang` (its `Display` is the Chinese wording, the default language).
+    pub fn describe(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (
+                PolicyError::NotInForce {
+                    path,
+                    key,
+                    area,
+                    month,
+                },
+                Lang::En,
+            ) => format!("policy {path}: no `{key}` in force for area {area} in {month}"),
+            (
+                PolicyError::Stale {
+                    path,
+                    verified,
+                    month,
+                },
+                Lang::En,
+            ) => format!(
+                "policy {path}: last verified {verified}, evaluating {month}; refusing with --strict"
+            ),
+            _ => self.to_string(),
+        }
+    }
 }
 
 /// A value a policy may set but that is probably a mistake.
@@ -386,7 +440,7 @@ impl Policy {
         &self,
         month: Month,
         strict: bool,
-    ) -> Result<Option<String>, PolicyError> {
+    ) -> Result<Option<StaleWarning>, PolicyError> {
         match self.file.policy.last_verified {
             Some(verified) if verified < month => {
                 if strict {
@@ -396,10 +450,11 @@ impl Policy {
                         month,
                     })
                 } else {
-                    Ok(Some(format!(
-                        "policy \"{}\" was last verified {verified}, before the month evaluated ({month}): check the parameters are still in force (政策核对日期早于计算月份，请核实参数是否仍然有效)",
-                        self.name()
-                    )))
+                    Ok(Some(StaleWarning {
+                        name: self.name().to_string(),
+                        verified,
+                        month,
+                    }))
                 }
             }
             _ => Ok(None),

@@ -114,8 +114,11 @@ pub fn run(args: SubsidyArgs) -> Result<i32> {
     if let Some(c) = &args.chart {
         crate::chart::check_svg_path(c)?;
     }
-    if let Some(w) = policy.check_verified(to, args.policy.strict)? {
-        eprintln!("jiuzhu: warning: {w}");
+    let stale = policy
+        .check_verified(to, args.policy.strict)
+        .map_err(|e| anyhow::anyhow!(e.describe(lang)))?;
+    if let Some(w) = stale {
+        eprintln!("jiuzhu: warning: {}", w.describe(lang));
     }
     let table = grants::linkage::month_table(&policy, &index, from, to)?;
     let format = Format::resolve(args.out.format, args.out.output.as_deref());
