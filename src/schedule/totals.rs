@@ -196,3 +196,34 @@ pub fn checked_sum<'a>(amounts: impl IntoIterator<Item = &'a Decimal>) -> Result
         a.checked_add(*b).ok_or_else(too_large)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::Context;
+
+    /// A too-large sum is said in the language asked, in one language, the contexts above it
+    /// kept; another error passes unchanged.
+    #[test]
+    fn too_large_is_said_in_the_language_asked() {
+        let e = Err::<(), _>(too_large())
+            .context("roster r.csv")
+            .unwrap_err();
+        let zh = format!("{:#}", in_lang(e, Lang::Zh));
+        assert_eq!(
+            zh,
+            "roster r.csv: 金额合计超出可精确计算的范围，请检查花名册中的金额"
+        );
+        let e = Err::<(), _>(too_large())
+            .context("roster r.csv")
+            .unwrap_err();
+        let en = format!("{:#}", in_lang(e, Lang::En));
+        assert_eq!(
+            en,
+            "roster r.csv: the sum of the payment lines is too large to add up exactly: check the roster's amounts"
+        );
+        assert!(!en.contains("金额合计"));
+        let other = in_lang(anyhow::anyhow!("else"), Lang::En);
+        assert_eq!(other.to_string(), "else");
+    }
+}
