@@ -22,9 +22,22 @@ use crate::policy::{MonthParams, Policy};
 use anyhow::{Context, Result, bail};
 use args::{InputArgs, OutputArgs, PolicyArgs};
 
+/// A policy's error in `lang`; one whose wording does not depend on the language (a file that
+/// cannot be read, a syntax error) is kept with its causes.
+pub fn policy_error(e: crate::policy::PolicyError, lang: Lang) -> anyhow::Error {
+    use crate::policy::PolicyError;
+    match e {
+        PolicyError::Rule { .. } | PolicyError::NotInForce { .. } | PolicyError::Stale { .. } => {
+            anyhow::anyhow!(e.describe(lang))
+        }
+        other => other.into(),
+    }
+}
+
 /// Loads the policy and says its warnings on stderr in `lang`.
 pub fn load_policy_file(args: &PolicyArgs, lang: Lang) -> Result<Policy> {
-    let policy = Policy::load(std::path::Path::new(&args.policy))?;
+    let policy =
+        Policy::load(std::path::Path::new(&args.policy)).map_err(|e| policy_error(e, lang))?;
     warn_policy(&policy, lang);
     Ok(policy)
 }
@@ -46,7 +59,7 @@ pub fn load_policy(args: &PolicyArgs, month: Month, lang: Lang) -> Result<(Polic
     let policy = load_policy_file(args, lang)?;
     let stale = policy
         .check_verified(month, args.strict)
-        .map_err(|e| anyhow::anyhow!(e.describe(lang)))?;
+        .map_err(|e| policy_error(e, lang))?;
     if let Some(w) = stale {
         eprintln!(
             "jiuzhu: warning: {}",
@@ -55,7 +68,7 @@ pub fn load_policy(args: &PolicyArgs, month: Month, lang: Lang) -> Result<(Polic
     }
     let params = policy
         .month_params(month)
-        .map_err(|e| anyhow::anyhow!(e.describe(lang)))?;
+        .map_err(|e| policy_error(e, lang))?;
     Ok((policy, params))
 }
 

@@ -48,6 +48,19 @@ pub enum PolicyError {
         /// what is wrong
         message: String,
     },
+    /// A value or a file that breaks a rule of the schema, its reason in both languages (the
+    /// `Display` is the Chinese one; [`PolicyError::describe`] picks).
+    #[error("政策文件 {path}：`{key}`：{zh}")]
+    Rule {
+        /// the file
+        path: String,
+        /// key path, or `(file)`
+        key: String,
+        /// what is wrong, in Chinese
+        zh: String,
+        /// what is wrong, in English
+        en: String,
+    },
     /// A value needed for a month has no entry in force.
     #[error("政策文件 {path}：地区 {area} 在 {month} 没有有效的 `{key}`（未定义或已过期）")]
     NotInForce {
@@ -223,6 +236,9 @@ impl PolicyError {
             ) => format!(
                 "policy {path}: last verified {verified}, evaluating {month}; refusing with --strict"
             ),
+            (PolicyError::Rule { path, key, en, .. }, Lang::En) => {
+                format!("policy file {path}: `{key}`: {en}")
+            }
             _ => self.to_string(),
         }
     }
@@ -298,12 +314,14 @@ impl Policy {
         .map_err(io)?;
         let name = path.display().to_string();
         if bytes.len() as u64 > MAX_POLICY_BYTES {
-            return Err(PolicyError::Invalid {
+            return Err(PolicyError::Rule {
                 path: name,
                 key: "(file)".into(),
-                message: format!(
-                    "the policy file is larger than {} bytes (1 MiB), far more than any real policy: is it the right file? (政策文件超过 1 MiB 上限)",
-                    MAX_POLICY_BYTES
+                zh: format!(
+                    "政策文件超过 {MAX_POLICY_BYTES} 字节（1 MiB）的上限，远大于任何实际政策：请确认文件是否正确"
+                ),
+                en: format!(
+                    "the policy file is larger than {MAX_POLICY_BYTES} bytes (1 MiB), far more than any real policy: is it the right file?"
                 ),
             });
         }
@@ -318,22 +336,22 @@ impl Policy {
     /// Parses and validates policy text; `name` is used in messages.
     pub fn parse(text: &str, name: &str) -> Result<Policy, PolicyError> {
         if text.len() as u64 > MAX_POLICY_BYTES {
-            return Err(PolicyError::Invalid {
+            return Err(PolicyError::Rule {
                 path: name.to_string(),
                 key: "(file)".into(),
-                message: format!(
-                    "the policy text is larger than {MAX_POLICY_BYTES} bytes (1 MiB) (政策文件超过 1 MiB 上限)"
-                ),
+                zh: format!("政策文本超过 {MAX_POLICY_BYTES} 字节（1 MiB）的上限"),
+                en: format!("the policy text is larger than {MAX_POLICY_BYTES} bytes (1 MiB)"),
             });
         }
         if let Ok(table) = text.parse::<toml::Table>() {
             let entries = count_values(&toml::Value::Table(table));
             if entries > MAX_POLICY_ENTRIES {
-                return Err(PolicyError::Invalid {
+                return Err(PolicyError::Rule {
                     path: name.to_string(),
                     key: "(file)".into(),
-                    message: format!(
-                        "the policy file holds {entries} values, more than the limit of {MAX_POLICY_ENTRIES} (政策文件的条目数超过上限 {MAX_POLICY_ENTRIES})"
+                    zh: format!("政策文件有 {entries} 个条目，超过上限 {MAX_POLICY_ENTRIES}"),
+                    en: format!(
+                        "the policy file holds {entries} values, more than the limit of {MAX_POLICY_ENTRIES}"
                     ),
                 });
             }
@@ -424,6 +442,16 @@ impl Policy {
     /// A table's source, else the policy-wide one.
     pub fn source_or_default(&self, own: &Option<String>) -> Option<String> {
         own.clone().or_else(|| self.file.policy.source.clone())
+    }
+
+    /// A rule broken at `key`, its reason in Chinese and in English.
+    fn rule(&self, key: impl Into<String>, zh: String, en: String) -> PolicyError {
+        PolicyError::Rule {
+            path: self.path.clone(),
+            key: key.into(),
+            zh,
+            en,
+        }
     }
 
     fn err(&self, key: impl Into<String>, message: impl Into<String>) -> PolicyError {
@@ -698,11 +726,12 @@ impl Policy {
             return Err(self.err("gradual_exit.months", "must be at least 1"));
         }
         if g.months > MAX_EXIT_MONTHS {
-            return Err(self.err(
+            let months = g.months;
+            return Err(self.rule(
                 "gradual_exit.months",
+                format!("渐退期 {months} 个月超过上限 {MAX_EXIT_MONTHS} 个月（十年）"),
                 format!(
-                    "{} months is longer than the {MAX_EXIT_MONTHS} months (ten years) a gradual exit may last (渐退期不能超过 {MAX_EXIT_MONTHS} 个月)",
-                    g.months
+                    "{months} months is longer than the {MAX_EXIT_MONTHS} months (ten years) a gradual exit may last"
                 ),
             ));
         }
@@ -820,9 +849,11 @@ impl Policy {
         if let Some(u) = &t.unemployed_uninsured
             && u.min_months_without_income.is_none()
         {
-            return Err(self.err(
+            return Err(self.rule(
                 "temporary.unemployed_uninsured.min_months_without_income",
-                "is required: the months without income the rule asks for (民发〔2020〕69号: 3)",
+                "必须填写：规定要求的无收入月数（民发〔2020〕69号为 3）".into(),
+                "is required: the months without income the rule asks for (3 in 民发〔2020〕69号)"
+                    .into(),
             ));
         }
         for (i, a) in t.approval.iter().enumerate() {
@@ -903,9 +934,10 @@ impl Policy {
         let f = &self.file;
         let mut warnings = Vec::new();
         let negative = |key: &str| {
-            self.err(
+            self.rule(
                 key,
-                "cannot be negative (不能为负数): give 0 or a positive value",
+                "不能为负数：请填写 0 或正数".into(),
+                "cannot be negative: give 0 or a positive value".into(),
             )
         };
         let num = |key: &str, n: Number| -> Result<(), PolicyError> {

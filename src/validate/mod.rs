@@ -585,6 +585,11 @@ fn policy_problem(path: &str, e: &PolicyError) -> Problem {
         PolicyError::Parse { key, message, .. } | PolicyError::Invalid { key, message, .. } => {
             Problem::file_error(path, key, "policy", message.clone())
         }
+        PolicyError::Rule { key, zh, en, .. } => Problem {
+            zh: zh.clone(),
+            en: en.clone(),
+            ..Problem::file_error(path, key, "policy", String::new())
+        },
         other => Problem {
             zh: other.describe(Lang::Zh),
             en: other.describe(Lang::En),

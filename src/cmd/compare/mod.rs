@@ -88,7 +88,7 @@ fn load(
         .iter()
         .map(|m| policy.month_params(*m))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| anyhow::anyhow!(e.describe(lang)))?;
+        .map_err(|e| super::policy_error(e, lang))?;
     Ok((policy, params))
 }
 

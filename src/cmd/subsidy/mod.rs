@@ -92,7 +92,8 @@ pub fn run(args: SubsidyArgs) -> Result<i32> {
         ),
         lang,
     )?;
-    let policy = Policy::load(std::path::Path::new(&args.policy.policy))?;
+    let policy = Policy::load(std::path::Path::new(&args.policy.policy))
+        .map_err(|e| crate::cmd::policy_error(e, lang))?;
     let Some(ps) = policy.file.price_subsidy.as_ref() else {
         bail!(ps_rules::SubsidyError::NoPriceSubsidy {
             path: policy.path.clone()
@@ -116,7 +117,7 @@ pub fn run(args: SubsidyArgs) -> Result<i32> {
     }
     let stale = policy
         .check_verified(to, args.policy.strict)
-        .map_err(|e| anyhow::anyhow!(e.describe(lang)))?;
+        .map_err(|e| crate::cmd::policy_error(e, lang))?;
     if let Some(w) = stale {
         eprintln!("jiuzhu: warning: {}", w.describe(lang));
     }
