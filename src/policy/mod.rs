@@ -632,9 +632,10 @@ impl Policy {
                 ));
             }
             if s.urban.0.is_sign_negative() || s.rural.0.is_sign_negative() {
-                return Err(self.err(
+                return Err(self.rule(
                     format!("dibao.standard[{i}]"),
-                    "a standard cannot be negative",
+                    "保障标准不能为负数".into(),
+                    "a standard cannot be negative".into(),
                 ));
             }
         }
@@ -1159,7 +1160,11 @@ impl Policy {
                 _ => {}
             }
             if negative(&fm.floor) {
-                return Err(self.err(format!("{key}.floor"), "cannot be negative"));
+                return Err(self.rule(
+                    format!("{key}.floor"),
+                    "不能为负数".into(),
+                    "cannot be negative".into(),
+                ));
             }
             if fm
                 .multiplier
@@ -1193,7 +1198,11 @@ impl Policy {
                     || negative(&b.rural)
                     || b.share.is_some_and(|s| s.num.is_sign_negative())
                 {
-                    return Err(self.err(bkey, "amounts and shares cannot be negative"));
+                    return Err(self.rule(
+                        bkey,
+                        "金额和比例不能为负数".into(),
+                        "amounts and shares cannot be negative".into(),
+                    ));
                 }
             }
             if let Some(amounts) = &fm.amounts {
@@ -1208,7 +1217,11 @@ impl Policy {
                         ));
                     }
                     if v.0.is_sign_negative() && !v.0.is_zero() {
-                        return Err(self.err(format!("{key}.amounts.{k}"), "cannot be negative"));
+                        return Err(self.rule(
+                            format!("{key}.amounts.{k}"),
+                            "不能为负数".into(),
+                            "cannot be negative".into(),
+                        ));
                     }
                 }
                 // Areas this entry can apply to: its own, or every area.

@@ -650,7 +650,8 @@ fn a_run_waits_for_the_ledger_lock_and_skips_what_the_holder_paid() {
     lock.unlock().unwrap();
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("waiting"));
+    // said in Chinese, the default language (no longer a mixed line)
+    assert!(String::from_utf8_lossy(&out.stderr).contains("正被另一次运行使用，等待其结束"));
     assert!(
         !stdout.contains(&id),
         "the id the other run paid is not paid again"
