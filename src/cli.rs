@@ -37,7 +37,7 @@ fn parse_threads(s: &str) -> Result<usize, String> {
     match s.trim().parse::<usize>() {
         Ok(n) if n <= MAX_THREADS => Ok(n),
         _ => Err(format!(
-            "give a whole number of threads from 1 to {MAX_THREADS}, or 0 for every core (线程数应为 1 到 {MAX_THREADS} 的整数，0 表示全部核心)"
+            "线程数应为 1 到 {MAX_THREADS} 的整数，0 表示全部核心"
         )),
     }
 }

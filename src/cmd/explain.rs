@@ -96,11 +96,11 @@ pub fn run(args: ExplainArgs) -> Result<i32> {
         }
     }
     let Some((mut h, ev)) = found else {
-        bail!(
-            "household {} is not in {} (花名册中没有该户编号)",
-            args.household,
-            args.roster
-        );
+        let (id, roster) = (&args.household, &args.roster);
+        bail!(match args.out.lang {
+            crate::lang::Lang::Zh => format!("花名册 {roster} 中没有户编号 {id}"),
+            crate::lang::Lang::En => format!("household {id} is not in {roster}"),
+        });
     };
     let format = Format::resolve(args.out.format, args.out.output.as_deref());
     // The text is for reading (on screen, or printed): IDs masked unless asked; JSON is data

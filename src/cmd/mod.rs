@@ -22,9 +22,22 @@ use crate::policy::{MonthParams, Policy};
 use anyhow::{Context, Result, bail};
 use args::{InputArgs, OutputArgs, PolicyArgs};
 
+/// A policy's error in `lang`; one whose wording does not depend on the language (a file that
+/// cannot be read, a syntax error) is kept with its causes.
+pub fn policy_error(e: crate::policy::PolicyError, lang: Lang) -> anyhow::Error {
+    use crate::policy::PolicyError;
+    match e {
+        PolicyError::Rule { .. } | PolicyError::NotInForce { .. } | PolicyError::Stale { .. } => {
+            anyhow::anyhow!(e.describe(lang))
+        }
+        other => other.into(),
+    }
+}
+
 /// Loads the policy and says its warnings on stderr in `lang`.
 pub fn load_policy_file(args: &PolicyArgs, lang: Lang) -> Result<Policy> {
-    let policy = Policy::load(std::path::Path::new(&args.policy))?;
+    let policy =
+        Policy::load(std::path::Path::new(&args.policy)).map_err(|e| policy_error(e, lang))?;
     warn_policy(&policy, lang);
     Ok(policy)
 }
@@ -44,19 +57,25 @@ pub fn warn_policy(policy: &Policy, lang: Lang) {
 /// Warnings are said in `lang`.
 pub fn load_policy(args: &PolicyArgs, month: Month, lang: Lang) -> Result<(Policy, MonthParams)> {
     let policy = load_policy_file(args, lang)?;
-    if let Some(w) = policy.check_verified(month, args.strict)? {
+    let stale = policy
+        .check_verified(month, args.strict)
+        .map_err(|e| policy_error(e, lang))?;
+    if let Some(w) = stale {
         eprintln!(
             "jiuzhu: warning: {}",
-            crate::output::screen::screen_message(&w.to_string())
+            crate::output::screen::screen_message(&w.describe(lang))
         );
     }
-    let params = policy.month_params(month)?;
+    let params = policy
+        .month_params(month)
+        .map_err(|e| policy_error(e, lang))?;
     Ok((policy, params))
 }
 
 /// Refuses a `--region` that is in no area of `policy` (a policy without areas accepts every
 /// code): otherwise every row of the roster would be invalid for the same reason.
-pub fn check_region(input: &InputArgs, policy: &Policy) -> Result<()> {
+/// The refusal is worded in `lang`.
+pub fn check_region(input: &InputArgs, policy: &Policy, lang: Lang) -> Result<()> {
     if let Some(code) = &input.region
         && policy.area_of(code).is_none()
     {
@@ -67,9 +86,13 @@ pub fn check_region(input: &InputArgs, policy: &Policy) -> Result<()> {
             .flat_map(|a| a.regions.iter().map(String::as_str))
             .collect::<Vec<_>>()
             .join(", ");
-        bail!(
-            "--region {code}: the policy has no area with this region code: use one of {known} (政策文件的地区中没有区划代码 {code})"
-        );
+        bail!(match lang {
+            Lang::Zh =>
+                format!("--region {code}：政策文件的地区中没有区划代码 {code}，可用的有 {known}"),
+            Lang::En => format!(
+                "--region {code}: the policy has no area with this region code: use one of {known}"
+            ),
+        });
     }
     Ok(())
 }
@@ -87,7 +110,7 @@ pub fn notices_on_stderr(lang: Lang) -> reader::Notify {
 /// The reading options of `--alias`, `--encoding`, `--sheet` and the policy's `[aliases]`;
 /// checks `--region` too. Skipped rows are said on stderr in `lang`.
 pub fn read_options(input: &InputArgs, policy: &Policy, lang: Lang) -> Result<ReadOptions> {
-    check_region(input, policy)?;
+    check_region(input, policy, lang)?;
     let mut opts = ReadOptions {
         aliases: policy.file.aliases.clone(),
         encoding: input.encoding,
@@ -96,10 +119,17 @@ pub fn read_options(input: &InputArgs, policy: &Policy, lang: Lang) -> Result<Re
     };
     for a in &input.alias {
         let Some((header, column)) = a.split_once('=') else {
-            bail!("--alias {a}: write it as HEADER=COLUMN, e.g. 保障人口=members");
+            bail!(match lang {
+                Lang::Zh => format!("--alias {a}：应写作 表头=列名，如 保障人口=members"),
+                Lang::En =>
+                    format!("--alias {a}: write it as HEADER=COLUMN, e.g. 保障人口=members"),
+            });
         };
         if !crate::household::columns::is_known(column.trim()) {
-            bail!("--alias {a}: \"{}\" is not a roster column", column.trim());
+            bail!(match lang {
+                Lang::Zh => format!("--alias {a}：“{}”不是花名册的列", column.trim()),
+                Lang::En => format!("--alias {a}: \"{}\" is not a roster column", column.trim()),
+            });
         }
         opts.aliases
             .insert(header.trim().to_string(), column.trim().to_string());

@@ -128,14 +128,23 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
             }
         }
         None if policy.file.price_subsidy.is_some() => eprintln!(
-            "jiuzhu: note: no --index: price subsidies are not in this schedule (未提供物价指数，不含价格临时补贴)"
+            "jiuzhu: note: {}",
+            lang.pick(
+                "未提供 --index 物价指数：本发放计划不含价格临时补贴",
+                "no --index: price subsidies are not in this schedule"
+            )
         ),
         None => {}
     }
     let ledger = match &args.ledger {
         Some(p) => Some(Ledger::open(Path::new(p), !args.dry_run, lang, || {
             eprintln!(
-                "jiuzhu: waiting for another run to finish with the ledger {p} (台账正被另一次运行使用，等待中)"
+                "jiuzhu: {}",
+                match lang {
+                    crate::lang::Lang::Zh => format!("台账 {p} 正被另一次运行使用，等待其结束"),
+                    crate::lang::Lang::En =>
+                        format!("waiting for another run to finish with the ledger {p}"),
+                }
             );
             #[cfg(debug_assertions)]
             if let Ok(flag) = std::env::var(WAITING_FLAG_ENV) {
@@ -165,6 +174,7 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
         ledger.as_ref(),
         holds,
     )
+    .map_err(|e| schedule::in_lang(e, lang))
     .with_context(|| format!("roster {}", args.roster))?;
     let (tally, recorded, written) = write::write_outputs(
         &write::Run {
@@ -178,7 +188,8 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
         },
         &schedule,
         ledger,
-    )?;
+    )
+    .map_err(|e| schedule::in_lang(e, lang))?;
     let ctx = Ctx {
         policy: &policy,
         lang,

@@ -48,10 +48,21 @@ pub enum PolicyError {
         /// what is wrong
         message: String,
     },
+    /// A value or a file that breaks a rule of the schema, its reason in both languages (the
+    /// `Display` is the Chinese one; [`PolicyError::describe`] picks).
+    #[error("政策文件 {path}：`{key}`：{zh}")]
+    Rule {
+        /// the file
+        path: String,
+        /// key path, or `(file)`
+        key: String,
+        /// what is wrong, in Chinese
+        zh: String,
+        /// what is wrong, in English
+        en: String,
+    },
     /// A value needed for a month has no entry in force.
-    #[error(
-        "policy {path}: no `{key}` in force for area {area} in {month} (政策参数在该月无效：未定义或已过期)"
-    )]
+    #[error("政策文件 {path}：地区 {area} 在 {month} 没有有效的 `{key}`（未定义或已过期）")]
     NotInForce {
         /// the file
         path: String,
@@ -63,9 +74,7 @@ pub enum PolicyError {
         month: Month,
     },
     /// `last_verified` is before the evaluated month and `--strict` was given.
-    #[error(
-        "policy {path}: last verified {verified}, evaluating {month}; refusing with --strict (政策文件核对日期早于计算月份)"
-    )]
+    #[error("政策文件 {path}：核对日期 {verified} 早于计算月份 {month}，--strict 下拒绝计算")]
     Stale {
         /// the file
         path: String,
@@ -174,6 +183,67 @@ pub struct Policy {
     pub warnings: Vec<PolicyWarning>,
 }
 
+/// `last_verified` is before the month evaluated (without `--strict`): said as a warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleWarning {
+    /// the policy's name
+    pub name: String,
+    /// `policy.last_verified`
+    pub verified: Month,
+    /// the month evaluated
+    pub month: Month,
+}
+
+impl StaleWarning {
+    /// The warning in `lang`.
+    pub fn describe(&self, lang: Lang) -> String {
+        let StaleWarning {
+            name,
+            verified,
+            month,
+        } = self;
+        match lang {
+            Lang::Zh => format!(
+                "政策“{name}”的核对日期 {verified} 早于计算月份 {month}：请核实参数是否仍然有效"
+            ),
+            Lang::En => format!(
+                "policy \"{name}\" was last verified {verified}, before the month evaluated ({month}): check the parameters are still in force"
+            ),
+        }
+    }
+}
+
+impl PolicyError {
+    /// The error in `lang` (its `Display` is the Chinese wording, the default language).
+    pub fn describe(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (
+                PolicyError::NotInForce {
+                    path,
+                    key,
+                    area,
+                    month,
+                },
+                Lang::En,
+            ) => format!("policy {path}: no `{key}` in force for area {area} in {month}"),
+            (
+                PolicyError::Stale {
+                    path,
+                    verified,
+                    month,
+                },
+                Lang::En,
+            ) => format!(
+                "policy {path}: last verified {verified}, evaluating {month}; refusing with --strict"
+            ),
+            (PolicyError::Rule { path, key, en, .. }, Lang::En) => {
+                format!("policy file {path}: `{key}`: {en}")
+            }
+            _ => self.to_string(),
+        }
+    }
+}
+
 /// A value a policy may set but that is probably a mistake.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PolicyWarning {
@@ -244,12 +314,14 @@ impl Policy {
         .map_err(io)?;
         let name = path.display().to_string();
         if bytes.len() as u64 > MAX_POLICY_BYTES {
-            return Err(PolicyError::Invalid {
+            return Err(PolicyError::Rule {
                 path: name,
                 key: "(file)".into(),
-                message: format!(
-                    "the policy file is larger than {} bytes (1 MiB), far more than any real policy: is it the right file? (政策文件超过 1 MiB 上限)",
-                    MAX_POLICY_BYTES
+                zh: format!(
+                    "政策文件超过 {MAX_POLICY_BYTES} 字节（1 MiB）的上限，远大于任何实际政策：请确认文件是否正确"
+                ),
+                en: format!(
+                    "the policy file is larger than {MAX_POLICY_BYTES} bytes (1 MiB), far more than any real policy: is it the right file?"
                 ),
             });
         }
@@ -264,22 +336,22 @@ impl Policy {
     /// Parses and validates policy text; `name` is used in messages.
     pub fn parse(text: &str, name: &str) -> Result<Policy, PolicyError> {
         if text.len() as u64 > MAX_POLICY_BYTES {
-            return Err(PolicyError::Invalid {
+            return Err(PolicyError::Rule {
                 path: name.to_string(),
                 key: "(file)".into(),
-                message: format!(
-                    "the policy text is larger than {MAX_POLICY_BYTES} bytes (1 MiB) (政策文件超过 1 MiB 上限)"
-                ),
+                zh: format!("政策文本超过 {MAX_POLICY_BYTES} 字节（1 MiB）的上限"),
+                en: format!("the policy text is larger than {MAX_POLICY_BYTES} bytes (1 MiB)"),
             });
         }
         if let Ok(table) = text.parse::<toml::Table>() {
             let entries = count_values(&toml::Value::Table(table));
             if entries > MAX_POLICY_ENTRIES {
-                return Err(PolicyError::Invalid {
+                return Err(PolicyError::Rule {
                     path: name.to_string(),
                     key: "(file)".into(),
-                    message: format!(
-                        "the policy file holds {entries} values, more than the limit of {MAX_POLICY_ENTRIES} (政策文件的条目数超过上限 {MAX_POLICY_ENTRIES})"
+                    zh: format!("政策文件有 {entries} 个条目，超过上限 {MAX_POLICY_ENTRIES}"),
+                    en: format!(
+                        "the policy file holds {entries} values, more than the limit of {MAX_POLICY_ENTRIES}"
                     ),
                 });
             }
@@ -372,6 +444,16 @@ impl Policy {
         own.clone().or_else(|| self.file.policy.source.clone())
     }
 
+    /// A rule broken at `key`, its reason in Chinese and in English.
+    fn rule(&self, key: impl Into<String>, zh: String, en: String) -> PolicyError {
+        PolicyError::Rule {
+            path: self.path.clone(),
+            key: key.into(),
+            zh,
+            en,
+        }
+    }
+
     fn err(&self, key: impl Into<String>, message: impl Into<String>) -> PolicyError {
         PolicyError::Invalid {
             path: self.path.clone(),
@@ -386,7 +468,7 @@ impl Policy {
         &self,
         month: Month,
         strict: bool,
-    ) -> Result<Option<String>, PolicyError> {
+    ) -> Result<Option<StaleWarning>, PolicyError> {
         match self.file.policy.last_verified {
             Some(verified) if verified < month => {
                 if strict {
@@ -396,10 +478,11 @@ impl Policy {
                         month,
                     })
                 } else {
-                    Ok(Some(format!(
-                        "policy \"{}\" was last verified {verified}, before the month evaluated ({month}): check the parameters are still in force (政策核对日期早于计算月份，请核实参数是否仍然有效)",
-                        self.name()
-                    )))
+                    Ok(Some(StaleWarning {
+                        name: self.name().to_string(),
+                        verified,
+                        month,
+                    }))
                 }
             }
             _ => Ok(None),
@@ -549,9 +632,10 @@ impl Policy {
                 ));
             }
             if s.urban.0.is_sign_negative() || s.rural.0.is_sign_negative() {
-                return Err(self.err(
+                return Err(self.rule(
                     format!("dibao.standard[{i}]"),
-                    "a standard cannot be negative",
+                    "保障标准不能为负数".into(),
+                    "a standard cannot be negative".into(),
                 ));
             }
         }
@@ -643,11 +727,12 @@ impl Policy {
             return Err(self.err("gradual_exit.months", "must be at least 1"));
         }
         if g.months > MAX_EXIT_MONTHS {
-            return Err(self.err(
+            let months = g.months;
+            return Err(self.rule(
                 "gradual_exit.months",
+                format!("渐退期 {months} 个月超过上限 {MAX_EXIT_MONTHS} 个月（十年）"),
                 format!(
-                    "{} months is longer than the {MAX_EXIT_MONTHS} months (ten years) a gradual exit may last (渐退期不能超过 {MAX_EXIT_MONTHS} 个月)",
-                    g.months
+                    "{months} months is longer than the {MAX_EXIT_MONTHS} months (ten years) a gradual exit may last"
                 ),
             ));
         }
@@ -765,9 +850,11 @@ impl Policy {
         if let Some(u) = &t.unemployed_uninsured
             && u.min_months_without_income.is_none()
         {
-            return Err(self.err(
+            return Err(self.rule(
                 "temporary.unemployed_uninsured.min_months_without_income",
-                "is required: the months without income the rule asks for (民发〔2020〕69号: 3)",
+                "必须填写：规定要求的无收入月数（民发〔2020〕69号为 3）".into(),
+                "is required: the months without income the rule asks for (3 in 民发〔2020〕69号)"
+                    .into(),
             ));
         }
         for (i, a) in t.approval.iter().enumerate() {
@@ -848,9 +935,10 @@ impl Policy {
         let f = &self.file;
         let mut warnings = Vec::new();
         let negative = |key: &str| {
-            self.err(
+            self.rule(
                 key,
-                "cannot be negative (不能为负数): give 0 or a positive value",
+                "不能为负数：请填写 0 或正数".into(),
+                "cannot be negative: give 0 or a positive value".into(),
             )
         };
         let num = |key: &str, n: Number| -> Result<(), PolicyError> {
@@ -1072,7 +1160,11 @@ impl Policy {
                 _ => {}
             }
             if negative(&fm.floor) {
-                return Err(self.err(format!("{key}.floor"), "cannot be negative"));
+                return Err(self.rule(
+                    format!("{key}.floor"),
+                    "不能为负数".into(),
+                    "cannot be negative".into(),
+                ));
             }
             if fm
                 .multiplier
@@ -1106,7 +1198,11 @@ impl Policy {
                     || negative(&b.rural)
                     || b.share.is_some_and(|s| s.num.is_sign_negative())
                 {
-                    return Err(self.err(bkey, "amounts and shares cannot be negative"));
+                    return Err(self.rule(
+                        bkey,
+                        "金额和比例不能为负数".into(),
+                        "amounts and shares cannot be negative".into(),
+                    ));
                 }
             }
             if let Some(amounts) = &fm.amounts {
@@ -1121,7 +1217,11 @@ impl Policy {
                         ));
                     }
                     if v.0.is_sign_negative() && !v.0.is_zero() {
-                        return Err(self.err(format!("{key}.amounts.{k}"), "cannot be negative"));
+                        return Err(self.rule(
+                            format!("{key}.amounts.{k}"),
+                            "不能为负数".into(),
+                            "cannot be negative".into(),
+                        ));
                     }
                 }
                 // Areas this entry can apply to: its own, or every area.

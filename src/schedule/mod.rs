@@ -27,4 +27,4 @@ pub use household::{HouseholdSchedule, schedule_household};
 pub use item::{Item, Line, LineStatus, Notice, NoticeKind, Payee, payment_id};
 pub use spool::{Spooled, SpooledNotice};
 pub use stream::{Holds, Streamed, build};
-pub use totals::{Tally, Total, checked_sum, too_large};
+pub use totals::{Tally, TooLarge, Total, checked_sum, in_lang, too_large};

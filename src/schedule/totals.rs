@@ -1,6 +1,7 @@
 //! Totals of the paid lines, exact to the fen.
 
 use super::item::{Item, Line, LineStatus, NoticeKind};
+use crate::lang::Lang;
 use crate::month::Month;
 use anyhow::Result;
 use rust_decimal::Decimal;
@@ -176,11 +177,52 @@ impl Tally {
     }
 }
 
+/// A sum too large for exact decimal arithmetic. Its `Display` is the Chinese wording (the
+/// default language); [`TooLarge::describe`] words it in either language, and [`in_lang`]
+/// rewords an error chain holding it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLarge;
+
+impl TooLarge {
+    /// The error in `lang`.
+    pub fn describe(self, lang: Lang) -> &'static str {
+        lang.pick(
+            "金额合计超出可精确计算的范围，请检查花名册中的金额",
+            "the sum of the payment lines is too large to add up exactly: check the roster's amounts",
+        )
+    }
+}
+
+impl std::fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.describe(Lang::Zh))
+    }
+}
+
+impl std::error::Error for TooLarge {}
+
 /// The error of a sum too large for exact decimal arithmetic.
 pub fn too_large() -> anyhow::Error {
-    anyhow::anyhow!(
-        "the sum of the payment lines is too large to add up exactly: check the roster's amounts (金额合计超出可精确计算的范围，请检查花名册中的金额)"
-    )
+    anyhow::Error::new(TooLarge)
+}
+
+/// `e` with a [`TooLarge`] in its chain said in `lang` (the contexts above it kept); any
+/// other error unchanged.
+pub fn in_lang(e: anyhow::Error, lang: Lang) -> anyhow::Error {
+    if !e.chain().any(|c| c.is::<TooLarge>()) {
+        return e;
+    }
+    let outer: Vec<String> = e
+        .chain()
+        .take_while(|c| !c.is::<TooLarge>())
+        .map(|c| c.to_string())
+        .collect();
+    outer
+        .into_iter()
+        .rev()
+        .fold(anyhow::anyhow!(TooLarge.describe(lang)), |acc, c| {
+            acc.context(c)
+        })
 }
 
 /// The exact sum of amounts, or an error (never a panic) when it overflows.
@@ -188,4 +230,35 @@ pub fn checked_sum<'a>(amounts: impl IntoIterator<Item = &'a Decimal>) -> Result
     amounts.into_iter().try_fold(Decimal::ZERO, |a, b| {
         a.checked_add(*b).ok_or_else(too_large)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::Context;
+
+    /// A too-large sum is said in the language asked, in one language, the contexts above it
+    /// kept; another error passes unchanged.
+    #[test]
+    fn too_large_is_said_in_the_language_asked() {
+        let e = Err::<(), _>(too_large())
+            .context("roster r.csv")
+            .unwrap_err();
+        let zh = format!("{:#}", in_lang(e, Lang::Zh));
+        assert_eq!(
+            zh,
+            "roster r.csv: 金额合计超出可精确计算的范围，请检查花名册中的金额"
+        );
+        let e = Err::<(), _>(too_large())
+            .context("roster r.csv")
+            .unwrap_err();
+        let en = format!("{:#}", in_lang(e, Lang::En));
+        assert_eq!(
+            en,
+            "roster r.csv: the sum of the payment lines is too large to add up exactly: check the roster's amounts"
+        );
+        assert!(!en.contains("金额合计"));
+        let other = in_lang(anyhow::anyhow!("else"), Lang::En);
+        assert_eq!(other.to_string(), "else");
+    }
 }

@@ -249,7 +249,9 @@ pub fn load_policy(path: &str, strict: bool, month: Month) -> Result<LoadedPolic
             Ok(Some(w)) => problems.push(Problem {
                 severity: Severity::Note,
                 code: "policy_not_verified".into(),
-                ..Problem::file_error(path, "policy.last_verified", "", w)
+                zh: w.describe(Lang::Zh),
+                en: w.describe(Lang::En),
+                ..Problem::file_error(path, "policy.last_verified", "", String::new())
             }),
             Ok(None) => {}
             Err(e) => problems.push(policy_problem(path, &e)),
@@ -579,13 +581,21 @@ pub fn ledger_problems(path: &str) -> anyhow::Result<(u64, Vec<Problem>)> {
 
 /// The problem a policy that does not load gives.
 fn policy_problem(path: &str, e: &PolicyError) -> Problem {
-    let (key, message) = match e {
+    match e {
         PolicyError::Parse { key, message, .. } | PolicyError::Invalid { key, message, .. } => {
-            (key.clone(), message.clone())
+            Problem::file_error(path, key, "policy", message.clone())
         }
-        other => (String::new(), other.to_string()),
-    };
-    Problem::file_error(path, &key, "policy", message)
+        PolicyError::Rule { key, zh, en, .. } => Problem {
+            zh: zh.clone(),
+            en: en.clone(),
+            ..Problem::file_error(path, key, "policy", String::new())
+        },
+        other => Problem {
+            zh: other.describe(Lang::Zh),
+            en: other.describe(Lang::En),
+            ..Problem::file_error(path, "", "policy", String::new())
+        },
+    }
 }
 
 /// A 64-bit fingerprint (FNV-1a) of an ID number, to find a person heading two households

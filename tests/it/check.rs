@@ -272,10 +272,58 @@ fn stale_policy_warns_and_strict_refuses() {
     let w = Workdir::bundled();
     let r = w.check("policy.toml", "roster.csv", "2023-01", &["--format", "csv"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("last verified 2022-12"), "{}", r.stderr);
+    // Said in Chinese by default (the wording changed from one mixed line to one language).
+    assert!(
+        r.stderr.contains("的核对日期 2022-12 早于计算月份 2023-01"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("last verified"), "{}", r.stderr);
     let r = w.check("policy.toml", "roster.csv", "2023-01", &["--strict"]);
     assert_eq!(r.code, 2);
     assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr
+            .contains("核对日期 2022-12 早于计算月份 2023-01，--strict 下拒绝计算"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("refusing with --strict"), "{}", r.stderr);
+}
+
+/// The stale-policy warning and the `--strict` refusal in English with `--lang en`, with no
+/// Chinese sentence beside them.
+#[test]
+fn stale_policy_is_said_in_english_with_lang_en() {
+    let w = Workdir::bundled();
+    let r = w.check(
+        "policy.toml",
+        "roster.csv",
+        "2023-01",
+        &["--format", "csv", "--lang", "en"],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("was last verified 2022-12, before the month evaluated (2023-01)"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("核对日期"), "{}", r.stderr);
+    let r = w.check(
+        "policy.toml",
+        "roster.csv",
+        "2023-01",
+        &["--strict", "--lang", "en"],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("last verified 2022-12, evaluating 2023-01; refusing with --strict"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("核对日期"), "{}", r.stderr);
 }
 
 #[test]

@@ -586,11 +586,14 @@ fn the_index_with_policies_without_a_price_subsidy() {
         &["--month", "2023-02", "--format", "csv", "--totals"],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // in Chinese by default (the wording changed from one mixed line to one language)
     assert!(
-        r.stderr.contains("lanzhou.toml has no [price_subsidy]"),
+        r.stderr
+            .contains("lanzhou.toml 未规定价格临时补贴（[price_subsidy]），按不发放计"),
         "{}",
         r.stderr
     );
+    assert!(!r.stderr.contains("pays no price subsidy"), "{}", r.stderr);
     let rows = totals(&r);
     let month = total(&rows, "month", "2023-02");
     assert_eq!(
@@ -915,4 +918,82 @@ fn columns_choose_and_order_the_household_lines() {
         "{}",
         bad.stderr
     );
+}
+
+/// Over a range with `--members`, the note that ages and groups are those of the first month is
+/// said in one language: Chinese by default, English with `--lang en`.
+#[test]
+fn the_members_note_is_said_in_the_language_asked() {
+    let w = workdir();
+    w.write(
+        "members_roster.csv",
+        "household_id,region,residence,members,monthly_income,status\nG,620102,urban,2,600,dibao\n",
+    );
+    w.write(
+        "members.csv",
+        format!(
+            "户编号,身份证号码,姓名,残疾等级\nG,{},甲,一级\nG,{},乙,\n",
+            with_check_char("62010219500101123"),
+            with_check_char("62010219800505123")
+        ),
+    );
+    let args = [
+        "--members",
+        "members.csv",
+        "--to",
+        "2023-02",
+        "--format",
+        "csv",
+    ];
+    let zh = compare(&w, "members_roster.csv", "policy.toml", &args);
+    assert_eq!(zh.code, 0, "{}", zh.stderr);
+    assert!(
+        zh.stderr
+            .contains("--members：整个区间的年龄和分类施保人群按"),
+        "{}",
+        zh.stderr
+    );
+    assert!(
+        !zh.stderr.contains("ages and uplift groups"),
+        "{}",
+        zh.stderr
+    );
+    let mut en_args = args.to_vec();
+    en_args.extend(["--lang", "en"]);
+    let en = compare(&w, "members_roster.csv", "policy.toml", &en_args);
+    assert_eq!(en.code, 0, "{}", en.stderr);
+    assert!(
+        en.stderr
+            .contains("--members: ages and uplift groups are those of"),
+        "{}",
+        en.stderr
+    );
+    assert!(!en.stderr.contains("分类施保人群"), "{}", en.stderr);
+    assert!(zh.stdout == en.stdout, "only stderr depends on --lang");
+}
+
+/// `--index` with two policies that pay no price subsidy is refused in one language: Chinese
+/// by default, English with `--lang en`.
+#[test]
+fn the_index_refusal_is_said_in_the_language_asked() {
+    let w = subsidy_workdir();
+    w.copy_repo_file("policies/lanzhou-2022.toml", "lanzhou.toml");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["--month", "2022-12"];
+        args.extend_from_slice(extra);
+        compare_index(&w, "lanzhou.toml", "lanzhou.toml", "roster.csv", &args)
+    };
+    let zh = run(&[]);
+    assert_eq!(zh.code, 2, "{}", zh.stderr);
+    assert!(zh.stderr.contains("均未规定价格临时补贴"), "{}", zh.stderr);
+    assert!(!zh.stderr.contains("neither"), "{}", zh.stderr);
+    let en = run(&["--lang", "en"]);
+    assert_eq!(en.code, 2, "{}", en.stderr);
+    assert!(
+        en.stderr
+            .contains("so there is no price subsidy to compare"),
+        "{}",
+        en.stderr
+    );
+    assert!(!en.stderr.contains("均未规定"), "{}", en.stderr);
 }

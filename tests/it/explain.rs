@@ -171,3 +171,40 @@ fn explain_index_month_without_rules_in_force_is_an_error_naming_it() {
         r.stdout
     );
 }
+
+/// A household the roster does not hold is refused in one language: Chinese by default,
+/// English with `--lang en`.
+#[test]
+fn a_household_not_in_the_roster_is_said_in_the_language_asked() {
+    let w = workdir();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "explain",
+            "-p",
+            "lanzhou.toml",
+            "roster.csv",
+            "--household",
+            "NOPE",
+            "--month",
+            "2022-12",
+        ];
+        args.extend_from_slice(extra);
+        w.run(&args)
+    };
+    let zh = run(&[]);
+    assert_eq!(zh.code, 2, "{}", zh.stderr);
+    assert!(
+        zh.stderr.contains("花名册 roster.csv 中没有户编号 NOPE"),
+        "{}",
+        zh.stderr
+    );
+    assert!(!zh.stderr.contains("is not in"), "{}", zh.stderr);
+    let en = run(&["--lang", "en"]);
+    assert_eq!(en.code, 2, "{}", en.stderr);
+    assert!(
+        en.stderr.contains("household NOPE is not in roster.csv"),
+        "{}",
+        en.stderr
+    );
+    assert!(!en.stderr.contains("花名册"), "{}", en.stderr);
+}

@@ -399,8 +399,8 @@ fn policy_files_past_the_size_and_entry_limits_are_refused() {
     );
     let deep = format!("x = {}{}\n", "[".repeat(50_000), "]".repeat(50_000));
     for (file, text, words) in [
-        ("big.toml", big, "larger than 1048576 bytes"),
-        ("many.toml", many, "more than the limit of 100000"),
+        ("big.toml", big, "政策文件超过 1048576 字节（1 MiB）的上限"),
+        ("many.toml", many, "超过上限 100000"),
         ("deep.toml", deep, "TOML parse error"),
     ] {
         w.write(file, text);
@@ -408,5 +408,16 @@ fn policy_files_past_the_size_and_entry_limits_are_refused() {
         assert_eq!(r.code, 2, "{file}: {}", r.stderr);
         assert!(r.stderr.contains(words), "{file}: {}", r.stderr);
         assert!(!w.file("out.csv").exists(), "{file}: nothing is written");
+    }
+    // The limits in English with --lang en, with no Chinese sentence beside them (the Chinese
+    // wording above is the default's; the mixed line was deliberately split by language).
+    for (file, words, not) in [
+        ("big.toml", "larger than 1048576 bytes", "上限"),
+        ("many.toml", "more than the limit of 100000", "上限"),
+    ] {
+        let r = w.check(file, "roster.csv", "2022-12", &["--lang", "en"]);
+        assert_eq!(r.code, 2, "{file}: {}", r.stderr);
+        assert!(r.stderr.contains(words), "{file}: {}", r.stderr);
+        assert!(!r.stderr.contains(not), "{file}: {}", r.stderr);
     }
 }

@@ -179,8 +179,8 @@ fn the_gradual_exit_tapers_month_by_month_then_goes_to_review() {
         "{review:?}"
     );
     assert!(
-        r.stderr.contains("last verified"),
-        "a month after last_verified warns: {}",
+        r.stderr.contains("的核对日期"),
+        "a month after last_verified warns (in Chinese by default): {}",
         r.stderr
     );
 }
@@ -650,7 +650,8 @@ fn a_run_waits_for_the_ledger_lock_and_skips_what_the_holder_paid() {
     lock.unlock().unwrap();
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("waiting"));
+    // said in Chinese, the default language (no longer a mixed line)
+    assert!(String::from_utf8_lossy(&out.stderr).contains("正被另一次运行使用，等待其结束"));
     assert!(
         !stdout.contains(&id),
         "the id the other run paid is not paid again"
@@ -1516,3 +1517,40 @@ subsidy json code 6b86b273ff34fce19d6b804eff5a3f5747ada4eaa22f1d49c01e52ddb7875b
 subsidy json stdout 66615526cde7c42a67f2d8b2d199a658dbba96f829a682383e5071e939a1131e\n\
 subsidy json stderr 329793dd1db4a73acf5c4dfdd1fa8de90f60b1565541eada584d219e6594c67c\n\
 ";
+
+/// Without `--index` a policy with a price subsidy is noted on stderr in one language: Chinese
+/// by default, English with `--lang en`.
+#[test]
+fn the_no_index_note_is_said_in_the_language_asked() {
+    let w = subsidy_demo();
+    let zh = payouts(
+        &w,
+        &["--from", "2022-10", "--to", "2022-10", "--format", "csv"],
+    );
+    assert_eq!(zh.code, 1, "the example has invalid rows: {}", zh.stderr);
+    assert!(
+        zh.stderr
+            .contains("未提供 --index 物价指数：本发放计划不含价格临时补贴"),
+        "{}",
+        zh.stderr
+    );
+    assert!(
+        !zh.stderr.contains("price subsidies are not"),
+        "{}",
+        zh.stderr
+    );
+    let en = payouts(
+        &w,
+        &[
+            "--from", "2022-10", "--to", "2022-10", "--format", "csv", "--lang", "en",
+        ],
+    );
+    assert_eq!(en.code, 1, "{}", en.stderr);
+    assert!(
+        en.stderr
+            .contains("no --index: price subsidies are not in this schedule"),
+        "{}",
+        en.stderr
+    );
+    assert!(!en.stderr.contains("物价指数"), "{}", en.stderr);
+}

@@ -87,7 +87,8 @@ fn load(
     let params = months
         .iter()
         .map(|m| policy.month_params(*m))
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| super::policy_error(e, lang))?;
     Ok((policy, params))
 }
 
@@ -106,11 +107,15 @@ fn subsidies(
         bail!("--index - and ROSTER - cannot both read stdin: give one of them as a file");
     }
     if base.file.price_subsidy.is_none() && alt.file.price_subsidy.is_none() {
-        bail!(
-            "--index {file}: neither {} nor {} has a [price_subsidy] table, so there is no price subsidy to compare (两个政策文件均未规定价格临时补贴)",
-            base.path,
-            alt.path
-        );
+        let (b, a) = (&base.path, &alt.path);
+        bail!(match args.out.lang {
+            Lang::Zh => format!(
+                "--index {file}：{b} 和 {a} 均未规定价格临时补贴（[price_subsidy]），没有可比较的价格补贴"
+            ),
+            Lang::En => format!(
+                "--index {file}: neither {b} nor {a} has a [price_subsidy] table, so there is no price subsidy to compare"
+            ),
+        });
     }
     let index = IndexSeries::load(file)?;
     let b = SideSubsidy::build(base, &index, months)?;
@@ -118,9 +123,14 @@ fn subsidies(
         SideSubsidy::build(alt, &index, months).with_context(|| format!("--with {}", args.with))?;
     for (p, side) in [(base, &b), (alt, &a)] {
         if side.is_none() {
+            let path = &p.path;
             eprintln!(
-                "jiuzhu: note: {} has no [price_subsidy] table: it pays no price subsidy (该政策未规定价格临时补贴，按不发放计)",
-                p.path
+                "jiuzhu: note: {}",
+                match args.out.lang {
+                    Lang::Zh => format!("{path} 未规定价格临时补贴（[price_subsidy]），按不发放计"),
+                    Lang::En =>
+                        format!("{path} has no [price_subsidy] table: it pays no price subsidy"),
+                }
             );
         }
     }
@@ -155,7 +165,8 @@ pub fn run(args: CompareArgs) -> Result<i32> {
     )?;
     let (alt, alt_params) = load(&args.with, args.policy.strict, &months, args.out.lang)
         .with_context(|| format!("--with {}", args.with))?;
-    super::check_region(&args.input, &alt).with_context(|| format!("--with {}", args.with))?;
+    super::check_region(&args.input, &alt, args.out.lang)
+        .with_context(|| format!("--with {}", args.with))?;
     let (mut source, base_parser) =
         super::open_roster(&args.roster, &args.input, &base, args.out.lang)?;
     let alt_parser = RowParser::new(
@@ -177,9 +188,15 @@ pub fn run(args: CompareArgs) -> Result<i32> {
     let alt_parser = super::attach_members(alt_parser, &args.input, &alt, alt_first, args.out.lang)
         .with_context(|| format!("--with {}", args.with))?;
     if args.input.members.is_some() && months.len() > 1 {
+        let month = &args.month;
         eprintln!(
-            "jiuzhu: note: --members: ages and uplift groups are those of {} for the whole range (年龄和分类施保人群按 {} 计)",
-            args.month, args.month
+            "jiuzhu: note: {}",
+            match args.out.lang {
+                Lang::Zh => format!("--members：整个区间的年龄和分类施保人群按 {month} 计"),
+                Lang::En => format!(
+                    "--members: ages and uplift groups are those of {month} for the whole range"
+                ),
+            }
         );
     }
     let format = Format::resolve(args.out.format, args.out.output.as_deref());

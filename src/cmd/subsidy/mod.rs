@@ -92,7 +92,8 @@ pub fn run(args: SubsidyArgs) -> Result<i32> {
         ),
         lang,
     )?;
-    let policy = Policy::load(std::path::Path::new(&args.policy.policy))?;
+    let policy = Policy::load(std::path::Path::new(&args.policy.policy))
+        .map_err(|e| crate::cmd::policy_error(e, lang))?;
     let Some(ps) = policy.file.price_subsidy.as_ref() else {
         bail!(ps_rules::SubsidyError::NoPriceSubsidy {
             path: policy.path.clone()
@@ -114,8 +115,11 @@ pub fn run(args: SubsidyArgs) -> Result<i32> {
     if let Some(c) = &args.chart {
         crate::chart::check_svg_path(c)?;
     }
-    if let Some(w) = policy.check_verified(to, args.policy.strict)? {
-        eprintln!("jiuzhu: warning: {w}");
+    let stale = policy
+        .check_verified(to, args.policy.strict)
+        .map_err(|e| crate::cmd::policy_error(e, lang))?;
+    if let Some(w) = stale {
+        eprintln!("jiuzhu: warning: {}", w.describe(lang));
     }
     let table = grants::linkage::month_table(&policy, &index, from, to)?;
     let format = Format::resolve(args.out.format, args.out.output.as_deref());

@@ -536,7 +536,7 @@ youfu = "urban"
             bad("mode = \"fixed\"\namounts = { urban = 3, rural = 2, town = 1 }").contains("town")
         );
         assert!(bad("mode = \"proportional\"\nmultiplier = 0").contains("above zero"));
-        assert!(bad("mode = \"proportional\"\nfloor = -1").contains("negative"));
+        assert!(bad("mode = \"proportional\"\nfloor = -1").contains("不能为负数"));
         let text = "[policy]\nname = \"t\"\n[price_subsidy]\n[[price_subsidy.trigger]]\nfrom = \"2016-08\"\n[price_subsidy.groups]\ndibao = \"own\"\n";
         assert!(
             Policy::parse(text, "t")
