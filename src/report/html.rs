@@ -113,6 +113,22 @@ impl Page {
         self.out.push_str("</tbody></table>");
     }
 
+    /// Opens a section (a new printed page) with its heading.
+    fn section(&mut self, id: &str, zh: &str, en: &str) {
+        let title = escape(self.t(zh, en));
+        let _ = write!(self.out, "<section id=\"{id}\"><h2>{title}</h2>");
+    }
+
+    /// A paragraph of plain text (escaped); `class` is `""` or a CSS class such as `note`.
+    fn para(&mut self, class: &str, text: &str) {
+        let text = escape(text);
+        if class.is_empty() {
+            let _ = write!(self.out, "<p>{text}</p>");
+        } else {
+            let _ = write!(self.out, "<p class=\"{class}\">{text}</p>");
+        }
+    }
+
     fn figure(&mut self, svg: &str, caption: &str) {
         let _ = write!(
             self.out,
@@ -438,10 +454,10 @@ fn headline(p: &mut Page, r: &Report) -> Result<()> {
 
 fn coverage(p: &mut Page, r: &Report) -> Result<()> {
     let lang = p.lang;
-    let _ = write!(
-        p.out,
-        "<section id=\"coverage\"><h2>{}</h2>",
-        escape(p.t("二、各乡镇街道覆盖情况", "2. Coverage by township"))
+    p.section(
+        "coverage",
+        "二、各乡镇街道覆盖情况",
+        "2. Coverage by township",
     );
     let none = p.t("（未填）", "(not filled in)");
     let name = |t: &str| {
@@ -545,10 +561,10 @@ fn coverage(p: &mut Page, r: &Report) -> Result<()> {
 
 fn amounts(p: &mut Page, r: &Report) -> Result<()> {
     let lang = p.lang;
-    let _ = write!(
-        p.out,
-        "<section id=\"amounts\"><h2>{}</h2>",
-        escape(p.t("三、每户月发放金额分布", "3. Monthly amounts per household"))
+    p.section(
+        "amounts",
+        "三、每户月发放金额分布",
+        "3. Monthly amounts per household",
     );
     let a = &r.amounts;
     let mut rows = Vec::new();
@@ -636,11 +652,7 @@ fn state_label(state: &str, lang: Lang) -> &'static str {
 
 fn price(p: &mut Page, r: &Report) {
     let lang = p.lang;
-    let _ = write!(
-        p.out,
-        "<section id=\"price\"><h2>{}</h2>",
-        escape(p.t("四、价格临时补贴", "4. Price subsidy"))
-    );
+    p.section("price", "四、价格临时补贴", "4. Price subsidy");
     let Some(ps) = &r.price else {
         let _ = write!(
             p.out,
@@ -809,11 +821,7 @@ fn sum_figs(name: &str, s: &Sum) -> [String; 2] {
 fn payouts(p: &mut Page, r: &Report) {
     let lang = p.lang;
     let s = &r.payouts;
-    let _ = write!(
-        p.out,
-        "<section id=\"payouts\"><h2>{}</h2>",
-        escape(p.t("五、资金发放", "5. Payouts"))
-    );
+    p.section("payouts", "五、资金发放", "5. Payouts");
     let held_total = s.held.iter().fold(Sum::default(), |mut a, (_, x)| {
         a.lines += x.lines;
         a.amount = a.amount.checked_add(x.amount).unwrap_or(a.amount);
@@ -953,15 +961,10 @@ fn payouts(p: &mut Page, r: &Report) {
 fn audit(p: &mut Page, r: &Report) {
     let lang = p.lang;
     let a = &r.audit;
-    let _ = write!(
-        p.out,
-        "<section id=\"audit\"><h2>{}</h2>",
-        escape(p.t("六、监督检查发现的问题", "6. Supervision findings"))
-    );
-    let _ = write!(
-        p.out,
-        "<p>{}</p>",
-        escape(&match lang {
+    p.section("audit", "六、监督检查发现的问题", "6. Supervision findings");
+    p.para(
+        "",
+        &match lang {
             Lang::Zh => format!(
                 "核查 {} 户，发现 {} 项问题，涉及 {} 户。",
                 a.households, a.findings, a.households_with_findings
@@ -970,7 +973,7 @@ fn audit(p: &mut Page, r: &Report) {
                 "{} households audited, {} findings about {} households.",
                 a.households, a.findings, a.households_with_findings
             ),
-        })
+        },
     );
     let mut rows: Vec<Vec<String>> = a
         .by_kind
@@ -1069,15 +1072,8 @@ fn audit(p: &mut Page, r: &Report) {
 fn quality(p: &mut Page, r: &Report) {
     let lang = p.lang;
     let q = &r.quality;
-    let _ = write!(
-        p.out,
-        "<section id=\"quality\"><h2>{}</h2>",
-        escape(p.t("七、数据质量", "7. Data quality"))
-    );
-    let _ = write!(
-        p.out,
-        "<p>{}</p>",
-        escape(&match lang {
+    p.section("quality", "七、数据质量", "7. Data quality");
+    p.para("", &match lang {
             Lang::Zh => format!(
                 "无效行 {} 户，待定（缺数据）{} 户，身份证号等需核对 {} 户。",
                 q.invalid, q.undetermined, q.id_defects
@@ -1086,8 +1082,7 @@ fn quality(p: &mut Page, r: &Report) {
                 "{} invalid rows, {} undetermined (missing data), {} households with an ID or value to check.",
                 q.invalid, q.undetermined, q.id_defects
             ),
-        })
-    );
+        });
     let headers = match lang {
         Lang::Zh => ["#行", "户编号", "乡镇街道", "类别", "原因"],
         Lang::En => ["#row", "household", "township", "kind", "reason"],
@@ -1137,11 +1132,7 @@ fn quality(p: &mut Page, r: &Report) {
 fn policy(p: &mut Page, r: &Report) {
     let lang = p.lang;
     let s = &r.policy;
-    let _ = write!(
-        p.out,
-        "<section id=\"policy\"><h2>{}</h2>",
-        escape(p.t("八、执行的政策", "8. The policy in force"))
-    );
+    p.section("policy", "八、执行的政策", "8. The policy in force");
     let _ = write!(
         p.out,
         "<p>{} <b>{}</b>；{} <b>{}</b></p>",
