@@ -37,5 +37,5 @@ pub use findings::{Finding, Head, Kind, Severity, Summary, status_zh};
 pub use lists::{
     LIST_DATE_HEADERS, LIST_ID_HEADERS, LIST_LABEL_HEADERS, ListSpec, Lists, find_header,
 };
-pub use run::{AMOUNT_HEADERS, Audit, Config, Evaluate, amount_column, run};
+pub use run::{AMOUNT_HEADERS, Audit, Config, amount_column, run};
 pub use spill::Findings;

@@ -66,7 +66,9 @@ impl Config<'_> {
     }
 
     pub(super) fn audit_row(&self, row: &Row) -> Audited {
-        let (h, ev) = (self.evaluate)(row);
+        // decided exactly as `check` decides it
+        let (h, ev) =
+            crate::assess::evaluate_row(self.policy, self.params, self.parser, row, false);
         let head = Head {
             household_id: h.id.clone(),
             row: h.row,

@@ -5,13 +5,12 @@ use super::findings::Summary;
 use super::lists::{Lists, find_header};
 use super::row::Audited;
 use super::spill::Findings;
+use crate::household::RowParser;
 use crate::household::columns::Column;
 use crate::household::reader::RecordSource;
-use crate::household::{Household, RowParser};
 use crate::lang::Lang;
-use crate::pipeline::{self, Row};
+use crate::pipeline;
 use crate::policy::{MonthParams, Policy};
-use crate::rules::Evaluation;
 use anyhow::{Context, Result, bail};
 
 /// Headers taken for the paid amount when no column is named.
@@ -45,10 +44,6 @@ pub fn amount_column(headers: &[String], named: Option<&str>) -> Result<Option<(
     Ok(Some((found, headers[found].trim().to_string())))
 }
 
-/// How one roster row is parsed and decided (as `check` decides it): the household and the
-/// rules' evaluation of it.
-pub type Evaluate<'a> = dyn Fn(&Row) -> (Household, Evaluation) + Sync + 'a;
-
 /// Everything an audit needs besides the roster.
 pub struct Config<'a> {
     /// the policy
@@ -57,8 +52,6 @@ pub struct Config<'a> {
     pub params: &'a MonthParams,
     /// the roster's parser (with its members file, if any)
     pub parser: &'a RowParser<'a>,
-    /// decides one row
-    pub evaluate: &'a Evaluate<'a>,
     /// the language of the evidence
     pub lang: Lang,
     /// mask ID and account numbers in the evidence (for a screen)
@@ -162,21 +155,11 @@ mod tests {
         let today = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
         let mut source = reader::open(&path.to_string_lossy(), &ReadOptions::default()).unwrap();
         let parser = RowParser::new(&policy, source.header_map().clone(), None, today).unwrap();
-        let evaluate = |row: &Row| {
-            let blank = Household {
-                row: row.line,
-                ..Household::default()
-            };
-            let h = parser.parse_into(blank, |i| row.record.get(i));
-            let ev = crate::rules::evaluate(&policy, &params, &h, false);
-            (h, ev)
-        };
         let lists = Lists::load(&specs, today).unwrap();
         let config = Config {
             policy: &policy,
             params: &params,
             parser: &parser,
-            evaluate: &evaluate,
             lang: Lang::En,
             mask_ids,
             amount: None,

@@ -8,7 +8,6 @@ use crate::month::Month;
 use crate::output::schema::{Kind, Record, Schema, Value};
 use crate::output::schema::{col, head};
 use crate::output::{self, CsvBuf, Format, Output, json_str, table};
-use crate::pipeline::Row;
 use crate::{EXIT_OK, EXIT_ROWS};
 use anyhow::{Context, Result, bail};
 use clap::Args;
@@ -154,12 +153,10 @@ pub fn run(args: AuditArgs) -> Result<i32> {
     let today = chrono::Local::now().date_naive();
     let lists = Lists::load(&lists, today)?;
     let lang = args.out.lang;
-    let evaluate = |row: &Row| crate::assess::evaluate_row(&policy, &params, &parser, row, false);
     let config = audit::Config {
         policy: &policy,
         params: &params,
         parser: &parser,
-        evaluate: &evaluate,
         lang,
         mask_ids: format == Format::Table,
         amount,

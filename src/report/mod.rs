@@ -313,7 +313,6 @@ mod tests {
     use crate::audit::{self, Lists};
     use crate::household::RowParser;
     use crate::household::reader::{self, ReadOptions, RecordSource};
-    use crate::pipeline::Row;
     use crate::policy::{MonthParams, Policy};
     use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -374,14 +373,11 @@ mod tests {
 
         let (policy, params) = access.load_policy(cfg.month).unwrap();
         let (mut source, parser) = access.open(&policy, &params).unwrap();
-        let evaluate =
-            |row: &Row| crate::assess::evaluate_row(&policy, &params, &parser, row, false);
         let lists = Lists::none();
         let config = audit::Config {
             policy: &policy,
             params: &params,
             parser: &parser,
-            evaluate: &evaluate,
             lang: Lang::En,
             mask_ids: false,
             amount: audit::amount_column(source.headers(), None).unwrap(),

@@ -305,26 +305,12 @@ pub fn payouts(
         Some(path) => Some(Ledger::open(Path::new(path), false, cfg.lang, || {})?),
         None => None,
     };
-    if let Some(ledger) = &ledger {
-        // The lines the ledger already records, counted and summed apart: the whole schedule
-        // as it would be without the ledger, each line asked of the ledger as payouts asks it.
-        let all = build_schedule(cfg, access, policy, &pcfg, None)?;
-        for i in 0..all.months().len() {
-            for s in all.lines(i)? {
-                let s = s?;
-                let l = &s.line;
-                if ledger.is_paid(
-                    &l.payment_id,
-                    &s.payee.id,
-                    l.pay_month,
-                    &l.item.name(policy),
-                ) {
-                    add(&mut section.recorded, l.amount)?;
-                }
-            }
-        }
-    }
     let streamed = build_schedule(cfg, access, policy, &pcfg, ledger.as_ref())?;
+    // The lines the ledger already records, left out of the schedule as payouts leaves them.
+    section.recorded = Sum {
+        lines: streamed.already_paid,
+        amount: streamed.already_paid_amount,
+    };
     let months: Vec<Month> = cfg.from.through(cfg.to).collect();
     let mut tally = schedule::Tally::new(&months, &streamed.townships, false);
     let mut held: BTreeMap<String, Sum> = BTreeMap::new();
@@ -440,12 +426,10 @@ pub fn audit(
     let today = chrono::Local::now().date_naive();
     let specs: Vec<ListSpec> = cfg.against.iter().map(|a| ListSpec::parse(a)).collect();
     let lists = Lists::load(&specs, today)?;
-    let evaluate = |row: &Row| crate::assess::evaluate_row(policy, params, &parser, row, false);
     let config = audit::Config {
         policy,
         params,
         parser: &parser,
-        evaluate: &evaluate,
         lang: cfg.lang,
         mask_ids: false,
         amount,

@@ -19,6 +19,7 @@ use crate::pipeline::{self, Row};
 /// Households per batch handed to the workers.
 const BATCH: usize = 4 * 1024;
 use anyhow::Result;
+use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io;
@@ -44,6 +45,8 @@ pub struct Streamed {
     pub townships: Vec<String>,
     /// lines left out because the ledger already has them
     pub already_paid: u64,
+    /// the sum of those lines
+    pub already_paid_amount: Decimal,
 }
 
 impl Streamed {
@@ -98,6 +101,7 @@ pub fn build(
     let mut spool = Spool::new(months)?;
     let mut townships: BTreeSet<String> = BTreeSet::new();
     let mut already_paid = 0u64;
+    let mut already_paid_amount = Decimal::ZERO;
     let mut keys: Vec<Key> = Vec::new();
     let mut seq = 0u64;
     // A household's year of lines is far larger than a checked row: smaller batches keep
@@ -122,12 +126,21 @@ pub fn build(
                     townships.insert(hs.payee.township.clone());
                 }
                 if let Some(l) = ledger {
-                    let before = hs.lines.len();
                     let id = &hs.payee.id;
+                    let mut overflow = false;
                     hs.lines.retain(|l2| {
-                        !l.is_paid(&l2.payment_id, id, l2.pay_month, &l2.item.name(cfg.policy))
+                        let paid =
+                            l.is_paid(&l2.payment_id, id, l2.pay_month, &l2.item.name(cfg.policy));
+                        if paid {
+                            already_paid += 1;
+                            overflow |=
+                                crate::money::add_to(&mut already_paid_amount, l2.amount).is_err();
+                        }
+                        !paid
                     });
-                    already_paid += (before - hs.lines.len()) as u64;
+                    if overflow {
+                        return Err(super::totals::too_large());
+                    }
                 }
                 if holds.without_account {
                     hold_without_account(&mut hs, cfg.lang);
@@ -155,6 +168,7 @@ pub fn build(
         shared_notices: BTreeMap::new(),
         townships: townships.into_iter().collect(),
         already_paid,
+        already_paid_amount,
     };
     hold_shared_payees(&mut streamed, keys)?;
     Ok(streamed)
