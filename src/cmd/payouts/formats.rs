@@ -3,37 +3,26 @@
 //! back, month by month.
 
 use super::PayoutsArgs;
+use super::row::{DEFAULT_LEN, LineColumn, LineRecord, project, text_cells};
 use crate::lang::Lang;
 use crate::money::fmt_money;
 use crate::month::Month;
+use crate::output::schema::Selection;
 use crate::output::{self, Format, Output, text_cell};
 use crate::policy::Policy;
 use crate::schedule::{Line, LineStatus, Payee, Streamed, Tally, Total};
 use anyhow::Result;
 use std::io::{self, Write};
 
-/// The CSV and JSON columns of a line, in order.
-pub const COLUMNS: &[&str] = &[
-    "payment_id",
-    "pay_month",
-    "household_id",
-    "township",
-    "item",
-    "amount",
-    "approval",
-    "reason",
-    "status",
-    "head_name",
-    "head_id",
-    "bank_account",
-    "row",
-];
-
 pub(super) struct Ctx<'a> {
     pub policy: &'a Policy,
     pub lang: Lang,
     pub from: Month,
     pub to: Month,
+    /// the payment-line columns written (`--columns`, or the format's default)
+    pub columns: &'a Selection<LineColumn>,
+    /// whether `--columns` chose them (the xlsx and table writers have their own default)
+    pub chosen: bool,
 }
 
 /// An output that a closed pipe stops quietly ([`output::ignore_broken_pipe`]).
@@ -102,22 +91,9 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    pub(super) fn line_fields(&self, p: &Payee, l: &Line) -> [String; 13] {
-        [
-            l.payment_id.clone(),
-            l.pay_month.to_string(),
-            p.id.clone(),
-            p.township.clone(),
-            l.item.name(self.policy),
-            fmt_money(l.amount),
-            l.approval.to_string(),
-            l.reason.clone(),
-            l.status.name().to_string(),
-            p.head_name.clone(),
-            p.head_id.clone(),
-            p.bank_account.clone(),
-            p.row.to_string(),
-        ]
+    /// The chosen cells of a line, as text.
+    pub(super) fn line_fields(&self, p: &Payee, l: &Line, buf: &mut String) -> Vec<String> {
+        text_cells(self.columns, &LineRecord::new(self.policy, p, l), buf)
     }
 
     fn total_label(&self, t: &Total) -> String {
@@ -130,9 +106,10 @@ impl Ctx<'_> {
     fn csv(&self, out: &mut Output, s: &Streamed, part: Option<&str>) -> Result<Tally> {
         let mut tally = Tally::new(s.months(), &s.townships, true);
         let mut w = output::csv_writer(Pipe(out));
-        w.write_record(COLUMNS)?;
+        w.write_record(self.columns.names())?;
+        let mut buf = String::new();
         self.each_line(s, part, &mut tally, |p, l| {
-            Ok(write_guarded(&mut w, self.line_fields(p, l).iter())?)
+            Ok(write_guarded(&mut w, self.line_fields(p, l, &mut buf))?)
         })?;
         for n in s.notices()? {
             let n = n?;
@@ -141,44 +118,42 @@ impl Ctx<'_> {
                 continue;
             }
             tally.add_notice(n.seq, n.notice.kind);
-            write_guarded(
-                &mut w,
-                [
-                    "",
-                    &n.notice.months_text(),
-                    &p.id,
-                    &p.township,
-                    "",
-                    "",
-                    "",
-                    &n.notice.detail,
-                    n.notice.kind.name(),
-                    &p.head_name,
-                    &p.head_id,
-                    &p.bank_account,
-                    &p.row.to_string(),
-                ],
-            )?;
+            let months = n.notice.months_text();
+            let row = p.row.to_string();
+            let fields: [&str; DEFAULT_LEN] = [
+                "",
+                &months,
+                &p.id,
+                &p.township,
+                "",
+                "",
+                "",
+                &n.notice.detail,
+                n.notice.kind.name(),
+                &p.head_name,
+                &p.head_id,
+                &p.bank_account,
+                &row,
+            ];
+            write_guarded(&mut w, project(self.columns, &fields))?;
         }
         for t in tally.totals() {
-            write_guarded(
-                &mut w,
-                [
-                    String::new(),
-                    t.month.map(|m| m.to_string()).unwrap_or_default(),
-                    String::new(),
-                    t.township.clone().unwrap_or_default(),
-                    t.item.map(|i| i.name(self.policy)).unwrap_or_default(),
-                    fmt_money(t.amount),
-                    String::new(),
-                    self.total_label(&t),
-                    "total".into(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                ],
-            )?;
+            let fields: [String; DEFAULT_LEN] = [
+                String::new(),
+                t.month.map(|m| m.to_string()).unwrap_or_default(),
+                String::new(),
+                t.township.clone().unwrap_or_default(),
+                t.item.map(|i| i.name(self.policy)).unwrap_or_default(),
+                fmt_money(t.amount),
+                String::new(),
+                self.total_label(&t),
+                "total".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ];
+            write_guarded(&mut w, project(self.columns, &fields))?;
         }
         w.flush()?;
         Ok(tally)
@@ -278,7 +253,8 @@ impl Ctx<'_> {
 
     fn json_line(&self, p: &Payee, l: &Line) -> serde_json::Value {
         let mut o = serde_json::Map::new();
-        for (k, v) in COLUMNS.iter().zip(self.line_fields(p, l)) {
+        let fields = self.line_fields(p, l, &mut String::new());
+        for (k, v) in self.columns.names().into_iter().zip(fields) {
             o.insert((*k).into(), v.into());
         }
         serde_json::Value::Object(o)

@@ -3,6 +3,7 @@
 //! their widest cell).
 
 use super::formats::Ctx;
+use super::row::LineRecord;
 use crate::lang::Lang;
 use crate::money::fmt_money;
 use crate::output::xlsx::{self, Cell, Sheet};
@@ -34,6 +35,11 @@ impl Ctx<'_> {
         .iter()
         .map(|s| s.to_string())
         .collect();
+        let headers = match self.chosen {
+            true => self.columns.names().iter().map(|s| s.to_string()).collect(),
+            false => headers,
+        };
+        let mut buf = String::new();
         let mut tally = Tally::new(s.months(), &s.townships, true);
         let mut book = xlsx::WorkbookWriter::new(self.policy);
         for (i, m) in s.months().iter().enumerate() {
@@ -60,6 +66,11 @@ impl Ctx<'_> {
                 tally.add(&p.township, l)?;
                 if l.status == LineStatus::Pay {
                     paid.push(l.amount);
+                }
+                if self.chosen {
+                    let rec = LineRecord::new(self.policy, p, l);
+                    rows.push(self.columns.xlsx_cells(&rec, &mut buf));
+                    continue;
                 }
                 rows.push(vec![
                     Cell::Text(l.payment_id.clone()),
@@ -192,7 +203,13 @@ impl Ctx<'_> {
         };
         let mut tally = Tally::new(s.months(), &s.townships, true);
         let mut rows: Vec<Vec<String>> = Vec::new();
+        let mut buf = String::new();
         self.each_line(s, part, &mut tally, |p, l| {
+            if self.chosen {
+                let rec = LineRecord::new(self.policy, p, l);
+                rows.push(self.columns.table_cells(&rec, &mut buf, self.lang));
+                return Ok(());
+            }
             rows.push(vec![
                 l.pay_month.to_string(),
                 p.id.clone(),
@@ -210,7 +227,12 @@ impl Ctx<'_> {
             ]);
             Ok(())
         })?;
-        let mut text = table::render(&headers, &rows, &[headers[6]]);
+        let mut text = if self.chosen {
+            let headings = self.columns.headings(self.lang);
+            table::render(&headings, &rows, &self.columns.money_headings(self.lang))
+        } else {
+            table::render(&headers, &rows, &[headers[6]])
+        };
         drop(rows);
         let mut nrows: Vec<Vec<String>> = Vec::new();
         for n in s.notices()? {
