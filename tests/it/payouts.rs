@@ -1516,3 +1516,99 @@ subsidy json code 6b86b273ff34fce19d6b804eff5a3f5747ada4eaa22f1d49c01e52ddb7875b
 subsidy json stdout 66615526cde7c42a67f2d8b2d199a658dbba96f829a682383e5071e939a1131e\n\
 subsidy json stderr 329793dd1db4a73acf5c4dfdd1fa8de90f60b1565541eada584d219e6594c67c\n\
 ";
+
+#[test]
+fn columns_by_english_and_chinese_name_choose_and_order_the_line_columns() {
+    let w = Workdir::bundled();
+    let range = ["--from", "2022-11", "--to", "2022-12", "--format", "csv"];
+    let whole = payouts(&w, &range).csv();
+    let mut args = range.to_vec();
+    args.extend(["--columns", "amount,户编号, payment_id,状态"]);
+    let chosen = payouts(&w, &args);
+    let chosen = chosen.csv();
+    assert_eq!(
+        chosen[0],
+        ["amount", "household_id", "payment_id", "status"]
+    );
+    // the same lines (payments, notices, totals) in the same order, cut to the chosen columns
+    let at = |name: &str| whole[0].iter().position(|h| h == name).unwrap();
+    let cols = [
+        at("amount"),
+        at("household_id"),
+        at("payment_id"),
+        at("status"),
+    ];
+    assert_eq!(whole.len(), chosen.len());
+    assert!(whole.len() > 10);
+    for (a, b) in whole[1..].iter().zip(&chosen[1..]) {
+        let cut: Vec<&String> = cols.iter().map(|&i| &a[i]).collect();
+        assert_eq!(cut, b.iter().collect::<Vec<_>>());
+    }
+    assert!(
+        chosen[1..]
+            .iter()
+            .any(|r| r[3] == "pay" && !r[2].is_empty())
+    );
+    // a column files do not hold by default is there when named, and JSON follows the choice
+    let r = payouts(
+        &w,
+        &[
+            "--from",
+            "2022-12",
+            "--to",
+            "2022-12",
+            "--format",
+            "json",
+            "--columns",
+            "项目名称,item,amount",
+        ],
+    );
+    let json = r.json();
+    let first = &json["payments"][0];
+    let keys: Vec<&String> = first.as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), 3, "{first}");
+    // the keys are written in the order chosen
+    let lines: Vec<&str> = r.stdout.lines().map(str::trim).collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("\"item_zh\": "))
+        .unwrap();
+    assert!(lines[at + 1].starts_with("\"item\": "), "{}", r.stdout);
+    assert!(lines[at + 2].starts_with("\"amount\": "), "{}", r.stdout);
+    assert_ne!(first["item_zh"], first["item"], "{first}");
+}
+
+#[test]
+fn an_unknown_column_is_exit_2_naming_the_columns_writing_nothing_and_paying_nothing() {
+    let w = Workdir::bundled();
+    let jan = [
+        "--from", "2022-01", "--to", "2022-01", "--ledger", "paid.csv", "-o", "jan.csv",
+    ];
+    assert_eq!(payouts(&w, &jan).code, 1);
+    let ledger = w.read("paid.csv");
+    for (lang, listed) in [("zh", "amount（金额）"), ("en", "amount (金额)")] {
+        let r = payouts(
+            &w,
+            &[
+                "--from",
+                "2022-02",
+                "--to",
+                "2022-02",
+                "--ledger",
+                "paid.csv",
+                "-o",
+                "feb.csv",
+                "--columns",
+                "amount,nope",
+                "--lang",
+                lang,
+            ],
+        );
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains("nope"), "{}", r.stderr);
+        assert!(r.stderr.contains(listed), "{}", r.stderr);
+        assert!(r.stderr.contains("payment_id"), "{}", r.stderr);
+        assert!(!w.file("feb.csv").exists(), "nothing written");
+        assert_eq!(w.read("paid.csv"), ledger, "the ledger is unchanged");
+    }
+}

@@ -201,14 +201,14 @@ impl Ctx<'_> {
                     let mut skip = Tally::new(s.months(), &s.townships, true);
                     self.each_line(s, part, &mut skip, |p, l| {
                         if l.status != LineStatus::Pay {
-                            array.push(&self.json_line(p, l))?;
+                            array.push_text(&self.json_line(p, l)?)?;
                         }
                         Ok(())
                     })?;
                 }
                 "payments" => self.each_line(s, part, &mut tally, |p, l| {
                     if l.status == LineStatus::Pay {
-                        array.push(&self.json_line(p, l))?;
+                        array.push_text(&self.json_line(p, l)?)?;
                     }
                     Ok(())
                 })?,
@@ -251,13 +251,28 @@ impl Ctx<'_> {
         Ok(tally)
     }
 
-    fn json_line(&self, p: &Payee, l: &Line) -> serde_json::Value {
-        let mut o = serde_json::Map::new();
+    /// A line as pretty JSON: by default its keys sorted (as they always were); with
+    /// `--columns`, in the order chosen.
+    fn json_line(&self, p: &Payee, l: &Line) -> Result<String> {
         let fields = self.line_fields(p, l, &mut String::new());
-        for (k, v) in self.columns.names().into_iter().zip(fields) {
-            o.insert((*k).into(), v.into());
+        let names = self.columns.names();
+        if !self.chosen {
+            let o: serde_json::Map<_, _> = names
+                .into_iter()
+                .zip(fields)
+                .map(|(k, v)| (k.to_string(), v.into()))
+                .collect();
+            return Ok(serde_json::to_string_pretty(&o)?);
         }
-        serde_json::Value::Object(o)
+        let mut text = String::from("{");
+        for (i, (k, v)) in names.into_iter().zip(fields).enumerate() {
+            text.push_str(if i == 0 { "\n  " } else { ",\n  " });
+            text.push_str(&serde_json::to_string(k)?);
+            text.push_str(": ");
+            text.push_str(&serde_json::to_string(&v)?);
+        }
+        text.push_str("\n}");
+        Ok(text)
     }
 }
 
@@ -274,7 +289,11 @@ impl<'w, W: Write> JsonArray<'w, W> {
     }
 
     fn push(&mut self, v: &serde_json::Value) -> Result<()> {
-        let text = serde_json::to_string_pretty(v)?;
+        self.push_text(&serde_json::to_string_pretty(v)?)
+    }
+
+    /// Pushes an element already in `serde_json`'s pretty form.
+    fn push_text(&mut self, text: &str) -> Result<()> {
         self.w.write_all(if self.first { b"[\n" } else { b",\n" })?;
         self.first = false;
         for (i, line) in text.split('\n').enumerate() {
