@@ -1612,3 +1612,66 @@ fn an_unknown_column_is_exit_2_naming_the_columns_writing_nothing_and_paying_not
         assert_eq!(w.read("paid.csv"), ledger, "the ledger is unchanged");
     }
 }
+
+#[test]
+fn columns_choose_the_table_columns_with_their_names_in_the_language_asked() {
+    let w = Workdir::bundled();
+    let range = ["--from", "2022-12", "--to", "2022-12", "--format", "table"];
+    let mut zh = range.to_vec();
+    zh.extend(["--columns", "户编号,项目,bank_account"]);
+    let r = payouts(&w, &zh);
+    let head = r.stdout.lines().nth(1).unwrap();
+    let cells: Vec<&str> = head.split('|').map(str::trim).collect();
+    assert_eq!(
+        cells,
+        ["", "户编号", "项目", "银行账号", ""],
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("低保金"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("*********"),
+        "accounts masked: {}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("6228480010000000011"), "{}", r.stdout);
+    let mut en = range.to_vec();
+    en.extend(["--lang", "en", "--columns", "amount,household_id"]);
+    let r = payouts(&w, &en);
+    let head = r.stdout.lines().nth(1).unwrap();
+    let cells: Vec<&str> = head.split('|').map(str::trim).collect();
+    assert_eq!(cells, ["", "amount", "household_id", ""], "{}", r.stdout);
+}
+
+#[test]
+fn columns_choose_the_xlsx_line_columns_and_leave_the_other_sheets() {
+    let w = Workdir::bundled();
+    let r = payouts(
+        &w,
+        &[
+            "--from",
+            "2022-12",
+            "--to",
+            "2022-12",
+            "-o",
+            "out.xlsx",
+            "--columns",
+            "amount,户编号,item_zh",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let text = workbook_text(&w.file("out.xlsx"));
+    let month = text
+        .split("== ")
+        .find(|s| s.starts_with("2022-12"))
+        .unwrap();
+    assert!(
+        month.lines().any(|l| l == "amount\thousehold_id\titem_zh"),
+        "{month}"
+    );
+    assert!(month.lines().any(|l| l == "1742\tH001\t低保金"), "{month}");
+    assert!(
+        text.contains("township\tpay_month\titem\titem_zh\tlines\tamount"),
+        "{text}"
+    );
+}
