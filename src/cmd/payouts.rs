@@ -95,7 +95,8 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
     }
     // the payment-line columns: an unknown name is refused before anything is read or written
     let chosen = args.columns.columns.as_deref();
-    let columns = row::PAYMENT_LINE.select(chosen, format, &[], lang)?;
+    let spec = chosen.or((format == Format::Xlsx).then_some(row::XLSX_DEFAULT));
+    let columns = row::PAYMENT_LINE.select(spec, format, &[], lang)?;
     let bank_out = match (&args.bank, &args.bank_out, &args.out.output) {
         (None, _, _) => None,
         (Some(_), Some(b), _) => Some(PathBuf::from(b)),

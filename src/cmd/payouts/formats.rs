@@ -21,7 +21,7 @@ pub(super) struct Ctx<'a> {
     pub to: Month,
     /// the payment-line columns written (`--columns`, or the format's default)
     pub columns: &'a Selection<LineColumn>,
-    /// whether `--columns` chose them (the xlsx and table writers have their own default)
+    /// whether `--columns` chose them (JSON then keeps their order; by default its keys sorted)
     pub chosen: bool,
 }
 

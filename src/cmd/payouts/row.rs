@@ -48,6 +48,11 @@ const ALL: [Column<LineColumn>; 14] = [
 /// How many of the columns files hold by default (all but `item_zh`).
 pub const DEFAULT_LEN: usize = 13;
 
+/// The default columns of an xlsx month sheet (its own historical order, the item's Chinese
+/// name beside its code, the month in the sheet's name).
+pub const XLSX_DEFAULT: &str = "payment_id,household_id,township,head_name,head_id,bank_account,\
+                                item,item_zh,amount,approval,status,reason,row";
+
 /// The schema of a payment line: the first [`DEFAULT_LEN`] columns are the CSV and JSON
 /// default, in this order; the table's default is its usual ten columns.
 pub static PAYMENT_LINE: Schema<LineColumn> = Schema {
