@@ -9,10 +9,11 @@
 mod files;
 mod formats;
 mod report;
+pub mod row;
 mod sheets;
 mod write;
 
-use crate::cmd::args::{InputArgs, OutputArgs, PolicyArgs};
+use crate::cmd::args::{ColumnsArgs, InputArgs, OutputArgs, PolicyArgs};
 use crate::index::IndexSeries;
 use crate::ledger::Ledger;
 use crate::month::Month;
@@ -67,6 +68,8 @@ pub struct PayoutsArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub out: OutputArgs,
+    #[command(flatten)]
+    pub columns: ColumnsArgs,
 }
 
 /// How `--split-by` cuts the outputs.
@@ -90,6 +93,10 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
     if args.split_by.is_some() && to_stdout {
         bail!("--split-by writes one file per township: give -o FILE to name them");
     }
+    // the payment-line columns: an unknown name is refused before anything is read or written
+    let chosen = args.columns.columns.as_deref();
+    let spec = chosen.or((format == Format::Xlsx).then_some(row::XLSX_DEFAULT));
+    let columns = row::PAYMENT_LINE.select(spec, format, &[], lang)?;
     let bank_out = match (&args.bank, &args.bank_out, &args.out.output) {
         (None, _, _) => None,
         (Some(_), Some(b), _) => Some(PathBuf::from(b)),
@@ -185,6 +192,7 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
             outputs_named: &outputs_named,
             bank_template: bank_template.as_ref(),
             bank_out: bank_out.as_ref(),
+            columns: &columns,
         },
         &schedule,
         ledger,
@@ -195,6 +203,8 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
         lang,
         from: args.from,
         to: args.to,
+        columns: &columns,
+        chosen: chosen.is_some(),
     };
 
     print_summary(

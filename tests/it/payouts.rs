@@ -1554,3 +1554,162 @@ fn the_no_index_note_is_said_in_the_language_asked() {
     );
     assert!(!en.stderr.contains("物价指数"), "{}", en.stderr);
 }
+
+#[test]
+fn columns_by_english_and_chinese_name_choose_and_order_the_line_columns() {
+    let w = Workdir::bundled();
+    let range = ["--from", "2022-11", "--to", "2022-12", "--format", "csv"];
+    let whole = payouts(&w, &range).csv();
+    let mut args = range.to_vec();
+    args.extend(["--columns", "amount,户编号, payment_id,状态"]);
+    let chosen = payouts(&w, &args);
+    let chosen = chosen.csv();
+    assert_eq!(
+        chosen[0],
+        ["amount", "household_id", "payment_id", "status"]
+    );
+    // the same lines (payments, notices, totals) in the same order, cut to the chosen columns
+    let at = |name: &str| whole[0].iter().position(|h| h == name).unwrap();
+    let cols = [
+        at("amount"),
+        at("household_id"),
+        at("payment_id"),
+        at("status"),
+    ];
+    assert_eq!(whole.len(), chosen.len());
+    assert!(whole.len() > 10);
+    for (a, b) in whole[1..].iter().zip(&chosen[1..]) {
+        let cut: Vec<&String> = cols.iter().map(|&i| &a[i]).collect();
+        assert_eq!(cut, b.iter().collect::<Vec<_>>());
+    }
+    assert!(
+        chosen[1..]
+            .iter()
+            .any(|r| r[3] == "pay" && !r[2].is_empty())
+    );
+    // a column files do not hold by default is there when named, and JSON follows the choice
+    let r = payouts(
+        &w,
+        &[
+            "--from",
+            "2022-12",
+            "--to",
+            "2022-12",
+            "--format",
+            "json",
+            "--columns",
+            "项目名称,item,amount",
+        ],
+    );
+    let json = r.json();
+    let first = &json["payments"][0];
+    let keys: Vec<&String> = first.as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), 3, "{first}");
+    // the keys are written in the order chosen
+    let lines: Vec<&str> = r.stdout.lines().map(str::trim).collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("\"item_zh\": "))
+        .unwrap();
+    assert!(lines[at + 1].starts_with("\"item\": "), "{}", r.stdout);
+    assert!(lines[at + 2].starts_with("\"amount\": "), "{}", r.stdout);
+    assert_ne!(first["item_zh"], first["item"], "{first}");
+}
+
+#[test]
+fn an_unknown_column_is_exit_2_naming_the_columns_writing_nothing_and_paying_nothing() {
+    let w = Workdir::bundled();
+    let jan = [
+        "--from", "2022-01", "--to", "2022-01", "--ledger", "paid.csv", "-o", "jan.csv",
+    ];
+    assert_eq!(payouts(&w, &jan).code, 1);
+    let ledger = w.read("paid.csv");
+    for (lang, listed) in [("zh", "amount（金额）"), ("en", "amount (金额)")] {
+        let r = payouts(
+            &w,
+            &[
+                "--from",
+                "2022-02",
+                "--to",
+                "2022-02",
+                "--ledger",
+                "paid.csv",
+                "-o",
+                "feb.csv",
+                "--columns",
+                "amount,nope",
+                "--lang",
+                lang,
+            ],
+        );
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains("nope"), "{}", r.stderr);
+        assert!(r.stderr.contains(listed), "{}", r.stderr);
+        assert!(r.stderr.contains("payment_id"), "{}", r.stderr);
+        assert!(!w.file("feb.csv").exists(), "nothing written");
+        assert_eq!(w.read("paid.csv"), ledger, "the ledger is unchanged");
+    }
+}
+
+#[test]
+fn columns_choose_the_table_columns_with_their_names_in_the_language_asked() {
+    let w = Workdir::bundled();
+    let range = ["--from", "2022-12", "--to", "2022-12", "--format", "table"];
+    let mut zh = range.to_vec();
+    zh.extend(["--columns", "户编号,项目,bank_account"]);
+    let r = payouts(&w, &zh);
+    let head = r.stdout.lines().nth(1).unwrap();
+    let cells: Vec<&str> = head.split('|').map(str::trim).collect();
+    assert_eq!(
+        cells,
+        ["", "户编号", "项目", "银行账号", ""],
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("低保金"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("*********"),
+        "accounts masked: {}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("6228480010000000011"), "{}", r.stdout);
+    let mut en = range.to_vec();
+    en.extend(["--lang", "en", "--columns", "amount,household_id"]);
+    let r = payouts(&w, &en);
+    let head = r.stdout.lines().nth(1).unwrap();
+    let cells: Vec<&str> = head.split('|').map(str::trim).collect();
+    assert_eq!(cells, ["", "amount", "household_id", ""], "{}", r.stdout);
+}
+
+#[test]
+fn columns_choose_the_xlsx_line_columns_and_leave_the_other_sheets() {
+    let w = Workdir::bundled();
+    let r = payouts(
+        &w,
+        &[
+            "--from",
+            "2022-12",
+            "--to",
+            "2022-12",
+            "-o",
+            "out.xlsx",
+            "--columns",
+            "amount,户编号,item_zh",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let text = workbook_text(&w.file("out.xlsx"));
+    let month = text
+        .split("== ")
+        .find(|s| s.starts_with("2022-12"))
+        .unwrap();
+    assert!(
+        month.lines().any(|l| l == "amount\thousehold_id\titem_zh"),
+        "{month}"
+    );
+    assert!(month.lines().any(|l| l == "1742\tH001\t低保金"), "{month}");
+    assert!(
+        text.contains("township\tpay_month\titem\titem_zh\tlines\tamount"),
+        "{text}"
+    );
+}

@@ -3,37 +3,26 @@
 //! back, month by month.
 
 use super::PayoutsArgs;
+use super::row::{DEFAULT_LEN, LineColumn, LineRecord, project, text_cells};
 use crate::lang::Lang;
 use crate::money::fmt_money;
 use crate::month::Month;
+use crate::output::schema::Selection;
 use crate::output::{self, Format, Output, text_cell};
 use crate::policy::Policy;
 use crate::schedule::{Line, LineStatus, Payee, Streamed, Tally, Total};
 use anyhow::Result;
 use std::io::{self, Write};
 
-/// The CSV and JSON columns of a line, in order.
-pub const COLUMNS: &[&str] = &[
-    "payment_id",
-    "pay_month",
-    "household_id",
-    "township",
-    "item",
-    "amount",
-    "approval",
-    "reason",
-    "status",
-    "head_name",
-    "head_id",
-    "bank_account",
-    "row",
-];
-
 pub(super) struct Ctx<'a> {
     pub policy: &'a Policy,
     pub lang: Lang,
     pub from: Month,
     pub to: Month,
+    /// the payment-line columns written (`--columns`, or the format's default)
+    pub columns: &'a Selection<LineColumn>,
+    /// whether `--columns` chose them (JSON then keeps their order; by default its keys sorted)
+    pub chosen: bool,
 }
 
 /// An output that a closed pipe stops quietly ([`output::ignore_broken_pipe`]).
@@ -102,22 +91,9 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    pub(super) fn line_fields(&self, p: &Payee, l: &Line) -> [String; 13] {
-        [
-            l.payment_id.clone(),
-            l.pay_month.to_string(),
-            p.id.clone(),
-            p.township.clone(),
-            l.item.name(self.policy),
-            fmt_money(l.amount),
-            l.approval.to_string(),
-            l.reason.clone(),
-            l.status.name().to_string(),
-            p.head_name.clone(),
-            p.head_id.clone(),
-            p.bank_account.clone(),
-            p.row.to_string(),
-        ]
+    /// The chosen cells of a line, as text.
+    pub(super) fn line_fields(&self, p: &Payee, l: &Line, buf: &mut String) -> Vec<String> {
+        text_cells(self.columns, &LineRecord::new(self.policy, p, l), buf)
     }
 
     fn total_label(&self, t: &Total) -> String {
@@ -130,9 +106,10 @@ impl Ctx<'_> {
     fn csv(&self, out: &mut Output, s: &Streamed, part: Option<&str>) -> Result<Tally> {
         let mut tally = Tally::new(s.months(), &s.townships, true);
         let mut w = output::csv_writer(Pipe(out));
-        w.write_record(COLUMNS)?;
+        w.write_record(self.columns.names())?;
+        let mut buf = String::new();
         self.each_line(s, part, &mut tally, |p, l| {
-            Ok(write_guarded(&mut w, self.line_fields(p, l).iter())?)
+            Ok(write_guarded(&mut w, self.line_fields(p, l, &mut buf))?)
         })?;
         for n in s.notices()? {
             let n = n?;
@@ -141,44 +118,42 @@ impl Ctx<'_> {
                 continue;
             }
             tally.add_notice(n.seq, n.notice.kind);
-            write_guarded(
-                &mut w,
-                [
-                    "",
-                    &n.notice.months_text(),
-                    &p.id,
-                    &p.township,
-                    "",
-                    "",
-                    "",
-                    &n.notice.detail,
-                    n.notice.kind.name(),
-                    &p.head_name,
-                    &p.head_id,
-                    &p.bank_account,
-                    &p.row.to_string(),
-                ],
-            )?;
+            let months = n.notice.months_text();
+            let row = p.row.to_string();
+            let fields: [&str; DEFAULT_LEN] = [
+                "",
+                &months,
+                &p.id,
+                &p.township,
+                "",
+                "",
+                "",
+                &n.notice.detail,
+                n.notice.kind.name(),
+                &p.head_name,
+                &p.head_id,
+                &p.bank_account,
+                &row,
+            ];
+            write_guarded(&mut w, project(self.columns, &fields))?;
         }
         for t in tally.totals() {
-            write_guarded(
-                &mut w,
-                [
-                    String::new(),
-                    t.month.map(|m| m.to_string()).unwrap_or_default(),
-                    String::new(),
-                    t.township.clone().unwrap_or_default(),
-                    t.item.map(|i| i.name(self.policy)).unwrap_or_default(),
-                    fmt_money(t.amount),
-                    String::new(),
-                    self.total_label(&t),
-                    "total".into(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                ],
-            )?;
+            let fields: [String; DEFAULT_LEN] = [
+                String::new(),
+                t.month.map(|m| m.to_string()).unwrap_or_default(),
+                String::new(),
+                t.township.clone().unwrap_or_default(),
+                t.item.map(|i| i.name(self.policy)).unwrap_or_default(),
+                fmt_money(t.amount),
+                String::new(),
+                self.total_label(&t),
+                "total".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ];
+            write_guarded(&mut w, project(self.columns, &fields))?;
         }
         w.flush()?;
         Ok(tally)
@@ -226,14 +201,14 @@ impl Ctx<'_> {
                     let mut skip = Tally::new(s.months(), &s.townships, true);
                     self.each_line(s, part, &mut skip, |p, l| {
                         if l.status != LineStatus::Pay {
-                            array.push(&self.json_line(p, l))?;
+                            array.push_text(&self.json_line(p, l)?)?;
                         }
                         Ok(())
                     })?;
                 }
                 "payments" => self.each_line(s, part, &mut tally, |p, l| {
                     if l.status == LineStatus::Pay {
-                        array.push(&self.json_line(p, l))?;
+                        array.push_text(&self.json_line(p, l)?)?;
                     }
                     Ok(())
                 })?,
@@ -276,12 +251,28 @@ impl Ctx<'_> {
         Ok(tally)
     }
 
-    fn json_line(&self, p: &Payee, l: &Line) -> serde_json::Value {
-        let mut o = serde_json::Map::new();
-        for (k, v) in COLUMNS.iter().zip(self.line_fields(p, l)) {
-            o.insert((*k).into(), v.into());
+    /// A line as pretty JSON: by default its keys sorted (as they always were); with
+    /// `--columns`, in the order chosen.
+    fn json_line(&self, p: &Payee, l: &Line) -> Result<String> {
+        let fields = self.line_fields(p, l, &mut String::new());
+        let names = self.columns.names();
+        if !self.chosen {
+            let o: serde_json::Map<_, _> = names
+                .into_iter()
+                .zip(fields)
+                .map(|(k, v)| (k.to_string(), v.into()))
+                .collect();
+            return Ok(serde_json::to_string_pretty(&o)?);
         }
-        serde_json::Value::Object(o)
+        let mut text = String::from("{");
+        for (i, (k, v)) in names.into_iter().zip(fields).enumerate() {
+            text.push_str(if i == 0 { "\n  " } else { ",\n  " });
+            text.push_str(&serde_json::to_string(k)?);
+            text.push_str(": ");
+            text.push_str(&serde_json::to_string(&v)?);
+        }
+        text.push_str("\n}");
+        Ok(text)
     }
 }
 
@@ -298,7 +289,11 @@ impl<'w, W: Write> JsonArray<'w, W> {
     }
 
     fn push(&mut self, v: &serde_json::Value) -> Result<()> {
-        let text = serde_json::to_string_pretty(v)?;
+        self.push_text(&serde_json::to_string_pretty(v)?)
+    }
+
+    /// Pushes an element already in `serde_json`'s pretty form.
+    fn push_text(&mut self, text: &str) -> Result<()> {
         self.w.write_all(if self.first { b"[\n" } else { b",\n" })?;
         self.first = false;
         for (i, line) in text.split('\n').enumerate() {

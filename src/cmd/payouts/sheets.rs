@@ -3,6 +3,7 @@
 //! their widest cell).
 
 use super::formats::Ctx;
+use super::row::LineRecord;
 use crate::lang::Lang;
 use crate::money::fmt_money;
 use crate::output::xlsx::{self, Cell, Sheet};
@@ -16,24 +17,8 @@ const XLSX_MAX_LINES: u64 = 1_048_575;
 
 impl Ctx<'_> {
     pub(super) fn xlsx(&self, out: &mut Output, s: &Streamed, part: Option<&str>) -> Result<Tally> {
-        let headers: Vec<String> = [
-            "payment_id",
-            "household_id",
-            "township",
-            "head_name",
-            "head_id",
-            "bank_account",
-            "item",
-            "item_zh",
-            "amount",
-            "approval",
-            "status",
-            "reason",
-            "row",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        let headers: Vec<String> = self.columns.names().iter().map(|s| s.to_string()).collect();
+        let mut buf = String::new();
         let mut tally = Tally::new(s.months(), &s.townships, true);
         let mut book = xlsx::WorkbookWriter::new(self.policy);
         for (i, m) in s.months().iter().enumerate() {
@@ -61,21 +46,8 @@ impl Ctx<'_> {
                 if l.status == LineStatus::Pay {
                     paid.push(l.amount);
                 }
-                rows.push(vec![
-                    Cell::Text(l.payment_id.clone()),
-                    Cell::Text(p.id.clone()),
-                    Cell::Text(p.township.clone()),
-                    Cell::Text(p.head_name.clone()),
-                    Cell::Text(p.head_id.clone()),
-                    Cell::Text(p.bank_account.clone()),
-                    Cell::Text(l.item.name(self.policy)),
-                    Cell::Text(l.item.zh(self.policy)),
-                    Cell::Money(l.amount),
-                    Cell::Text(l.approval.into()),
-                    Cell::Text(l.status.name().into()),
-                    Cell::Text(l.reason.clone()),
-                    Cell::Count(p.row),
-                ]);
+                let rec = LineRecord::new(self.policy, p, l);
+                rows.push(self.columns.xlsx_cells(&rec, &mut buf));
             }
             let paid = checked_sum(&paid)?;
             book.add(&Sheet {
@@ -163,54 +135,17 @@ impl Ctx<'_> {
         s: &Streamed,
         part: Option<&str>,
     ) -> Result<Tally> {
-        let mask = crate::household::idcard::mask;
-        let headers = match self.lang {
-            Lang::Zh => [
-                "月份",
-                "户编号",
-                "乡镇",
-                "户主",
-                "账号",
-                "项目",
-                "金额",
-                "审批",
-                "状态",
-                "说明",
-            ],
-            Lang::En => [
-                "month",
-                "household",
-                "township",
-                "head",
-                "account",
-                "item",
-                "amount",
-                "approval",
-                "status",
-                "reason",
-            ],
-        };
         let mut tally = Tally::new(s.months(), &s.townships, true);
         let mut rows: Vec<Vec<String>> = Vec::new();
+        let mut buf = String::new();
         self.each_line(s, part, &mut tally, |p, l| {
-            rows.push(vec![
-                l.pay_month.to_string(),
-                p.id.clone(),
-                p.township.clone(),
-                p.head_name.clone(),
-                mask(&p.bank_account),
-                match self.lang {
-                    Lang::Zh => l.item.zh(self.policy),
-                    Lang::En => l.item.name(self.policy),
-                },
-                fmt_money(l.amount),
-                l.approval.to_string(),
-                l.status.name().to_string(),
-                l.reason.clone(),
-            ]);
+            let rec = LineRecord::new(self.policy, p, l);
+            rows.push(self.columns.table_cells(&rec, &mut buf, self.lang));
             Ok(())
         })?;
-        let mut text = table::render(&headers, &rows, &[headers[6]]);
+        let headings = self.columns.headings(self.lang);
+        let money = self.columns.money_headings(self.lang);
+        let mut text = table::render(&headings, &rows, &money);
         drop(rows);
         let mut nrows: Vec<Vec<String>> = Vec::new();
         for n in s.notices()? {

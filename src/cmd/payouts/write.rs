@@ -4,10 +4,12 @@
 use super::PayoutsArgs;
 use super::files::{check_split_sum, split_paths};
 use super::formats::Ctx;
+use super::row::LineColumn;
 use crate::cmd::args::OutputArgs;
 use crate::lang::Lang;
 use crate::ledger::{self, Ledger};
 use crate::money::fmt_money;
+use crate::output::schema::Selection;
 use crate::output::{self, Format, Output, bank};
 use crate::policy::Policy;
 use crate::schedule::{LineStatus, Streamed, Tally, checked_sum, too_large};
@@ -25,6 +27,7 @@ pub(super) struct Run<'a> {
     pub outputs_named: &'a [(&'a str, &'a str)],
     pub bank_template: Option<&'a bank::Template>,
     pub bank_out: Option<&'a PathBuf>,
+    pub columns: &'a Selection<LineColumn>,
 }
 
 /// Writes every output in full, then commits them, then the ledger (see the comment inside):
@@ -42,6 +45,7 @@ pub(super) fn write_outputs(
         outputs_named,
         bank_template,
         bank_out,
+        columns,
     } = *run;
     let lang = args.out.lang;
     let ctx = Ctx {
@@ -49,6 +53,8 @@ pub(super) fn write_outputs(
         lang,
         from: args.from,
         to: args.to,
+        columns,
+        chosen: args.columns.columns.is_some(),
     };
     let townships = &schedule.townships;
     // The township files: one name per township, refused when two townships would share one.
