@@ -8,18 +8,42 @@
 //! *unknown*, not zero: a month whose trigger or formula needs it is undetermined, never
 //! "not triggered". A month with no row at all is found by the command (it knows the range).
 
+use crate::lang::Lang;
 use crate::month::Month;
 use rust_decimal::Decimal;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::path::Path;
 
+/// A message in both languages; the command says the one of `--lang`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    /// 中文
+    pub zh: String,
+    /// English
+    pub en: String,
+}
+
+impl Said {
+    fn new(zh: impl Into<String>, en: impl Into<String>) -> Said {
+        Said {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The message in `lang`.
+    pub fn in_lang(&self, lang: Lang) -> &str {
+        lang.pick(&self.zh, &self.en)
+    }
+}
+
 /// Why an index file cannot be used. Each variant names the file, and where it can, the line
-/// and column; the run stops and nothing is written.
-#[derive(Debug, thiserror::Error)]
+/// and column; the run stops and nothing is written. [`IndexError::describe`] words it in one
+/// language; its `Display` is the Chinese wording.
+#[derive(Debug)]
 pub enum IndexError {
     /// The file cannot be read.
-    #[error("cannot read index file {path}: {source}")]
     Io {
         /// the file
         path: String,
@@ -27,25 +51,22 @@ pub enum IndexError {
         source: std::io::Error,
     },
     /// The file is not CSV, or is in an encoding that cannot be read.
-    #[error("index file {path}, line {line}: {message}")]
     Broken {
         /// the file
         path: String,
         /// line number
         line: u64,
         /// what is wrong
-        message: String,
+        message: Said,
     },
     /// A required column is absent, or a column appears twice.
-    #[error("index file {path}: {message}")]
     Header {
         /// the file
         path: String,
         /// what is wrong
-        message: String,
+        message: Said,
     },
     /// A cell cannot be read.
-    #[error("index file {path}, line {line}, column {column} (\"{value}\"): {reason}")]
     Cell {
         /// the file
         path: String,
@@ -55,13 +76,10 @@ pub enum IndexError {
         column: &'static str,
         /// the cell as written
         value: String,
-        /// what is wrong, in English and Chinese
-        reason: String,
+        /// what is wrong
+        reason: Said,
     },
     /// The same month (and area) appears twice: which value applies is ambiguous.
-    #[error(
-        "index file {path}, line {line}: month {month}{area} already appears on line {first}: give each month once (同一月份出现两次)"
-    )]
     Duplicate {
         /// the file
         path: String,
@@ -71,15 +89,152 @@ pub enum IndexError {
         first: u64,
         /// the month
         month: Month,
-        /// ", area X" or empty
-        area: String,
+        /// the area of the rows, if the file has areas
+        area: Option<String>,
     },
     /// The file has a header but no data row.
-    #[error("index file {path} has no data rows (指数文件没有数据)")]
     Empty {
         /// the file
         path: String,
     },
+}
+
+impl IndexError {
+    /// The message in `lang`.
+    pub fn describe(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (IndexError::Io { path, source }, Lang::Zh) => {
+                format!("无法读取指数文件 {path}：{source}")
+            }
+            (IndexError::Io { path, source }, Lang::En) => {
+                format!("cannot read index file {path}: {source}")
+            }
+            (
+                IndexError::Broken {
+                    path,
+                    line,
+                    message,
+                },
+                Lang::Zh,
+            ) => format!("指数文件 {path} 第 {line} 行：{}", message.zh),
+            (
+                IndexError::Broken {
+                    path,
+                    line,
+                    message,
+                },
+                Lang::En,
+            ) => format!("index file {path}, line {line}: {}", message.en),
+            (IndexError::Header { path, message }, Lang::Zh) => {
+                format!("指数文件 {path}：{}", message.zh)
+            }
+            (IndexError::Header { path, message }, Lang::En) => {
+                format!("index file {path}: {}", message.en)
+            }
+            (
+                IndexError::Cell {
+                    path,
+                    line,
+                    column,
+                    value,
+                    reason,
+                },
+                Lang::Zh,
+            ) => format!(
+                "指数文件 {path} 第 {line} 行 {column} 列（“{value}”）：{}",
+                reason.zh
+            ),
+            (
+                IndexError::Cell {
+                    path,
+                    line,
+                    column,
+                    value,
+                    reason,
+                },
+                Lang::En,
+            ) => format!(
+                "index file {path}, line {line}, column {column} (\"{value}\"): {}",
+                reason.en
+            ),
+            (
+                IndexError::Duplicate {
+                    path,
+                    line,
+                    first,
+                    month,
+                    area,
+                },
+                Lang::Zh,
+            ) => {
+                let area = area
+                    .as_ref()
+                    .map(|a| format!("（地区 {a}）"))
+                    .unwrap_or_default();
+                format!(
+                    "指数文件 {path} 第 {line} 行：月份 {month}{area} 已在第 {first} 行出现：每个月份只能写一次"
+                )
+            }
+            (
+                IndexError::Duplicate {
+                    path,
+                    line,
+                    first,
+                    month,
+                    area,
+                },
+                Lang::En,
+            ) => {
+                let area = area
+                    .as_ref()
+                    .map(|a| format!(", area {a}"))
+                    .unwrap_or_default();
+                format!(
+                    "index file {path}, line {line}: month {month}{area} already appears on line {first}: give each month once"
+                )
+            }
+            (IndexError::Empty { path }, Lang::Zh) => format!("指数文件 {path} 没有数据行"),
+            (IndexError::Empty { path }, Lang::En) => {
+                format!("index file {path} has no data rows")
+            }
+        }
+    }
+}
+
+impl fmt::Display for IndexError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe(Lang::Zh))
+    }
+}
+
+impl std::error::Error for IndexError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            IndexError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// `e` with an [`IndexError`] in its chain said in `lang` (the contexts above it kept); any
+/// other error unchanged.
+pub fn in_lang(e: anyhow::Error, lang: Lang) -> anyhow::Error {
+    let Some(said) = e
+        .chain()
+        .find_map(|c| c.downcast_ref::<IndexError>())
+        .map(|i| i.describe(lang))
+    else {
+        return e;
+    };
+    let outer: Vec<String> = e
+        .chain()
+        .take_while(|c| !c.is::<IndexError>())
+        .map(|c| c.to_string())
+        .collect();
+    outer
+        .into_iter()
+        .rev()
+        .fold(anyhow::anyhow!(said), |acc, c| acc.context(c))
 }
 
 /// The columns of an index file.
@@ -198,7 +353,10 @@ impl IndexSeries {
         let text = decode(&bytes).ok_or_else(|| IndexError::Broken {
             path: path.to_string(),
             line: 1,
-            message: "the file is neither UTF-8 nor GB18030 text: save it as \"CSV UTF-8\" (文件编码无法识别)".into(),
+            message: Said::new(
+                "文件编码无法识别（既不是 UTF-8 也不是 GB18030）：请另存为“CSV UTF-8”",
+                "the file is neither UTF-8 nor GB18030 text: save it as \"CSV UTF-8\"",
+            ),
         })?;
         IndexSeries::parse(&text, path)
     }
@@ -213,7 +371,7 @@ impl IndexSeries {
         let broken = |e: csv::Error| IndexError::Broken {
             path: name.to_string(),
             line: e.position().map(|p| p.line()).unwrap_or(0),
-            message: e.to_string(),
+            message: Said::new(format!("无法按 CSV 读取：{e}"), e.to_string()),
         };
         let headers = reader.headers().map_err(broken)?.clone();
         let mut at: HashMap<IndexColumn, usize> = HashMap::new();
@@ -229,10 +387,17 @@ impl IndexSeries {
             if at.insert(c, i).is_some() {
                 return Err(IndexError::Header {
                     path: name.to_string(),
-                    message: format!(
-                        "two columns mean {} (\"{}\"): keep one (两列表示同一项)",
-                        c.name(),
-                        raw.trim()
+                    message: Said::new(
+                        format!(
+                            "有两列都表示 {}（“{}”）：请只保留一列",
+                            c.name(),
+                            raw.trim()
+                        ),
+                        format!(
+                            "two columns mean {} (\"{}\"): keep one",
+                            c.name(),
+                            raw.trim()
+                        ),
                     ),
                 });
             }
@@ -245,9 +410,15 @@ impl IndexSeries {
         if !missing.is_empty() {
             return Err(IndexError::Header {
                 path: name.to_string(),
-                message: format!(
-                    "no column {}: the header must be month,cpi,food[,scpi][,area] (指数文件缺少必需的列)",
-                    missing.join(", ")
+                message: Said::new(
+                    format!(
+                        "缺少必需的列 {}：表头应为 month,cpi,food[,scpi][,area]",
+                        missing.join("、")
+                    ),
+                    format!(
+                        "no column {}: the header must be month,cpi,food[,scpi][,area]",
+                        missing.join(", ")
+                    ),
                 ),
             });
         }
@@ -265,30 +436,39 @@ impl IndexSeries {
                 continue;
             }
             let cell = |c: IndexColumn| at.get(&c).and_then(|&i| record.get(i)).unwrap_or("");
-            let bad = |c: IndexColumn, reason: &str| IndexError::Cell {
+            let bad = |c: IndexColumn, (zh, en): (&str, &str)| IndexError::Cell {
                 path: name.to_string(),
                 line,
                 column: c.name(),
                 value: cell(c).to_string(),
-                reason: reason.to_string(),
+                reason: Said::new(zh, en),
             };
             let raw_month = cell(IndexColumn::Month);
             if raw_month.trim().is_empty() {
                 return Err(bad(
                     IndexColumn::Month,
-                    "the month is empty: every row needs its index month, YYYY-MM (月份为空)",
+                    (
+                        "月份为空：每行都要写指数月份，格式 YYYY-MM",
+                        "the month is empty: every row needs its index month, YYYY-MM",
+                    ),
                 ));
             }
             let month = parse_month(raw_month).ok_or_else(|| {
                 bad(
                     IndexColumn::Month,
-                    "not a month: write it YYYY-MM, e.g. 2022-09 (月份格式应为 YYYY-MM)",
+                    (
+                        "不是月份：请写成 YYYY-MM，如 2022-09",
+                        "not a month: write it YYYY-MM, e.g. 2022-09",
+                    ),
                 )
             })?;
             if month > LAST_INDEX_MONTH {
                 return Err(bad(
                     IndexColumn::Month,
-                    "after 9998-12: its payment month (up to 12 months later) would be past 9999-12, the last month the tool handles (月份过晚：发放月份将超过 9999-12)",
+                    (
+                        "月份晚于 9998-12：其发放月份（最多晚 12 个月）将超过本工具能处理的最后月份 9999-12",
+                        "after 9998-12: its payment month (up to 12 months later) would be past 9999-12, the last month the tool handles",
+                    ),
                 ));
             }
             let value = |c: IndexColumn| -> Result<Option<Decimal>, IndexError> {
@@ -310,7 +490,7 @@ impl IndexSeries {
                     line,
                     first: series.rows[first].line,
                     month,
-                    area: area.map(|a| format!(", area {a}")).unwrap_or_default(),
+                    area,
                 });
             }
             series.by_key.insert(key, series.rows.len());
@@ -411,7 +591,7 @@ const LAST_INDEX_MONTH: Month = Month::LAST.minus_year();
 /// Reads a year-on-year change in percent: `2.8`, `+2.8`, `-0.5`, `2.8%`, full-width digits.
 /// Empty is unknown. A value that looks like an index with the previous year = 100 (`102.8`)
 /// is refused: read as a percent it would multiply a proportional subsidy some thirty-fold.
-fn parse_percent(raw: &str) -> Result<Option<Decimal>, &'static str> {
+fn parse_percent(raw: &str) -> Result<Option<Decimal>, (&'static str, &'static str)> {
     use unicode_normalization::UnicodeNormalization;
     let s: String = raw.nfkc().filter(|c| !c.is_whitespace()).collect();
     let s = s.trim_end_matches('%').trim_start_matches('+');
@@ -424,16 +604,26 @@ fn parse_percent(raw: &str) -> Result<Option<Decimal>, &'static str> {
     let plain = digits.bytes().any(|b| b.is_ascii_digit())
         && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
         && digits.bytes().filter(|b| *b == b'.').count() <= 1;
-    let v = plain.then(|| Decimal::from_str_exact(s).ok()).flatten().ok_or({
-        "not a number: write the year-on-year change in percent, e.g. 2.8 (不是数字：请填写同比涨幅百分数)"
-    })?;
+    let v = plain
+        .then(|| Decimal::from_str_exact(s).ok())
+        .flatten()
+        .ok_or({
+            (
+                "不是数字：请填写同比涨幅百分数，如 2.8",
+                "not a number: write the year-on-year change in percent, e.g. 2.8",
+            )
+        })?;
     if v >= Decimal::from(80) {
-        return Err(
-            "looks like an index with the previous year = 100: write the change in percent (102.8 → 2.8) (请填写同比涨幅，如 102.8 应写为 2.8)",
-        );
+        return Err((
+            "像是以上年为 100 的指数：请填写同比涨幅百分数（102.8 应写为 2.8）",
+            "looks like an index with the previous year = 100: write the change in percent (102.8 → 2.8)",
+        ));
     }
     if v <= Decimal::from(-80) {
-        return Err("not a plausible year-on-year change in percent (同比涨幅数值不合理)");
+        return Err((
+            "同比涨幅数值不合理",
+            "not a plausible year-on-year change in percent",
+        ));
     }
     Ok(Some(v))
 }
@@ -496,7 +686,11 @@ mod tests {
 
     #[test]
     fn refuses_what_cannot_be_trusted() {
-        let err = |t: &str| IndexSeries::parse(t, "t.csv").unwrap_err().to_string();
+        let err = |t: &str| {
+            IndexSeries::parse(t, "t.csv")
+                .unwrap_err()
+                .describe(Lang::En)
+        };
         let e = err("month,cpi,food\n2022-09,2.8,8.8\n2022-09,2.9,8.8\n");
         assert!(
             e.contains("line 3") && e.contains("line 2") && e.contains("2022-09"),

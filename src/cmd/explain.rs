@@ -110,7 +110,8 @@ pub fn run(args: ExplainArgs) -> Result<i32> {
         mask_ids(&mut h);
     }
     let reasons = crate::assess::reasons_cell(&h, &ev);
-    let mut e = Explanation::new(&policy, &parser, h, ev, args.month, args.index.as_deref())?;
+    let mut e = Explanation::new(&policy, &parser, h, ev, args.month, args.index.as_deref())
+        .map_err(|e| crate::index::in_lang(e, args.out.lang))?;
     let lang = args.out.lang;
     let mut out = Output::create(&args.out, format).context("cannot create the output file")?;
     if let Some((_, persons)) = &mut e.members

@@ -86,7 +86,7 @@ pub fn make(cfg: &Config, access: &dyn Access) -> Result<Made> {
     }
     let (policy, params) = access.load_policy(cfg.month)?;
     let index = match &cfg.index {
-        Some(p) => Some(sources::load_index(p)?),
+        Some(p) => Some(sources::load_index(p).map_err(|e| crate::index::in_lang(e, cfg.lang))?),
         None => None,
     };
     let mut report = Report {

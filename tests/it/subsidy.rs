@@ -726,7 +726,7 @@ fn broken_index_files_stop_the_run_and_write_nothing() {
         "cpi.csv",
         "month,cpi,food\n2022-09,2.8,8.8\n2022-10,2.1,7.0\n2022-09,2.9,8.8\n",
     );
-    let r = subsidy(&w, &["--format", "csv", "-o", "out.csv"]);
+    let r = subsidy(&w, &["--format", "csv", "-o", "out.csv", "--lang", "en"]);
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("line 4") && r.stderr.contains("line 2") && r.stderr.contains("2022-09"),
@@ -741,7 +741,7 @@ fn broken_index_files_stop_the_run_and_write_nothing() {
         "cpi.csv",
         "month,cpi,food\n2022-09,2.8,8,8\n2022-10,2.1,高\n",
     );
-    let r = subsidy(&w, &["--format", "csv"]);
+    let r = subsidy(&w, &["--format", "csv", "--lang", "en"]);
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("line 3") && r.stderr.contains("column food") && r.stderr.contains("高"),
@@ -749,7 +749,7 @@ fn broken_index_files_stop_the_run_and_write_nothing() {
         r.stderr
     );
     w.write("cpi.csv", "month,cpi\n2022-09,2.8\n");
-    let r = subsidy(&w, &["--format", "csv"]);
+    let r = subsidy(&w, &["--format", "csv", "--lang", "en"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no column food"), "{}", r.stderr);
     w.write("cpi.csv", "month,cpi,food,area\n2022-09,2.8,8.8,五区\n");
@@ -1479,4 +1479,42 @@ fn columns_choose_and_order_the_household_rows() {
         "{}",
         bad.stderr
     );
+}
+
+#[test]
+fn an_index_file_error_is_said_in_the_language_asked() {
+    let w = demo();
+    w.write(
+        "cpi.csv",
+        "month,cpi,food\n2022-09,2.8,8.8\n2022-10,2.1,7.0\n2022-09,2.9,8.8\n",
+    );
+    let zh = subsidy(&w, &["--format", "csv"]);
+    assert_eq!(zh.code, 2);
+    assert!(
+        zh.stderr
+            .contains("第 4 行：月份 2022-09 已在第 2 行出现：每个月份只能写一次"),
+        "{}",
+        zh.stderr
+    );
+    assert!(!zh.stderr.contains("already appears"), "{}", zh.stderr);
+    let en = subsidy(&w, &["--format", "csv", "--lang", "en"]);
+    assert_eq!(en.code, 2);
+    assert!(
+        en.stderr
+            .contains("line 4: month 2022-09 already appears on line 2: give each month once"),
+        "{}",
+        en.stderr
+    );
+    assert!(!en.stderr.contains("出现"), "{}", en.stderr);
+    w.write("cpi.csv", "month,cpi,food\n2022-09,2.8,102.8\n");
+    let zh = subsidy(&w, &["--format", "csv"]);
+    assert!(
+        zh.stderr.contains("像是以上年为 100 的指数"),
+        "{}",
+        zh.stderr
+    );
+    assert!(!zh.stderr.contains("previous year"), "{}", zh.stderr);
+    let en = subsidy(&w, &["--format", "csv", "--lang", "en"]);
+    assert!(en.stderr.contains("previous year = 100"), "{}", en.stderr);
+    assert!(!en.stderr.contains("指数"), "{}", en.stderr);
 }

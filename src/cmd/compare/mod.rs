@@ -117,7 +117,7 @@ fn subsidies(
             ),
         });
     }
-    let index = IndexSeries::load(file)?;
+    let index = IndexSeries::load(file).map_err(|e| anyhow::anyhow!(e.describe(args.out.lang)))?;
     let b = SideSubsidy::build(base, &index, months)?;
     let a =
         SideSubsidy::build(alt, &index, months).with_context(|| format!("--with {}", args.with))?;

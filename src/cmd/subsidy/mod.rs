@@ -102,7 +102,7 @@ pub fn run(args: SubsidyArgs) -> Result<i32> {
     if args.index == "-" && args.roster.as_deref() == Some("-") {
         bail!("--index - and ROSTER - cannot both read stdin: give one of them as a file");
     }
-    let index = IndexSeries::load(&args.index)?;
+    let index = IndexSeries::load(&args.index).map_err(|e| anyhow::anyhow!(e.describe(lang)))?;
     let (first, last) = index.span();
     let from = args.from.unwrap_or(first);
     let to = args.to.unwrap_or(last);
