@@ -15,6 +15,7 @@ mod write;
 
 use crate::cmd::args::{ColumnsArgs, InputArgs, OutputArgs, PolicyArgs};
 use crate::index::IndexSeries;
+use crate::lang::Lang;
 use crate::ledger::Ledger;
 use crate::month::Month;
 use crate::output::{self, Format, bank};
@@ -124,12 +125,19 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
     match &args.index {
         Some(file) => {
             if file == "-" && args.roster == "-" {
-                bail!("--index - and ROSTER - cannot both read stdin: give one of them as a file");
+                bail!(
+                    "{}",
+                    lang.pick(
+                        "--index - 与 ROSTER - 不能同时读取标准输入：请把其中一个作为文件给出",
+                        "--index - and ROSTER - cannot both read stdin: give one of them as a file"
+                    )
+                );
             }
-            let index = IndexSeries::load(file)?;
-            cfg = cfg
-                .with_index(&index)
-                .with_context(|| format!("price subsidy from the index file {file}"))?;
+            let index = IndexSeries::load(file).map_err(|e| anyhow::anyhow!(e.describe(lang)))?;
+            cfg = cfg.with_index(&index).with_context(|| match lang {
+                Lang::Zh => format!("根据物价指数文件 {file} 计算价格临时补贴"),
+                Lang::En => format!("price subsidy from the index file {file}"),
+            })?;
             if let Some(run) = &cfg.subsidy {
                 print_open_index_months(&policy, run, file, lang);
             }
@@ -148,9 +156,8 @@ pub fn run(args: PayoutsArgs) -> Result<i32> {
             eprintln!(
                 "jiuzhu: {}",
                 match lang {
-                    crate::lang::Lang::Zh => format!("台账 {p} 正被另一次运行使用，等待其结束"),
-                    crate::lang::Lang::En =>
-                        format!("waiting for another run to finish with the ledger {p}"),
+                    Lang::Zh => format!("台账 {p} 正被另一次运行使用，等待其结束"),
+                    Lang::En => format!("waiting for another run to finish with the ledger {p}"),
                 }
             );
             #[cfg(debug_assertions)]
